@@ -1,0 +1,3 @@
+module github.com/nerve-ml/nerve
+
+go 1.26
