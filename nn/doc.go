@@ -1,0 +1,21 @@
+// Package nn is the multilayer perceptron: dense layers, a network of
+// them, forward propagation that keeps per-layer caches, backpropagation
+// that returns every per-layer gradient, and the plain gradient-descent
+// update.
+//
+// The steps are public and named as the tutorials name them, so a learner
+// can write a training loop by hand:
+//
+//	cache, err := net.Forward(X)        // Z = A_prev·W + b, A = f(Z), layer by layer
+//	cost, err := net.Cost(cache, y)     // L(ŷ, y)
+//	grads, err := net.Backward(cache, y) // dZ, dW, db, dA_prev, last layer first
+//	net.Update(grads, 0.1)              // W −= lr·dW, b −= lr·db
+//
+// Samples are rows: X is samples×features, W is inputs×outputs and b is
+// 1×outputs. Whether gradients are summed over the batch (the tutorials)
+// or averaged (PyTorch, scikit-learn) is the network's loss.Reduction.
+//
+// A Network is safe for concurrent use by any number of goroutines that
+// only call Forward, Cost, Backward or Predict; Update and any write to a
+// layer's W or b must not run concurrently with them.
+package nn

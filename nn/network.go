@@ -1,0 +1,285 @@
+package nn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+var (
+	// ErrShape is wrapped by errors about data whose shape does not fit
+	// the network (wrong number of features or outputs, sample counts
+	// that differ).
+	ErrShape = errors.New("shape mismatch")
+	// ErrConfig is wrapped by errors about an invalid network description.
+	ErrConfig = errors.New("invalid network")
+)
+
+// LayerSpec describes one dense layer of a Config.
+type LayerSpec struct {
+	Units      int             // number of outputs, > 0
+	Activation activation.Kind // zero value: identity
+	NoBias     bool            // true for a layer without b
+}
+
+// Config describes a network to build with New. Its zero values are the
+// documented defaults of each field's type: mean reduction, SSE loss,
+// Auto weight initialization and zero biases.
+type Config struct {
+	Inputs     int         // features per sample, > 0
+	Layers     []LayerSpec // hidden layers then the output layer
+	Loss       loss.Kind
+	Reduction  loss.Reduction
+	WeightInit Initializer // Auto: He for ReLU-family layers, Glorot otherwise
+	BiasInit   Initializer // Auto: zeros
+}
+
+// Network is a stack of dense layers with a loss.
+type Network[T tensor.Float] struct {
+	Layers    []*Layer[T]
+	Loss      loss.Kind
+	Reduction loss.Reduction
+}
+
+// New builds the network cfg describes, drawing its initial parameters
+// from src layer by layer, W then b, each row-major: the order in which
+// the tutorials call numpy (wh, bh, wout, bout). Values are drawn in
+// float64 and converted to T. New does not modify cfg. It returns an error
+// wrapping ErrConfig when cfg is invalid.
+func New[T tensor.Float](cfg Config, src *rng.Source) (*Network[T], error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	n := &Network[T]{Loss: cfg.Loss, Reduction: cfg.Reduction}
+	in := cfg.Inputs
+	for _, ls := range cfg.Layers {
+		w := tensor.Zeros[float64](in, ls.Units)
+		wi := cfg.WeightInit
+		if wi == Auto {
+			wi = GlorotUniform
+			if ls.Activation == activation.ReLU || ls.Activation == activation.LeakyReLU {
+				wi = HeUniform
+			}
+		}
+		wi.fill(w, in, ls.Units, src)
+		l := &Layer[T]{W: tensor.Convert[T](w), Activation: ls.Activation}
+		if !ls.NoBias {
+			b := tensor.Zeros[float64](1, ls.Units)
+			if cfg.BiasInit != Auto {
+				cfg.BiasInit.fill(b, in, ls.Units, src)
+			}
+			l.B = tensor.Convert[T](b)
+		}
+		n.Layers = append(n.Layers, l)
+		in = ls.Units
+	}
+	return n, nil
+}
+
+func (cfg Config) validate() error {
+	if cfg.Inputs <= 0 {
+		return fmt.Errorf("%w: Inputs is %d, want > 0", ErrConfig, cfg.Inputs)
+	}
+	if len(cfg.Layers) == 0 {
+		return fmt.Errorf("%w: no layers", ErrConfig)
+	}
+	for i, l := range cfg.Layers {
+		if l.Units <= 0 {
+			return fmt.Errorf("%w: layer %d has %d units, want > 0", ErrConfig, i+1, l.Units)
+		}
+		if !l.Activation.Valid() {
+			return fmt.Errorf("%w: layer %d: %v", ErrConfig, i+1, l.Activation)
+		}
+	}
+	for _, in := range []Initializer{cfg.WeightInit, cfg.BiasInit} {
+		if in < 0 || int(in) >= len(initNames) {
+			return fmt.Errorf("%w: %v", ErrConfig, in)
+		}
+	}
+	return checkLoss(cfg.Loss, cfg.Layers[len(cfg.Layers)-1].Activation)
+}
+
+// checkLoss rejects the cross-entropies on an output activation they are
+// not defined for.
+func checkLoss(k loss.Kind, out activation.Kind) error {
+	if !k.Valid() {
+		return fmt.Errorf("%w: %v", ErrConfig, k)
+	}
+	if want := loss.HasLogitForm(k); want != "" && out.String() != want {
+		return fmt.Errorf("%w: %s loss needs a %s output layer, got %s", ErrConfig, k, want, out)
+	}
+	return nil
+}
+
+// fused reports whether the output delta is computed directly from the
+// logits (sigmoid + binary cross-entropy, softmax + cross-entropy).
+func (n *Network[T]) fused() bool {
+	return loss.HasLogitForm(n.Loss) != ""
+}
+
+// Validate checks that the layers chain (each W has as many rows as the
+// layer below has units), that biases are 1×units and that the loss fits
+// the output activation. Networks built by New are valid; Validate is for
+// networks assembled by hand from their exported fields.
+func (n *Network[T]) Validate() error {
+	if len(n.Layers) == 0 {
+		return fmt.Errorf("%w: no layers", ErrConfig)
+	}
+	for i, l := range n.Layers {
+		if l == nil || l.W == nil {
+			return fmt.Errorf("%w: layer %d has no weights", ErrConfig, i+1)
+		}
+		if i > 0 && l.Inputs() != n.Layers[i-1].Outputs() {
+			return fmt.Errorf("%w: layer %d: W is %s but layer %d has %d units", ErrConfig, i+1, l.W.Shape(), i, n.Layers[i-1].Outputs())
+		}
+		if l.B != nil && (l.B.Rows() != 1 || l.B.Cols() != l.Outputs()) {
+			return fmt.Errorf("%w: layer %d: b is %s, want (1, %d)", ErrConfig, i+1, l.B.Shape(), l.Outputs())
+		}
+		if !l.Activation.Valid() {
+			return fmt.Errorf("%w: layer %d: %v", ErrConfig, i+1, l.Activation)
+		}
+	}
+	return checkLoss(n.Loss, n.Layers[len(n.Layers)-1].Activation)
+}
+
+// Inputs returns the number of features the network expects.
+func (n *Network[T]) Inputs() int { return n.Layers[0].Inputs() }
+
+// Outputs returns the number of output units.
+func (n *Network[T]) Outputs() int { return n.Layers[len(n.Layers)-1].Outputs() }
+
+// NumParams returns the number of weights and biases.
+func (n *Network[T]) NumParams() int {
+	c := 0
+	for _, l := range n.Layers {
+		c += l.Inputs() * l.Outputs()
+		if l.B != nil {
+			c += l.Outputs()
+		}
+	}
+	return c
+}
+
+// Clone returns a deep copy of the network.
+func (n *Network[T]) Clone() *Network[T] {
+	c := &Network[T]{Loss: n.Loss, Reduction: n.Reduction}
+	for _, l := range n.Layers {
+		c.Layers = append(c.Layers, l.clone())
+	}
+	return c
+}
+
+// Cache holds every layer's forward values for one batch: Layers[l] has
+// A_prev, Z and A of layer l+1 (the tutorials number layers from 1).
+type Cache[T tensor.Float] struct {
+	Layers []LayerCache[T]
+}
+
+// Output returns the network's output ŷ, the last layer's A.
+func (c *Cache[T]) Output() *tensor.Dense[T] { return c.Layers[len(c.Layers)-1].A }
+
+// Gradients holds every layer's gradients from one backward pass, indexed
+// like the layers (Layers[0] is the first layer).
+type Gradients[T tensor.Float] struct {
+	Layers []LayerGradients[T]
+}
+
+// checkX returns an error wrapping ErrShape if X does not have one column
+// per network input.
+func (n *Network[T]) checkX(X *tensor.Dense[T]) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	if X.Cols() != n.Inputs() {
+		return fmt.Errorf("%w: input has %d features per sample, network expects %d", ErrShape, X.Cols(), n.Inputs())
+	}
+	return nil
+}
+
+// Forward propagates the batch X (samples×features) through every layer,
+// keeping each layer's A_prev, Z and A. It returns an error wrapping
+// ErrShape if X has the wrong number of columns. It does not modify the
+// network.
+func (n *Network[T]) Forward(X *tensor.Dense[T]) (*Cache[T], error) {
+	if err := n.checkX(X); err != nil {
+		return nil, err
+	}
+	c := &Cache[T]{Layers: make([]LayerCache[T], len(n.Layers))}
+	a := X
+	for i, l := range n.Layers {
+		c.Layers[i] = l.Forward(a)
+		a = c.Layers[i].A
+	}
+	return c, nil
+}
+
+// Predict returns the network's output for X. It never modifies the
+// network, so any number of goroutines may call it at once.
+func (n *Network[T]) Predict(X *tensor.Dense[T]) (*tensor.Dense[T], error) {
+	c, err := n.Forward(X)
+	if err != nil {
+		return nil, err
+	}
+	return c.Output(), nil
+}
+
+func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T]) error {
+	out := c.Output()
+	if y.Rows() != out.Rows() || y.Cols() != out.Cols() {
+		return fmt.Errorf("%w: targets are %s, network output is %s", ErrShape, y.Shape(), out.Shape())
+	}
+	return nil
+}
+
+// Cost returns the loss of the cached forward pass against targets y. For
+// the fused pairs it is computed from the logits Z, so it stays finite
+// when a sigmoid or softmax saturates.
+func (n *Network[T]) Cost(c *Cache[T], y *tensor.Dense[T]) (float64, error) {
+	if err := n.checkY(c, y); err != nil {
+		return 0, err
+	}
+	last := c.Layers[len(c.Layers)-1]
+	if n.fused() {
+		return loss.ValueLogits(n.Loss, last.Z, y, n.Reduction), nil
+	}
+	return loss.Value(n.Loss, last.A, y, n.Reduction), nil
+}
+
+// Backward propagates the loss gradient from the output layer down to the
+// input, returning every layer's dA, dZ, dW, db and dA_prev. At the output
+// it starts from dA = ∂L/∂ŷ, or, for sigmoid + binary cross-entropy and
+// softmax + cross-entropy, directly from dZ = ŷ − y (scaled by the
+// reduction). It does not modify the network.
+func (n *Network[T]) Backward(c *Cache[T], y *tensor.Dense[T]) (*Gradients[T], error) {
+	if err := n.checkY(c, y); err != nil {
+		return nil, err
+	}
+	L := len(n.Layers)
+	g := &Gradients[T]{Layers: make([]LayerGradients[T], L)}
+	last := c.Layers[L-1]
+	if n.fused() {
+		dZ := tensor.Zeros[T](last.A.Dims())
+		loss.GradientLogits(n.Loss, dZ, last.A, y, n.Reduction)
+		g.Layers[L-1] = n.Layers[L-1].LinearBackward(last, dZ)
+	} else {
+		dA := tensor.Zeros[T](last.A.Dims())
+		loss.Gradient(n.Loss, dA, last.A, y, n.Reduction)
+		g.Layers[L-1] = n.Layers[L-1].Backward(last, dA)
+	}
+	for l := L - 2; l >= 0; l-- {
+		g.Layers[l] = n.Layers[l].Backward(c.Layers[l], g.Layers[l+1].DAPrev)
+	}
+	return g, nil
+}
+
+// Update applies one step of plain gradient descent to every layer:
+// W = W − lr·dW, b = b − lr·db.
+func (n *Network[T]) Update(g *Gradients[T], lr float64) {
+	for i, l := range n.Layers {
+		l.Update(g.Layers[i], lr)
+	}
+}
