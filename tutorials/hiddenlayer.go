@@ -1,6 +1,7 @@
 package tutorials
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -46,7 +47,7 @@ func NewHiddenLayerNet(seed uint32) (*nn.Network[float64], error) {
 // output the original prints: for full batch, the output of the last
 // epoch's forward pass (before its update); for sgd, a forward pass over
 // all samples after training.
-func HiddenLayer(seed uint32, epochs int, sgd bool) (Result, error) {
+func HiddenLayer(ctx context.Context, seed uint32, epochs int, sgd bool) (Result, error) {
 	X, y := HiddenLayerData()
 	net, err := NewHiddenLayerNet(seed)
 	if err != nil {
@@ -66,7 +67,10 @@ func HiddenLayer(seed uint32, epochs int, sgd bool) (Result, error) {
 		net.Update(grads, HiddenLayerLR) // wout, bout, wh, bh += … ·lr
 		return nil
 	}
-	for range epochs {
+	for e := range epochs {
+		if err := canceled(ctx, e); err != nil {
+			return Result{}, err
+		}
 		if !sgd {
 			if err := step(X, y); err != nil {
 				return Result{}, err
@@ -85,8 +89,8 @@ func HiddenLayer(seed uint32, epochs int, sgd bool) (Result, error) {
 	return Result{Net: net, Output: out}, err
 }
 
-func runHiddenLayer(w io.Writer, o Options) error {
-	r, err := HiddenLayer(o.Seed, o.Iterations, o.SGD)
+func runHiddenLayer(ctx context.Context, w io.Writer, o Options) error {
+	r, err := HiddenLayer(ctx, o.Seed, o.Iterations, o.SGD)
 	if err != nil {
 		return err
 	}
@@ -100,7 +104,7 @@ func runHiddenLayer(w io.Writer, o Options) error {
 // trained on y = [0,1,1,0]ᵀ with the loss Σ(y − ŷ)² and the update
 // weights += its negative gradient (learning rate 1). Every 100 iterations
 // it records the loss of that iteration's feedforward.
-func SSE(seed uint32, iterations int) (Result, error) {
+func SSE(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	X := X4()
 	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
 	net, err := nn.New[float64](nn.Config{
@@ -118,6 +122,9 @@ func SSE(seed uint32, iterations int) (Result, error) {
 	}
 	var r Result
 	for i := range iterations {
+		if err := canceled(ctx, i); err != nil {
+			return Result{}, err
+		}
 		cache, err := net.Forward(X) // feedforward
 		if err != nil {
 			return Result{}, err
@@ -144,8 +151,8 @@ func SSE(seed uint32, iterations int) (Result, error) {
 	return r, err
 }
 
-func runSSE(w io.Writer, o Options) error {
-	r, err := SSE(o.Seed, o.Iterations)
+func runSSE(ctx context.Context, w io.Writer, o Options) error {
+	r, err := SSE(ctx, o.Seed, o.Iterations)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package tutorials
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -36,7 +37,7 @@ type Result struct {
 //
 // which is nerve's Forward, Backward and Update with the half-SSE loss,
 // summed over the batch, at learning rate 1.
-func SingleLayer(seed uint32, iterations int) (Result, error) {
+func SingleLayer(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	X := X4()
 	y := tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
 	net, err := nn.New[float64](nn.Config{
@@ -50,7 +51,10 @@ func SingleLayer(seed uint32, iterations int) (Result, error) {
 		return Result{}, err
 	}
 	var out *tensor.Dense[float64]
-	for range iterations {
+	for i := range iterations {
+		if err := canceled(ctx, i); err != nil {
+			return Result{}, err
+		}
 		cache, err := net.Forward(X) // l1 = σ(l0·syn0)
 		if err != nil {
 			return Result{}, err
@@ -73,7 +77,7 @@ func SingleLayer(seed uint32, iterations int) (Result, error) {
 // syn1 = 2·random((4,1)) − 1, trained on y = [0,1,1,0]ᵀ. Every 10000
 // iterations it records mean|y − l2| before that iteration's update, as
 // the original prints it.
-func XOR(seed uint32, iterations int) (Result, error) {
+func XOR(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	X := X4()
 	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
 	net, err := nn.New[float64](nn.Config{
@@ -91,6 +95,9 @@ func XOR(seed uint32, iterations int) (Result, error) {
 	}
 	var r Result
 	for j := range iterations {
+		if err := canceled(ctx, j); err != nil {
+			return Result{}, err
+		}
 		cache, err := net.Forward(X) // l1 = σ(l0·syn0), l2 = σ(l1·syn1)
 		if err != nil {
 			return Result{}, err
@@ -122,8 +129,8 @@ func meanAbsError(y, yhat *tensor.Dense[float64]) float64 {
 	return s / float64(len(y.Data()))
 }
 
-func runSingleLayer(w io.Writer, o Options) error {
-	r, err := SingleLayer(o.Seed, o.Iterations)
+func runSingleLayer(ctx context.Context, w io.Writer, o Options) error {
+	r, err := SingleLayer(ctx, o.Seed, o.Iterations)
 	if err != nil {
 		return err
 	}
@@ -131,8 +138,8 @@ func runSingleLayer(w io.Writer, o Options) error {
 	return printTable(w, X4(), tensor.FromRows([][]float64{{0}, {0}, {1}, {1}}), r.Output)
 }
 
-func runXOR(w io.Writer, o Options) error {
-	r, err := XOR(o.Seed, o.Iterations)
+func runXOR(ctx context.Context, w io.Writer, o Options) error {
+	r, err := XOR(ctx, o.Seed, o.Iterations)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package tutorials
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"fmt"
@@ -205,11 +206,12 @@ var LLayerDefaults = struct {
 	LR     float64
 }{Layers: []int{2, 8, 4, 1}, LR: 0.05}
 
-// LLayerModel is L_layer_model: np.random.seed(seed), initialise, then
+// LLayerModel is L_layer_model (stopping early with ctx.Err() when ctx
+// is cancelled): np.random.seed(seed), initialise, then
 // iterations of forward, cost, backward and update on (X, Y), recording
 // the cost every 100 iterations; finally the training accuracy of
 // AL > 0.5.
-func LLayerModel(X, Y *tensor.Dense[float64], layerDims []int, lr float64, iterations int, hidden activation.Kind, seed uint32) (LLayerResult, error) {
+func LLayerModel(ctx context.Context, X, Y *tensor.Dense[float64], layerDims []int, lr float64, iterations int, hidden activation.Kind, seed uint32) (LLayerResult, error) {
 	if len(layerDims) < 2 || layerDims[0] != X.Rows() || layerDims[len(layerDims)-1] != 1 {
 		return LLayerResult{}, fmt.Errorf("l-layer: layers %v: want at least 2 sizes, the first %d (the features) and the last 1", layerDims, X.Rows())
 	}
@@ -223,6 +225,9 @@ func LLayerModel(X, Y *tensor.Dense[float64], layerDims []int, lr float64, itera
 	}
 	r := LLayerResult{Params: InitializeParametersDeep(layerDims, rng.New(seed))}
 	for i := range iterations {
+		if err := canceled(ctx, i); err != nil {
+			return r, err
+		}
 		AL, caches := LModelForward(X, r.Params, hidden)
 		cost := ComputeCost(AL, Y)
 		if math.IsNaN(cost) || math.IsInf(cost, 0) {
@@ -246,7 +251,7 @@ func LLayerModel(X, Y *tensor.Dense[float64], layerDims []int, lr float64, itera
 	return r, nil
 }
 
-func runLLayer(w io.Writer, o Options) error {
+func runLLayer(ctx context.Context, w io.Writer, o Options) error {
 	X, Y, err := Planar()
 	if err != nil {
 		return err
@@ -261,7 +266,7 @@ func runLLayer(w io.Writer, o Options) error {
 	if hidden == activation.Identity {
 		hidden = activation.ReLU
 	}
-	r, err := LLayerModel(X, Y, layers, lr, o.Iterations, hidden, o.Seed)
+	r, err := LLayerModel(ctx, X, Y, layers, lr, o.Iterations, hidden, o.Seed)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@
 package tutorials
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -38,18 +39,19 @@ type Tutorial struct {
 	Name       string // as typed after "nerve demo"
 	Title      string // one line
 	Iterations int    // default number of iterations
-	run        func(w io.Writer, o Options) error
+	run        func(ctx context.Context, w io.Writer, o Options) error
 }
 
 // Run runs the tutorial with o and writes what the original printed to w.
-func (t Tutorial) Run(w io.Writer, o Options) error {
+// It stops early with ctx.Err() when ctx is cancelled.
+func (t Tutorial) Run(ctx context.Context, w io.Writer, o Options) error {
 	if o.Iterations < 0 {
 		return fmt.Errorf("tutorials: %s: iterations is %d, want ≥ 0", t.Name, o.Iterations)
 	}
 	if o.Iterations == 0 {
 		o.Iterations = t.Iterations
 	}
-	return t.run(w, o)
+	return t.run(ctx, w, o)
 }
 
 // All returns the tutorials in the order of the package documentation.
@@ -73,4 +75,13 @@ func Lookup(name string) (Tutorial, error) {
 		names = append(names, t.Name)
 	}
 	return Tutorial{}, fmt.Errorf("unknown tutorial %q (want one of %s)", name, strings.Join(names, ", "))
+}
+
+// canceled returns ctx.Err() every 1024 iterations, so that long runs stop
+// promptly without paying for a check on every iteration.
+func canceled(ctx context.Context, i int) error {
+	if i%1024 != 0 {
+		return nil
+	}
+	return ctx.Err()
 }

@@ -2,7 +2,10 @@ package tutorials
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -66,15 +69,15 @@ func col(m *tensor.Dense[float64]) []float64 { return append([]float64(nil), m.D
 
 // The numbers the issue quotes from the original tutorials, seed 1, %.12g.
 func TestPublishedNumbers(t *testing.T) {
-	sl, err := SingleLayer(1, 10000)
+	sl, err := SingleLayer(context.Background(), 1, 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	xor, err := XOR(1, 60000)
+	xor, err := XOR(context.Background(), 1, 60000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hl, err := HiddenLayer(1, 5000, false)
+	hl, err := HiddenLayer(context.Background(), 1, 5000, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +104,14 @@ func TestAgainstNumpy(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			g := golden(t, fmt.Sprintf("single_layer_seed%d.txt", seed))
-			r, err := SingleLayer(seed, 10000)
+			r, err := SingleLayer(context.Background(), seed, 10000)
 			if err != nil {
 				t.Fatal(err)
 			}
 			compare(t, "single-layer output", col(r.Output), g["output"])
 
 			g = golden(t, fmt.Sprintf("xor_seed%d.txt", seed))
-			r, err = XOR(seed, 60000)
+			r, err = XOR(context.Background(), seed, 60000)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +124,7 @@ func TestAgainstNumpy(t *testing.T) {
 					name += "_sgd"
 				}
 				g = golden(t, fmt.Sprintf("%s_seed%d.txt", name, seed))
-				r, err = HiddenLayer(seed, 5000, sgd)
+				r, err = HiddenLayer(context.Background(), seed, 5000, sgd)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -129,7 +132,7 @@ func TestAgainstNumpy(t *testing.T) {
 			}
 
 			g = golden(t, fmt.Sprintf("sse_seed%d.txt", seed))
-			r, err = SSE(seed, 1500)
+			r, err = SSE(context.Background(), seed, 1500)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,7 +144,7 @@ func TestAgainstNumpy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ll, err := LLayerModel(X, Y, LLayerDefaults.Layers, LLayerDefaults.LR, 2500, activation.ReLU, seed)
+			ll, err := LLayerModel(context.Background(), X, Y, LLayerDefaults.Layers, LLayerDefaults.LR, 2500, activation.ReLU, seed)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,4 +164,14 @@ func TestMain(m *testing.M) {
 		fmt.Printf("largest relative difference from numpy: %.3g\n", worstRel)
 	}
 	os.Exit(code)
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tu := range All() {
+		if err := tu.Run(ctx, io.Discard, Options{Seed: 1}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context: %v; want context.Canceled", tu.Name, err)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -126,56 +125,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		LearningRate: c.lr,
 		Hidden:       c.hidden,
 	}
-	if err := runTutorial(ctx, t, stdout, o); err != nil {
+	if err := t.Run(ctx, stdout, o); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	return nil
-}
-
-// runTutorial runs t, returning early with ctx.Err() when ctx is done.
-// Tutorials do not take a context, so on cancellation the tutorial is
-// left running in its goroutine with its output cut off, and the program
-// exits.
-func runTutorial(ctx context.Context, t tutorials.Tutorial, w io.Writer, o tutorials.Options) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	gw := &gateWriter{w: w}
-	done := make(chan error, 1)
-	go func() { done <- t.Run(gw, o) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		gw.close()
-		return ctx.Err()
-	}
-}
-
-// errClosed is what a gateWriter returns once closed.
-var errClosed = errors.New("output closed")
-
-// gateWriter passes writes through to w until it is closed, and fails
-// them afterwards, so that an abandoned tutorial cannot write to w.
-type gateWriter struct {
-	mu     sync.Mutex
-	w      io.Writer
-	closed bool
-}
-
-func (g *gateWriter) Write(p []byte) (int, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.closed {
-		return 0, errClosed
-	}
-	return g.w.Write(p)
-}
-
-func (g *gateWriter) close() {
-	g.mu.Lock()
-	g.closed = true
-	g.mu.Unlock()
 }
 
 // hiddenValue is the --hidden flag: the hidden layers' activation, relu
