@@ -53,39 +53,20 @@ func HiddenLayer(ctx context.Context, seed uint32, epochs int, sgd bool) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	var out *tensor.Dense[float64]
-	step := func(X, y *tensor.Dense[float64]) error {
-		cache, err := net.Forward(X) // hidden_layer_input, hiddenlayer_activations, output
-		if err != nil {
-			return err
-		}
-		out = cache.Output()
-		grads, err := net.Backward(cache, y) // E, slopes, d_output, Error_at_hidden_layer, d_hiddenlayer
-		if err != nil {
-			return err
-		}
-		net.Update(grads, HiddenLayerLR) // wout, bout, wh, bh += … ·lr
-		return nil
+	// hidden_layer_input = X·wh + bh; hiddenlayer_activations; output;
+	// E = y − output; slopes; d_output; Error_at_hidden_layer;
+	// d_hiddenlayer; wout, bout, wh, bh += …·lr
+	if !sgd {
+		return descend(ctx, net, X, y, epochs, HiddenLayerLR, 0, nil)
 	}
-	for e := range epochs {
-		if err := canceled(ctx, e); err != nil {
-			return Result{}, err
-		}
-		if !sgd {
-			if err := step(X, y); err != nil {
-				return Result{}, err
-			}
-			continue
-		}
-		for i := 0; i < X.Rows(); i++ {
-			if err := step(X.Slice(i, i+1), y.Slice(i, i+1)); err != nil {
+	for range epochs {
+		for i := 0; i < X.Rows(); i++ { // one sample per update, in order
+			if _, err := descend(ctx, net, X.Slice(i, i+1), y.Slice(i, i+1), 1, HiddenLayerLR, 0, nil); err != nil {
 				return Result{}, err
 			}
 		}
 	}
-	if sgd || out == nil {
-		out, err = net.Predict(X)
-	}
+	out, err := net.Predict(X)
 	return Result{Net: net, Output: out}, err
 }
 
@@ -120,35 +101,10 @@ func SSE(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var r Result
-	for i := range iterations {
-		if err := canceled(ctx, i); err != nil {
-			return Result{}, err
-		}
-		cache, err := net.Forward(X) // feedforward
-		if err != nil {
-			return Result{}, err
-		}
-		r.Output = cache.Output()
-		if i%100 == 0 {
-			l, err := net.Cost(cache, y) // Σ(y − ŷ)²
-			if err != nil {
-				return Result{}, err
-			}
-			r.Trace = append(r.Trace, l)
-			r.TraceAt = append(r.TraceAt, i)
-		}
-		grads, err := net.Backward(cache, y) // backprop: 2(ŷ − y)·σ′ …
-		if err != nil {
-			return Result{}, err
-		}
-		net.Update(grads, 1) // weights += d_weights
-	}
-	r.Net = net
-	if r.Output == nil {
-		r.Output, err = net.Predict(X)
-	}
-	return r, err
+	// feedforward; loss Σ(y − ŷ)²; backprop 2(ŷ − y)·σ′ …; weights += d_weights
+	return descend(ctx, net, X, y, iterations, 1, 100, func(c *nn.Cache[float64]) (float64, error) {
+		return net.Cost(c, y)
+	})
 }
 
 func runSSE(ctx context.Context, w io.Writer, o Options) error {

@@ -50,26 +50,8 @@ func SingleLayer(ctx context.Context, seed uint32, iterations int) (Result, erro
 	if err != nil {
 		return Result{}, err
 	}
-	var out *tensor.Dense[float64]
-	for i := range iterations {
-		if err := canceled(ctx, i); err != nil {
-			return Result{}, err
-		}
-		cache, err := net.Forward(X) // l1 = σ(l0·syn0)
-		if err != nil {
-			return Result{}, err
-		}
-		out = cache.Output()
-		grads, err := net.Backward(cache, y) // l1_delta, Xᵀ·l1_delta
-		if err != nil {
-			return Result{}, err
-		}
-		net.Update(grads, 1) // syn0 += Xᵀ·l1_delta
-	}
-	if out == nil {
-		out, err = net.Predict(X)
-	}
-	return Result{Net: net, Output: out}, err
+	// l1 = σ(l0·syn0); l1_delta = (y − l1)·l1·(1 − l1); syn0 += Xᵀ·l1_delta
+	return descend(ctx, net, X, y, iterations, 1, 0, nil)
 }
 
 // XOR is iamtrask's second network: 3 inputs, 4 sigmoid hidden units and
@@ -93,31 +75,51 @@ func XOR(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	var r Result
-	for j := range iterations {
-		if err := canceled(ctx, j); err != nil {
+	// l1 = σ(l0·syn0); l2 = σ(l1·syn1); l2_delta; l1_error = l2_delta·syn1ᵀ;
+	// l1_delta; syn1 += l1ᵀ·l2_delta; syn0 += l0ᵀ·l1_delta
+	return descend(ctx, net, X, y, iterations, 1, 10000, func(c *nn.Cache[float64]) (float64, error) {
+		return meanAbsError(y, c.Output()), nil
+	})
+}
+
+// descend runs the given iterations of full-batch gradient descent at
+// learning rate lr: Forward, Backward, Update. Every `every` iterations
+// (never if 0) it records probe of that iteration's forward pass, before
+// its update, as the originals print their progress. The Result's Output
+// is the last forward pass's output, the array the originals print after
+// their loop.
+func descend(ctx context.Context, net *nn.Network[float64], X, y *tensor.Dense[float64], iterations int, lr float64, every int, probe func(*nn.Cache[float64]) (float64, error)) (Result, error) {
+	r := Result{Net: net}
+	for i := range iterations {
+		if err := canceled(ctx, i); err != nil {
 			return Result{}, err
 		}
-		cache, err := net.Forward(X) // l1 = σ(l0·syn0), l2 = σ(l1·syn1)
+		cache, err := net.Forward(X)
 		if err != nil {
 			return Result{}, err
 		}
 		r.Output = cache.Output()
-		if j%10000 == 0 {
-			r.Trace = append(r.Trace, meanAbsError(y, r.Output))
-			r.TraceAt = append(r.TraceAt, j)
+		if every > 0 && i%every == 0 {
+			v, err := probe(cache)
+			if err != nil {
+				return Result{}, err
+			}
+			r.Trace = append(r.Trace, v)
+			r.TraceAt = append(r.TraceAt, i)
 		}
-		grads, err := net.Backward(cache, y) // l2_delta, l1_error, l1_delta
+		grads, err := net.Backward(cache, y)
 		if err != nil {
 			return Result{}, err
 		}
-		net.Update(grads, 1) // syn1 += l1ᵀ·l2_delta; syn0 += l0ᵀ·l1_delta
+		net.Update(grads, lr)
 	}
-	r.Net = net
-	if r.Output == nil {
-		r.Output, err = net.Predict(X)
+	if r.Output == nil { // zero iterations
+		var err error
+		if r.Output, err = net.Predict(X); err != nil {
+			return Result{}, err
+		}
 	}
-	return r, err
+	return r, nil
 }
 
 // meanAbsError is np.mean(np.abs(y − ŷ)).
