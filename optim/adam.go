@@ -1,0 +1,129 @@
+package optim
+
+import (
+	"math"
+
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// Adam configures Adam (torch.optim.Adam). The zero value is Adam with
+// learning rate 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay and no
+// AMSGrad. A β of exactly 0 cannot be asked for; use a tiny positive value.
+type Adam struct {
+	LR          float64 // learning rate; 0 means 1e-3
+	Beta1       float64 // decay of the first moment β₁; 0 means 0.9
+	Beta2       float64 // decay of the second moment β₂; 0 means 0.999
+	Eps         float64 // ε added to the denominator; 0 means 1e-8
+	WeightDecay float64 // L2 penalty λ added to the gradient; default 0
+	AMSGrad     bool    // use the running maximum of the second moment
+}
+
+// AdamW configures AdamW (torch.optim.AdamW), Adam with decoupled weight
+// decay. The zero value is AdamW with learning rate 1e-3, β₁ = 0.9,
+// β₂ = 0.999, ε = 1e-8, weight decay 1e-2 and no AMSGrad. For no weight
+// decay at all, use Adam.
+type AdamW struct {
+	LR          float64 // learning rate; 0 means 1e-3
+	Beta1       float64 // decay of the first moment β₁; 0 means 0.9
+	Beta2       float64 // decay of the second moment β₂; 0 means 0.999
+	Eps         float64 // ε added to the denominator; 0 means 1e-8
+	WeightDecay float64 // decoupled weight decay λ; 0 means 1e-2
+	AMSGrad     bool    // use the running maximum of the second moment
+}
+
+// adam implements both Adam and AdamW.
+type adam[T tensor.Float] struct {
+	cfg       Adam
+	decoupled bool // AdamW: cfg.WeightDecay decays p, not g
+	st        state[T]
+	t         int
+}
+
+// NewAdam returns an Adam optimizer for cfg. It returns a *ConfigError if a
+// field is negative or a β is outside [0, 1), as PyTorch does. cfg is not
+// modified.
+func NewAdam[T tensor.Float](cfg Adam) (Optimizer[T], error) {
+	return newAdam[T]("Adam", cfg, false)
+}
+
+// NewAdamW returns an AdamW optimizer for cfg. It returns a *ConfigError if
+// a field is negative or a β is outside [0, 1), as PyTorch does. cfg is not
+// modified.
+func NewAdamW[T tensor.Float](cfg AdamW) (Optimizer[T], error) {
+	return newAdam[T]("AdamW", Adam{
+		LR: cfg.LR, Beta1: cfg.Beta1, Beta2: cfg.Beta2, Eps: cfg.Eps,
+		WeightDecay: orDefault(cfg.WeightDecay, 1e-2), AMSGrad: cfg.AMSGrad,
+	}, true)
+}
+
+func newAdam[T tensor.Float](name string, cfg Adam, decoupled bool) (Optimizer[T], error) {
+	cfg.LR = orDefault(cfg.LR, 1e-3)
+	cfg.Beta1 = orDefault(cfg.Beta1, 0.9)
+	cfg.Beta2 = orDefault(cfg.Beta2, 0.999)
+	cfg.Eps = orDefault(cfg.Eps, 1e-8)
+	if err := checkNonNegative(name, "LR", cfg.LR); err != nil {
+		return nil, err
+	}
+	if err := checkNonNegative(name, "Eps", cfg.Eps); err != nil {
+		return nil, err
+	}
+	if err := checkBeta(name, "Beta1", cfg.Beta1); err != nil {
+		return nil, err
+	}
+	if err := checkBeta(name, "Beta2", cfg.Beta2); err != nil {
+		return nil, err
+	}
+	if err := checkNonNegative(name, "WeightDecay", cfg.WeightDecay); err != nil {
+		return nil, err
+	}
+	return &adam[T]{cfg: cfg, decoupled: decoupled, st: state[T]{name: name}}, nil
+}
+
+func (o *adam[T]) LR() float64      { return o.cfg.LR }
+func (o *adam[T]) SetLR(lr float64) { o.cfg.LR = lr }
+
+// Buffers: 0 first moment m, 1 second moment v, 2 running maximum v̂.
+func (o *adam[T]) Step(params []Param[T]) {
+	k := 2
+	if o.cfg.AMSGrad {
+		k = 3
+	}
+	o.st.ready(params, k, 0)
+	o.t++
+	c := o.cfg
+	bc1 := 1 - math.Pow(c.Beta1, float64(o.t))
+	bc2 := 1 - math.Pow(c.Beta2, float64(o.t))
+	step := T(-(c.LR / bc1))
+	bc2sqrt := T(math.Sqrt(bc2))
+	b1, c1 := T(c.Beta1), T(1-c.Beta1)
+	b2, c2 := T(c.Beta2), T(1-c.Beta2)
+	eps := T(c.Eps)
+	wd := T(c.WeightDecay)
+	decay := T(1 - c.LR*c.WeightDecay)
+	l2 := !o.decoupled && c.WeightDecay != 0
+	for i, prm := range params {
+		p, g := prm.Value.Data(), prm.Grad.Data()
+		m, v := o.st.bufs[0][i], o.st.bufs[1][i]
+		var vmax []T
+		if c.AMSGrad {
+			vmax = o.st.bufs[2][i]
+		}
+		for e := range p {
+			gi := g[e]
+			if o.decoupled {
+				p[e] = p[e] * decay
+			} else if l2 {
+				gi = gi + wd*p[e]
+			}
+			m[e] = m[e]*b1 + c1*gi
+			v[e] = v[e]*b2 + c2*gi*gi
+			vh := v[e]
+			if c.AMSGrad {
+				vmax[e] = max(vmax[e], v[e])
+				vh = vmax[e]
+			}
+			denom := T(math.Sqrt(float64(vh)))/bc2sqrt + eps
+			p[e] = p[e] + step*(m[e]/denom)
+		}
+	}
+}

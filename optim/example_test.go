@@ -1,0 +1,35 @@
+package optim_test
+
+import (
+	"fmt"
+
+	"github.com/nerve-ml/nerve/optim"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// Minimize (w − 3)² with SGD and momentum, halving the learning rate every
+// 10 epochs.
+func Example() {
+	w := tensor.Zeros[float64](1, 1)
+	dw := tensor.Zeros[float64](1, 1)
+	params := []optim.Param[float64]{{Value: w, Grad: dw}}
+
+	opt, err := optim.NewSGD[float64](optim.SGD{LR: 0.1, Momentum: 0.5})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sched := optim.Step(0.1, 10, 0.5)
+	for epoch := range 40 {
+		opt.SetLR(sched.LR(epoch))
+		dw.Data()[0] = 2 * (w.Data()[0] - 3) // ∂(w−3)²/∂w
+		opt.Step(params)
+	}
+	fmt.Printf("w = %.4f, lr = %g\n", w.Data()[0], opt.LR())
+
+	_, err = optim.NewSGD[float64](optim.SGD{Nesterov: true})
+	fmt.Println(err)
+	// Output:
+	// w = 3.0003, lr = 0.0125
+	// optim: SGD.Nesterov = true: invalid hyper-parameter: want Momentum > 0 and Dampening = 0
+}

@@ -1,0 +1,78 @@
+package optim
+
+import "github.com/nerve-ml/nerve/tensor"
+
+// SGD configures stochastic gradient descent, optionally with momentum
+// (torch.optim.SGD). The zero value is plain SGD with learning rate 0.01.
+type SGD struct {
+	LR          float64 // learning rate; 0 means 0.01
+	Momentum    float64 // momentum factor μ; 0 disables momentum
+	Dampening   float64 // dampening τ of the momentum; default 0
+	Nesterov    bool    // Nesterov momentum; needs Momentum > 0 and Dampening = 0
+	WeightDecay float64 // L2 penalty λ added to the gradient; default 0
+}
+
+type sgd[T tensor.Float] struct {
+	cfg SGD
+	st  state[T]
+}
+
+// NewSGD returns an SGD optimizer for cfg. It returns a *ConfigError if a
+// field is negative, or if Nesterov is set without momentum or with
+// dampening, as PyTorch does. cfg is not modified.
+func NewSGD[T tensor.Float](cfg SGD) (Optimizer[T], error) {
+	cfg.LR = orDefault(cfg.LR, 0.01)
+	for _, c := range []struct {
+		f string
+		v float64
+	}{{"LR", cfg.LR}, {"Momentum", cfg.Momentum}, {"WeightDecay", cfg.WeightDecay}} {
+		if err := checkNonNegative("SGD", c.f, c.v); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Nesterov && (cfg.Momentum <= 0 || cfg.Dampening != 0) {
+		return nil, &ConfigError{Optimizer: "SGD", Field: "Nesterov", Value: true, Want: "Momentum > 0 and Dampening = 0"}
+	}
+	return &sgd[T]{cfg: cfg, st: state[T]{name: "SGD"}}, nil
+}
+
+func (o *sgd[T]) LR() float64      { return o.cfg.LR }
+func (o *sgd[T]) SetLR(lr float64) { o.cfg.LR = lr }
+
+func (o *sgd[T]) Step(params []Param[T]) {
+	k := 0
+	if o.cfg.Momentum != 0 {
+		k = 1
+	}
+	first := !o.st.ready(params, k, 0)
+	lr := T(-o.cfg.LR)
+	wd := T(o.cfg.WeightDecay)
+	mu := T(o.cfg.Momentum)
+	damp := T(1 - o.cfg.Dampening)
+	for i, prm := range params {
+		p, g := prm.Value.Data(), prm.Grad.Data()
+		var buf []T
+		if k == 1 {
+			buf = o.st.bufs[0][i]
+		}
+		for e := range p {
+			d := g[e]
+			if o.cfg.WeightDecay != 0 {
+				d = d + wd*p[e]
+			}
+			if k == 1 {
+				if first {
+					buf[e] = d
+				} else {
+					buf[e] = buf[e]*mu + damp*d
+				}
+				if o.cfg.Nesterov {
+					d = d + mu*buf[e]
+				} else {
+					d = buf[e]
+				}
+			}
+			p[e] = p[e] + lr*d
+		}
+	}
+}
