@@ -184,15 +184,7 @@ func Gradient[T tensor.Float](k Kind, dyhat, yhat, y *tensor.Dense[T], r Reducti
 			g[i] = c2 * (v - t[i])
 		}
 	case HalfSSE:
-		if c == 1 {
-			for i, v := range p {
-				g[i] = v - t[i]
-			}
-			return
-		}
-		for i, v := range p {
-			g[i] = T(c) * (v - t[i])
-		}
+		scaledDiff(g, p, t, c)
 	case MSE:
 		c2 := T(2 * c / float64(cols))
 		for i, v := range p {
@@ -285,7 +277,12 @@ func GradientLogits[T tensor.Float](k Kind, dz, a, y *tensor.Dense[T], r Reducti
 	default:
 		panic(fmt.Sprintf("loss: GradientLogits: %s has no logit form", k))
 	}
-	g, p, t := dz.Data(), a.Data(), y.Data()
+	scaledDiff(dz.Data(), a.Data(), y.Data(), c)
+}
+
+// scaledDiff sets g = c·(p − t). When c is 1 it computes p − t alone, so
+// the result is exactly the tutorials' −(y − ŷ).
+func scaledDiff[T tensor.Float](g, p, t []T, c float64) {
 	if c == 1 {
 		for i, v := range p {
 			g[i] = v - t[i]

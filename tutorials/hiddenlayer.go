@@ -88,16 +88,7 @@ func runHiddenLayer(ctx context.Context, w io.Writer, o Options) error {
 func SSE(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	X := X4()
 	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	net, err := nn.New[float64](nn.Config{
-		Inputs: 3,
-		Layers: []nn.LayerSpec{
-			{Units: 4, Activation: activation.Sigmoid, NoBias: true},
-			{Units: 1, Activation: activation.Sigmoid, NoBias: true},
-		},
-		Loss:       loss.SSE,
-		Reduction:  loss.Sum,
-		WeightInit: nn.Uniform,
-	}, rng.New(seed))
+	net, err := newNet341(seed, loss.SSE, nn.Uniform)
 	if err != nil {
 		return Result{}, err
 	}

@@ -62,16 +62,7 @@ func SingleLayer(ctx context.Context, seed uint32, iterations int) (Result, erro
 func XOR(ctx context.Context, seed uint32, iterations int) (Result, error) {
 	X := X4()
 	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	net, err := nn.New[float64](nn.Config{
-		Inputs: 3,
-		Layers: []nn.LayerSpec{
-			{Units: 4, Activation: activation.Sigmoid, NoBias: true},
-			{Units: 1, Activation: activation.Sigmoid, NoBias: true},
-		},
-		Loss:       loss.HalfSSE,
-		Reduction:  loss.Sum,
-		WeightInit: nn.UniformSym,
-	}, rng.New(seed))
+	net, err := newNet341(seed, loss.HalfSSE, nn.UniformSym)
 	if err != nil {
 		return Result{}, err
 	}
@@ -120,6 +111,21 @@ func descend(ctx context.Context, net *nn.Network[float64], X, y *tensor.Dense[f
 		}
 	}
 	return r, nil
+}
+
+// newNet341 builds the 3-4-1 sigmoid network without biases that xor and
+// sse share; they differ in the loss and in how the weights are drawn.
+func newNet341(seed uint32, l loss.Kind, init nn.Initializer) (*nn.Network[float64], error) {
+	return nn.New[float64](nn.Config{
+		Inputs: 3,
+		Layers: []nn.LayerSpec{
+			{Units: 4, Activation: activation.Sigmoid, NoBias: true},
+			{Units: 1, Activation: activation.Sigmoid, NoBias: true},
+		},
+		Loss:       l,
+		Reduction:  loss.Sum,
+		WeightInit: init,
+	}, rng.New(seed))
 }
 
 // meanAbsError is np.mean(np.abs(y − ŷ)).
