@@ -175,3 +175,37 @@ func TestCancel(t *testing.T) {
 		}
 	}
 }
+
+func TestErrors(t *testing.T) {
+	ctx := context.Background()
+	X, Y, err := Planar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		layers []int
+		hidden activation.Kind
+		want   string
+	}{
+		{[]int{2}, activation.ReLU, "want at least 2 sizes"},
+		{[]int{3, 4, 1}, activation.ReLU, "the first 2 (the features) and the last 1"},
+		{[]int{2, 4, 2}, activation.ReLU, "the last 1"},
+		{[]int{2, 0, 1}, activation.ReLU, "layer 1 has 0 units"},
+		{[]int{2, 4, 1}, activation.Tanh, "hidden activation tanh: want relu or sigmoid"},
+	} {
+		_, err := LLayerModel(ctx, X, Y, tc.layers, 0.05, 10, tc.hidden, 1)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("layers %v hidden %s: error %v; want it to contain %q", tc.layers, tc.hidden, err, tc.want)
+		}
+	}
+	if _, err := LLayerModel(ctx, X, Y, []int{2, 8, 1}, 50, 200, activation.ReLU, 1); err == nil || !strings.Contains(err.Error(), "learning rate 50 is too high") {
+		t.Errorf("divergent learning rate: %v", err)
+	}
+	tu, _ := Lookup("xor")
+	if err := tu.Run(ctx, io.Discard, Options{Iterations: -1}); err == nil || !strings.Contains(err.Error(), "iterations is -1") {
+		t.Errorf("negative iterations: %v", err)
+	}
+	if _, err := Lookup("nope"); err == nil || !strings.Contains(err.Error(), `unknown tutorial "nope" (want one of single-layer, xor`) {
+		t.Errorf("Lookup(nope): %v", err)
+	}
+}
