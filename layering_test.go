@@ -17,10 +17,11 @@ import (
 const module = "github.com/nerve-ml/nerve"
 
 // layers gives every package of the module its layer, by path relative to
-// the module root. A package may import nerve packages only from strictly
-// lower layers. The root package (this documentation) is not listed: it
-// imports nothing from the module and nothing imports it.
+// the module root ("" is the root package, the high-level Classifier and
+// Regressor). A package may import nerve packages only from strictly lower
+// layers.
 var layers = map[string]int{
+	"":                5,
 	"internal/kernel": 0,
 	"rng":             0,
 	"tensor":          1,
@@ -28,6 +29,7 @@ var layers = map[string]int{
 	"loss":            2,
 	"optim":           2,
 	"data":            2,
+	"metrics":         2,
 	"nn":              3,
 	"train":           4,
 	"gradcheck":       4,
@@ -72,14 +74,6 @@ func checkLayers(pkgs []pkgInfo) []string {
 				report("%s imports %s: %s", p.ImportPath, imp, why)
 			}
 		}
-		if rel == "" {
-			for _, imp := range p.Imports {
-				if _, ok := relPath(imp); ok {
-					report("the root package %s imports %s: it is documentation and must import nothing from the module", module, imp)
-				}
-			}
-			continue
-		}
 		layer, ok := layers[rel]
 		if !ok {
 			report("package %s is not in the layering table: add %q with its layer to layers in layering_test.go (and to the table in doc.go and README.md)", p.ImportPath, rel)
@@ -91,10 +85,6 @@ func checkLayers(pkgs []pkgInfo) []string {
 				if layer == 0 && !isStd(imp) && !slices.Contains(layer0Allowed, imp) {
 					report("%s (layer 0) imports %s: layer 0 may import only the standard library and %s", p.ImportPath, imp, strings.Join(layer0Allowed, ", "))
 				}
-				continue
-			}
-			if irel == "" {
-				report("%s imports the root package %s, which is documentation only", p.ImportPath, module)
 				continue
 			}
 			ilayer, ok := layers[irel]
@@ -209,13 +199,13 @@ func TestCheckLayers(t *testing.T) {
 		{
 			name: "clean",
 			pkgs: []pkgInfo{
-				{m(""), nil},
+				{m(""), []string{m("nn"), m("train"), m("data")}},
 				{m("rng"), []string{"math", "golang.org/x/sys/cpu"}},
 				{m("internal/kernel"), []string{"unsafe"}},
 				{m("tensor"), []string{"fmt", m("internal/kernel")}},
 				{m("nn"), []string{m("activation"), m("loss"), m("rng"), m("tensor")}},
 				{m("tutorials"), []string{m("nn"), m("gradcheck"), "io"}},
-				{m("cmd/nerve"), []string{m("tutorials"), m("trace"), "flag", "github.com/example/other"}},
+				{m("cmd/nerve"), []string{m(""), m("tutorials"), m("trace"), "flag", "github.com/example/other"}},
 			},
 		},
 		{
@@ -257,14 +247,14 @@ func TestCheckLayers(t *testing.T) {
 			want: []string{"internal/kernel (layer 0) imports github.com/klauspost/cpuid/v2"},
 		},
 		{
-			name: "root imports the module",
-			pkgs: []pkgInfo{{m(""), []string{m("nn")}}},
-			want: []string{"the root package"},
+			name: "root imports a layer-5 package",
+			pkgs: []pkgInfo{{m(""), []string{m("nn"), m("tutorials")}}},
+			want: []string{"nerve (layer 5) imports " + m("tutorials") + " (layer 5)"},
 		},
 		{
-			name: "root imported",
-			pkgs: []pkgInfo{{m("cmd/nerve"), []string{m("")}}},
-			want: []string{"imports the root package"},
+			name: "root imported below it",
+			pkgs: []pkgInfo{{m("train"), []string{m("")}}},
+			want: []string{"train (layer 4) imports " + m("") + " (layer 5)"},
 		},
 		{
 			name: "outside the module",

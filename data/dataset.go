@@ -1,0 +1,119 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// ErrData is wrapped by every error about the contents of a dataset: a
+// label that was never seen, a feature count that differs, a split that
+// leaves a side empty.
+var ErrData = errors.New("invalid data")
+
+// Dataset is a table of samples. X holds the features, one row a sample.
+// A classification dataset has one label per sample in Labels; a
+// regression dataset has numeric targets in Y (samples×outputs). Exactly
+// one of Labels and Y is set.
+type Dataset struct {
+	Name     string                 // where the data came from, for messages
+	Features []string               // feature names, one per column of X; may be nil
+	Target   string                 // name of the target column; may be empty
+	X        *tensor.Dense[float64] // samples×features
+	Labels   []string               // class label per sample, or nil
+	Y        *tensor.Dense[float64] // samples×outputs regression targets, or nil
+}
+
+// Len returns the number of samples.
+func (d *Dataset) Len() int { return d.X.Rows() }
+
+// Classification reports whether the targets are class labels.
+func (d *Dataset) Classification() bool { return d.Labels != nil }
+
+// Subset returns the samples idx, in that order, as a new dataset that
+// shares nothing with d. It panics if an index is out of range.
+func (d *Dataset) Subset(idx []int) *Dataset {
+	s := &Dataset{Name: d.Name, Features: d.Features, Target: d.Target}
+	s.X = takeRows(d.X, idx)
+	if d.Y != nil {
+		s.Y = takeRows(d.Y, idx)
+	}
+	if d.Labels != nil {
+		s.Labels = make([]string, len(idx))
+		for i, j := range idx {
+			s.Labels[i] = d.Labels[j]
+		}
+	}
+	return s
+}
+
+func takeRows(m *tensor.Dense[float64], idx []int) *tensor.Dense[float64] {
+	out := tensor.Zeros[float64](len(idx), m.Cols())
+	for i, j := range idx {
+		copy(out.Row(i), m.Row(j))
+	}
+	return out
+}
+
+// Split divides d into a training and a test set, with a fraction
+// testFraction (0 < testFraction < 1) of the samples in the test set,
+// drawn with a permutation from seed. A classification dataset is split
+// per class (stratified), so both sides keep the class proportions: each
+// class puts round(testFraction·n) of its n samples in the test set.
+// Samples keep their original order on each side. Split returns an error
+// wrapping ErrData if either side would be empty.
+func (d *Dataset) Split(testFraction float64, seed uint32) (train, test *Dataset, err error) {
+	if !(testFraction > 0 && testFraction < 1) {
+		return nil, nil, fmt.Errorf("%w: test fraction %v, want between 0 and 1", ErrData, testFraction)
+	}
+	src := rng.New(seed)
+	isTest := make([]bool, d.Len())
+	if d.Labels != nil {
+		// Stratified: each class in order of first appearance.
+		var order []string
+		members := map[string][]int{}
+		for i, l := range d.Labels {
+			if _, ok := members[l]; !ok {
+				order = append(order, l)
+			}
+			members[l] = append(members[l], i)
+		}
+		for _, l := range order {
+			m := members[l]
+			k := roundHalfEven(testFraction * float64(len(m)))
+			for _, p := range src.Perm(len(m))[:k] {
+				isTest[m[p]] = true
+			}
+		}
+	} else {
+		k := roundHalfEven(testFraction * float64(d.Len()))
+		for _, p := range src.Perm(d.Len())[:k] {
+			isTest[p] = true
+		}
+	}
+	var tr, te []int
+	for i, t := range isTest {
+		if t {
+			te = append(te, i)
+		} else {
+			tr = append(tr, i)
+		}
+	}
+	if len(tr) == 0 || len(te) == 0 {
+		return nil, nil, fmt.Errorf("%w: splitting %d samples with test fraction %v leaves %d for training and %d for testing", ErrData, d.Len(), testFraction, len(tr), len(te))
+	}
+	return d.Subset(tr), d.Subset(te), nil
+}
+
+func roundHalfEven(x float64) int {
+	f := int(x)
+	switch r := x - float64(f); {
+	case r > 0.5:
+		return f + 1
+	case r == 0.5 && f%2 == 1:
+		return f + 1
+	}
+	return f
+}
