@@ -1,0 +1,547 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// DefaultEpochs is the number of epochs Fit runs when Config.Epochs is 0.
+const DefaultEpochs = 10
+
+// ErrConfig is wrapped by errors about an invalid training configuration.
+var ErrConfig = errors.New("invalid training configuration")
+
+// ErrData is wrapped by errors about training or validation data that
+// cannot be trained on: shapes that do not fit the network, values that
+// are not finite.
+var ErrData = errors.New("invalid training data")
+
+// ErrStop may be returned by an OnEpoch or OnBatch callback to end training
+// early without an error: Fit returns the history so far and a nil error.
+var ErrStop = errors.New("stop training")
+
+// Config describes a training run. Its zero value trains for
+// DefaultEpochs epochs, full batch, with Adam (learning rate 0.001),
+// shuffling with seed 0 and no validation.
+type Config[T tensor.Float] struct {
+	Epochs    int // passes over the training data; 0 means DefaultEpochs
+	BatchSize int // samples per update; 0 means all of them (full batch)
+
+	// Optimizer updates the parameters after every batch; nil means Adam
+	// with PyTorch's defaults (learning rate 0.001). Its state carries
+	// over between calls to Fit with the same optimizer.
+	Optimizer optim.Optimizer[T]
+	// Schedule, if set, sets the optimizer's learning rate at the start
+	// of every epoch to Schedule.LR(e), with e counted from 0.
+	Schedule optim.Schedule
+
+	Seed      uint32 // seeds the shuffling and the validation split
+	NoShuffle bool   // keep the samples in their given order
+
+	// ValX and ValY are the validation data, evaluated after every
+	// epoch. If they are nil and ValidationFraction is in (0, 1), Fit
+	// holds out that fraction of X and Y, chosen with a permutation drawn
+	// from Seed, and trains on the rest.
+	ValX, ValY         *tensor.Dense[T]
+	ValidationFraction float64
+
+	EarlyStopping EarlyStopping
+
+	// OnBatch is called after every batch's update, OnEpoch after every
+	// epoch's validation. Returning ErrStop ends training cleanly; any other
+	// error ends it and Fit returns that error (wrapped).
+	OnBatch func(BatchEnd) error
+	OnEpoch func(EpochEnd) error
+}
+
+// EarlyStopping stops training when the monitored loss (the validation
+// loss when there is validation data, else the training loss) has not
+// improved by more than MinDelta for Patience epochs in a row. Patience 0
+// disables it.
+type EarlyStopping struct {
+	Patience int
+	MinDelta float64
+	// RestoreBest puts back the parameters of the epoch with the best
+	// monitored loss when training ends, whether it stopped early or ran
+	// all its epochs.
+	RestoreBest bool
+}
+
+// Epoch is one epoch's record in a History. Accuracy and ValAccuracy are
+// set for classifiers (a softmax + cross-entropy or sigmoid + binary
+// cross-entropy output) and NaN otherwise; ValLoss and ValAccuracy are NaN
+// without validation data.
+type Epoch struct {
+	Epoch       int     // 1-based
+	LR          float64 // learning rate used in this epoch
+	Loss        float64 // training loss, averaged over the epoch's batches as they ran
+	Accuracy    float64 // training accuracy, over the epoch's batches as they ran
+	ValLoss     float64
+	ValAccuracy float64
+}
+
+// History is the record of a training run.
+type History struct {
+	Epochs []Epoch
+	// BestEpoch is the 1-based epoch with the lowest monitored loss, 0
+	// before the first epoch ends.
+	BestEpoch int
+	// StoppedEarly is true when early stopping ended the run.
+	StoppedEarly bool
+	// Restored is true when the best epoch's parameters were put back.
+	Restored bool
+}
+
+// Last returns the last epoch's record, or a zero Epoch if there is none.
+func (h *History) Last() Epoch {
+	if len(h.Epochs) == 0 {
+		return Epoch{}
+	}
+	return h.Epochs[len(h.Epochs)-1]
+}
+
+// BatchEnd is passed to Config.OnBatch.
+type BatchEnd struct {
+	Epoch, Epochs    int     // 1-based epoch and the total
+	Batch, Batches   int     // 1-based batch within the epoch and the total
+	Samples          int     // samples in this batch
+	Loss             float64 // this batch's loss before the update
+	LR               float64
+	SamplesThisEpoch int // samples trained on so far in this epoch
+}
+
+// EpochEnd is passed to Config.OnEpoch.
+type EpochEnd struct {
+	Epoch
+	Epochs   int  // total epochs configured
+	Improved bool // the monitored loss improved on the best so far
+}
+
+// DivergedError reports that training produced a loss or parameter that
+// is not a finite number.
+type DivergedError struct {
+	Epoch, Batch int     // 1-based; Batch is 0 when found after the epoch
+	What         string  // "loss", "validation loss" or the parameter, e.g. "W2"
+	Value        float64 // the offending value (NaN, +Inf or −Inf)
+	LR           float64
+}
+
+func (e *DivergedError) Error() string {
+	where := fmt.Sprintf("epoch %d, batch %d", e.Epoch, e.Batch)
+	if e.Batch == 0 {
+		where = fmt.Sprintf("the end of epoch %d", e.Epoch)
+	}
+	return fmt.Sprintf("train: %s became %v at %s (learning rate %g): the learning rate is probably too high, or the inputs are not scaled (standardise each feature to mean 0 and variance 1)", e.What, e.Value, where, e.LR)
+}
+
+// Fit trains net on the samples X (samples×features) with targets Y
+// (samples×outputs, one-hot rows for a softmax classifier) as cfg
+// describes, updating net's parameters in place. It returns the history
+// of the epochs that ran and:
+//   - an error wrapping ErrConfig or ErrData (and no training) if cfg is
+//     invalid or the data does not fit the network or is not finite;
+//   - a *DivergedError if the loss or a parameter became NaN or ±Inf;
+//     the parameters are then left as they were when that was found;
+//   - ctx.Err() if ctx was cancelled; the history holds the epochs that
+//     completed, and the parameters are those after the last batch;
+//   - the error a callback returned, unless it was ErrStop.
+//
+// X and Y are not modified.
+func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.Dense[T], cfg Config[T]) (*History, error) {
+	hist := &History{}
+	if err := net.Validate(); err != nil {
+		return hist, err
+	}
+	epochs, err := cfg.check()
+	if err != nil {
+		return hist, err
+	}
+	if err := checkData(net, "X", "Y", X, Y); err != nil {
+		return hist, err
+	}
+	src := rng.New(cfg.Seed)
+	valX, valY := cfg.ValX, cfg.ValY
+	if valX == nil && cfg.ValidationFraction > 0 {
+		X, Y, valX, valY, err = holdOut(X, Y, cfg.ValidationFraction, src)
+		if err != nil {
+			return hist, err
+		}
+	}
+	if valX != nil {
+		if err := checkData(net, "ValX", "ValY", valX, valY); err != nil {
+			return hist, err
+		}
+	}
+	opt := cfg.Optimizer
+	if opt == nil {
+		if opt, err = optim.NewAdam[T](optim.Adam{}); err != nil {
+			return hist, err
+		}
+	}
+	t := &trainer[T]{net: net, opt: opt, classify: classifier(net), softmax: softmaxOutput(net)}
+	n := X.Rows()
+	bs := cfg.BatchSize
+	if bs == 0 || bs > n {
+		bs = n
+	}
+	batches := (n + bs - 1) / bs
+	xb := tensor.Zeros[T](bs, X.Cols())
+	yb := tensor.Zeros[T](bs, Y.Cols())
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	var best *nn.Network[T]
+	bestLoss := math.Inf(1)
+	wait := 0
+	for e := 1; e <= epochs; e++ {
+		if cfg.Schedule != nil {
+			opt.SetLR(cfg.Schedule.LR(e - 1))
+		}
+		if !cfg.NoShuffle {
+			order = src.Perm(n)
+		}
+		rec := Epoch{Epoch: e, LR: opt.LR(), ValLoss: math.NaN(), ValAccuracy: math.NaN(), Accuracy: math.NaN()}
+		var lossSum, correct float64
+		seen := 0
+		for b := range batches {
+			if err := ctx.Err(); err != nil {
+				return hist, err
+			}
+			lo, hi := b*bs, min((b+1)*bs, n)
+			bx, by := xb.Slice(0, hi-lo), yb.Slice(0, hi-lo)
+			if bs == n && cfg.NoShuffle {
+				bx, by = X, Y
+			} else {
+				for i, j := range order[lo:hi] {
+					copy(bx.Row(i), X.Row(j))
+					copy(by.Row(i), Y.Row(j))
+				}
+			}
+			cost, hits, err := t.step(bx, by)
+			if err != nil {
+				return hist, err
+			}
+			if math.IsNaN(cost) || math.IsInf(cost, 0) {
+				return hist, &DivergedError{Epoch: e, Batch: b + 1, What: "loss", Value: cost, LR: opt.LR()}
+			}
+			if net.Reduction == loss.Sum {
+				lossSum += cost
+			} else {
+				lossSum += cost * float64(hi-lo)
+			}
+			correct += hits
+			seen += hi - lo
+			if cfg.OnBatch != nil {
+				err := cfg.OnBatch(BatchEnd{Epoch: e, Epochs: epochs, Batch: b + 1, Batches: batches, Samples: hi - lo, Loss: cost, LR: opt.LR(), SamplesThisEpoch: seen})
+				if done, err := stopped(err); done {
+					return hist, err
+				}
+			}
+		}
+		rec.Loss = lossSum
+		if net.Reduction != loss.Sum {
+			rec.Loss = lossSum / float64(n)
+		}
+		if t.classify {
+			rec.Accuracy = correct / float64(n)
+		}
+		if err := checkParams(net, e, opt.LR()); err != nil {
+			return hist, err
+		}
+		if valX != nil {
+			rec.ValLoss, rec.ValAccuracy, err = Evaluate(net, valX, valY)
+			if err != nil {
+				return hist, err
+			}
+			if math.IsNaN(rec.ValLoss) || math.IsInf(rec.ValLoss, 0) {
+				return hist, &DivergedError{Epoch: e, What: "validation loss", Value: rec.ValLoss, LR: opt.LR()}
+			}
+		}
+		hist.Epochs = append(hist.Epochs, rec)
+		monitored := rec.Loss
+		if valX != nil {
+			monitored = rec.ValLoss
+		}
+		improved := monitored < bestLoss-cfg.EarlyStopping.MinDelta
+		if improved || hist.BestEpoch == 0 {
+			bestLoss = monitored
+			hist.BestEpoch = e
+			wait = 0
+			if cfg.EarlyStopping.RestoreBest {
+				best = copyParams(best, net)
+			}
+		} else {
+			wait++
+		}
+		if cfg.OnEpoch != nil {
+			err := cfg.OnEpoch(EpochEnd{Epoch: rec, Epochs: epochs, Improved: hist.BestEpoch == e})
+			if done, err := stopped(err); done {
+				restore(hist, best, net, cfg)
+				return hist, err
+			}
+		}
+		if p := cfg.EarlyStopping.Patience; p > 0 && wait >= p {
+			hist.StoppedEarly = true
+			break
+		}
+	}
+	restore(hist, best, net, cfg)
+	return hist, nil
+}
+
+// restore puts the best epoch's parameters back into net when asked to.
+func restore[T tensor.Float](hist *History, best, net *nn.Network[T], cfg Config[T]) {
+	if !cfg.EarlyStopping.RestoreBest || best == nil || hist.BestEpoch == len(hist.Epochs) {
+		return
+	}
+	copyParams(net, best)
+	hist.Restored = true
+}
+
+// copyParams copies src's parameters into dst, allocating dst as a clone
+// of src when it is nil, and returns dst.
+func copyParams[T tensor.Float](dst, src *nn.Network[T]) *nn.Network[T] {
+	if dst == nil {
+		return src.Clone()
+	}
+	for i, l := range src.Layers {
+		dst.Layers[i].W.Copy(l.W)
+		if l.B != nil {
+			dst.Layers[i].B.Copy(l.B)
+		}
+	}
+	return dst
+}
+
+// stopped interprets a callback's error: ErrStop ends training without one.
+func stopped(err error) (bool, error) {
+	switch {
+	case err == nil:
+		return false, nil
+	case errors.Is(err, ErrStop):
+		return true, nil
+	}
+	return true, fmt.Errorf("train: callback: %w", err)
+}
+
+func (cfg *Config[T]) check() (int, error) {
+	epochs := cfg.Epochs
+	if epochs == 0 {
+		epochs = DefaultEpochs
+	}
+	switch {
+	case epochs < 0:
+		return 0, fmt.Errorf("%w: Epochs is %d, want > 0", ErrConfig, cfg.Epochs)
+	case cfg.BatchSize < 0:
+		return 0, fmt.Errorf("%w: BatchSize is %d, want ≥ 0 (0 means full batch)", ErrConfig, cfg.BatchSize)
+	case !(cfg.ValidationFraction >= 0 && cfg.ValidationFraction < 1):
+		return 0, fmt.Errorf("%w: ValidationFraction is %v, want in [0, 1)", ErrConfig, cfg.ValidationFraction)
+	case (cfg.ValX == nil) != (cfg.ValY == nil):
+		return 0, fmt.Errorf("%w: ValX and ValY must both be set or both be nil", ErrConfig)
+	case cfg.EarlyStopping.Patience < 0:
+		return 0, fmt.Errorf("%w: EarlyStopping.Patience is %d, want ≥ 0", ErrConfig, cfg.EarlyStopping.Patience)
+	case !(cfg.EarlyStopping.MinDelta >= 0):
+		return 0, fmt.Errorf("%w: EarlyStopping.MinDelta is %v, want ≥ 0", ErrConfig, cfg.EarlyStopping.MinDelta)
+	}
+	return epochs, nil
+}
+
+// checkData returns an error wrapping ErrData if X and Y do not fit net or
+// hold a value that is not finite.
+func checkData[T tensor.Float](net *nn.Network[T], xName, yName string, X, Y *tensor.Dense[T]) error {
+	switch {
+	case X == nil || Y == nil:
+		return fmt.Errorf("%w: %s and %s must not be nil", ErrData, xName, yName)
+	case X.Rows() == 0:
+		return fmt.Errorf("%w: %s has no samples", ErrData, xName)
+	case X.Cols() != net.Inputs():
+		return fmt.Errorf("%w: %s has %d features per sample, the network expects %d", ErrData, xName, X.Cols(), net.Inputs())
+	case Y.Rows() != X.Rows():
+		return fmt.Errorf("%w: %s has %d samples but %s has %d", ErrData, xName, X.Rows(), yName, Y.Rows())
+	case Y.Cols() != net.Outputs():
+		return fmt.Errorf("%w: %s has %d columns, the network has %d outputs", ErrData, yName, Y.Cols(), net.Outputs())
+	}
+	for _, m := range []struct {
+		name string
+		d    *tensor.Dense[T]
+	}{{xName, X}, {yName, Y}} {
+		cols := m.d.Cols()
+		for i, v := range m.d.Data() {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Errorf("%w: %s sample %d, column %d is %v: every value must be a finite number", ErrData, m.name, i/cols+1, i%cols+1, f)
+			}
+		}
+	}
+	return nil
+}
+
+// checkParams returns a *DivergedError naming the first parameter tensor
+// that holds a value that is not finite.
+func checkParams[T tensor.Float](net *nn.Network[T], epoch int, lr float64) error {
+	for i, l := range net.Layers {
+		for _, p := range []struct {
+			name string
+			d    *tensor.Dense[T]
+		}{{fmt.Sprintf("W%d", i+1), l.W}, {fmt.Sprintf("b%d", i+1), l.B}} {
+			if p.d == nil {
+				continue
+			}
+			for _, v := range p.d.Data() {
+				if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+					return &DivergedError{Epoch: epoch, What: p.name, Value: f, LR: lr}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// holdOut splits off a fraction of the samples, chosen by a permutation
+// from src, as validation data. Both parts keep the samples' order.
+func holdOut[T tensor.Float](X, Y *tensor.Dense[T], frac float64, src *rng.Source) (x, y, vx, vy *tensor.Dense[T], err error) {
+	n := X.Rows()
+	k := int(math.Round(frac * float64(n)))
+	if k < 1 || k >= n {
+		return nil, nil, nil, nil, fmt.Errorf("%w: a validation fraction of %v of %d samples leaves %d for validation and %d for training", ErrData, frac, n, k, n-k)
+	}
+	isVal := make([]bool, n)
+	for _, i := range src.Perm(n)[:k] {
+		isVal[i] = true
+	}
+	x, y = tensor.Zeros[T](n-k, X.Cols()), tensor.Zeros[T](n-k, Y.Cols())
+	vx, vy = tensor.Zeros[T](k, X.Cols()), tensor.Zeros[T](k, Y.Cols())
+	ti, vi := 0, 0
+	for i := range n {
+		if isVal[i] {
+			copy(vx.Row(vi), X.Row(i))
+			copy(vy.Row(vi), Y.Row(i))
+			vi++
+		} else {
+			copy(x.Row(ti), X.Row(i))
+			copy(y.Row(ti), Y.Row(i))
+			ti++
+		}
+	}
+	return x, y, vx, vy, nil
+}
+
+// classifier reports whether net's output is a classifier's: softmax with
+// cross-entropy, or sigmoid with binary cross-entropy.
+func classifier[T tensor.Float](net *nn.Network[T]) bool {
+	out := net.Layers[len(net.Layers)-1].Activation
+	return (net.Loss == loss.CrossEntropy && out == activation.Softmax) ||
+		(net.Loss == loss.BinaryCrossEntropy && out == activation.Sigmoid)
+}
+
+// Evaluate returns net's loss on X and Y and, for a classifier, its
+// accuracy (NaN otherwise). It returns an error wrapping ErrData if the
+// data does not fit the network. It does not modify net.
+func Evaluate[T tensor.Float](net *nn.Network[T], X, Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
+	if err := checkData(net, "X", "Y", X, Y); err != nil {
+		return 0, 0, err
+	}
+	c, err := net.Forward(X)
+	if err != nil {
+		return 0, 0, err
+	}
+	cost, err = net.Cost(c, Y)
+	if err != nil {
+		return 0, 0, err
+	}
+	accuracy = math.NaN()
+	if classifier(net) {
+		accuracy = hits(c.Output(), Y, softmaxOutput(net)) / float64(X.Rows())
+	}
+	return cost, accuracy, nil
+}
+
+// hits counts the samples whose predicted class matches the target: the
+// largest output against the largest target after a softmax; ŷ > 0.5
+// against y > 0.5 for sigmoid outputs (a sample counts if all of its
+// outputs match).
+func hits[T tensor.Float](out, Y *tensor.Dense[T], softmax bool) float64 {
+	var n float64
+	for i := range out.Rows() {
+		o, y := out.Row(i), Y.Row(i)
+		if softmax {
+			if argmax(o) == argmax(y) {
+				n++
+			}
+			continue
+		}
+		ok := true
+		for j := range o {
+			if (o[j] > 0.5) != (y[j] > 0.5) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// softmaxOutput reports whether net's last layer is a softmax.
+func softmaxOutput[T tensor.Float](net *nn.Network[T]) bool {
+	return net.Layers[len(net.Layers)-1].Activation == activation.Softmax
+}
+
+func argmax[T tensor.Float](row []T) int {
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// trainer holds what one batch step needs.
+type trainer[T tensor.Float] struct {
+	net      *nn.Network[T]
+	opt      optim.Optimizer[T]
+	params   []optim.Param[T]
+	classify bool
+	softmax  bool
+}
+
+// step runs forward, cost, backward and the optimizer's update on one
+// batch and returns the batch's loss (before the update) and the number
+// of correctly classified samples (0 for a regressor).
+func (t *trainer[T]) step(X, Y *tensor.Dense[T]) (cost, correct float64, err error) {
+	c, err := t.net.Forward(X) // step 1: forward, keeping A_prev, Z, A
+	if err != nil {
+		return 0, 0, err
+	}
+	if cost, err = t.net.Cost(c, Y); err != nil { // step 2: cost
+		return 0, 0, err
+	}
+	if t.classify {
+		correct = hits(c.Output(), Y, t.softmax)
+	}
+	g, err := t.net.Backward(c, Y) // step 3: dZ, dW, db, dA_prev per layer
+	if err != nil {
+		return 0, 0, err
+	}
+	t.params = t.params[:0] // step 4: update every W and b
+	for i, l := range t.net.Layers {
+		t.params = append(t.params, optim.Param[T]{Value: l.W, Grad: g.Layers[i].DW})
+		if l.B != nil {
+			t.params = append(t.params, optim.Param[T]{Value: l.B, Grad: g.Layers[i].DB})
+		}
+	}
+	t.opt.Step(t.params)
+	return cost, correct, nil
+}

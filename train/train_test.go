@@ -1,0 +1,460 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// iris returns the standardised iris features and one-hot targets in T.
+func iris[T tensor.Float](t testing.TB) (X, Y *tensor.Dense[T]) {
+	t.Helper()
+	d := data.Iris()
+	s, err := data.FitScaler(d.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	X, err = data.Transform[T](s, d.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := data.NewClasses(d.Labels)
+	idx, _ := c.Encode(d.Labels)
+	return X, data.OneHot[T](idx, c.Len())
+}
+
+func newClassifier[T tensor.Float](t testing.TB, seed uint32, hidden ...int) *nn.Network[T] {
+	t.Helper()
+	cfg := nn.Config{Inputs: 4, Loss: loss.CrossEntropy}
+	for _, h := range hidden {
+		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: activation.Tanh})
+	}
+	cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: 3, Activation: activation.Softmax})
+	net, err := nn.New[T](cfg, rng.New(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+
+func sameNetworks[T tensor.Float](a, b *nn.Network[T]) bool {
+	for i := range a.Layers {
+		if !tensor.Equal(a.Layers[i].W, b.Layers[i].W) {
+			return false
+		}
+		if (a.Layers[i].B == nil) != (b.Layers[i].B == nil) || a.Layers[i].B != nil && !tensor.Equal(a.Layers[i].B, b.Layers[i].B) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameHistory(a, b *History) error {
+	if len(a.Epochs) != len(b.Epochs) || a.BestEpoch != b.BestEpoch || a.StoppedEarly != b.StoppedEarly || a.Restored != b.Restored {
+		return fmt.Errorf("histories differ: %+v vs %+v", a, b)
+	}
+	for i, x := range a.Epochs {
+		y := b.Epochs[i]
+		if x.Epoch != y.Epoch || !sameBits(x.LR, y.LR) || !sameBits(x.Loss, y.Loss) || !sameBits(x.Accuracy, y.Accuracy) || !sameBits(x.ValLoss, y.ValLoss) || !sameBits(x.ValAccuracy, y.ValAccuracy) {
+			return fmt.Errorf("epoch %d: %+v vs %+v", i+1, x, y)
+		}
+	}
+	return nil
+}
+
+func TestFitLearnsIris(t *testing.T) {
+	testFitLearnsIris[float32](t)
+	testFitLearnsIris[float64](t)
+}
+
+func testFitLearnsIris[T tensor.Float](t *testing.T) {
+	X, Y := iris[T](t)
+	net := newClassifier[T](t, 1, 8)
+	opt, _ := optim.NewAdam[T](optim.Adam{LR: 0.01})
+	hist, err := Fit(context.Background(), net, X, Y, Config[T]{Epochs: 60, BatchSize: 16, Optimizer: opt, Seed: 3, ValidationFraction: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist.Epochs) != 60 {
+		t.Fatalf("%d epochs recorded; want 60", len(hist.Epochs))
+	}
+	first, last := hist.Epochs[0], hist.Last()
+	if !(last.Loss < first.Loss/3) {
+		t.Errorf("%T: loss went from %v to %v; want it to fall by 3×", T(0), first.Loss, last.Loss)
+	}
+	if last.Accuracy < 0.9 || last.ValAccuracy < 0.9 {
+		t.Errorf("%T: final accuracy %v, validation %v; want ≥ 0.9", T(0), last.Accuracy, last.ValAccuracy)
+	}
+	if math.IsNaN(last.ValLoss) {
+		t.Error("validation loss missing")
+	}
+}
+
+func TestFitReproducible(t *testing.T) {
+	X, Y := iris[float32](t)
+	run := func() (*nn.Network[float32], *History) {
+		net := newClassifier[float32](t, 7, 6, 5)
+		opt, _ := optim.NewSGD[float32](optim.SGD{LR: 0.05, Momentum: 0.9, Nesterov: true})
+		h, err := Fit(context.Background(), net, X, Y, Config[float32]{
+			Epochs: 15, BatchSize: 10, Optimizer: opt, Seed: 11, ValidationFraction: 0.25,
+			Schedule:      optim.Step(0.05, 5, 0.5),
+			EarlyStopping: EarlyStopping{Patience: 100, RestoreBest: true},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return net, h
+	}
+	n1, h1 := run()
+	n2, h2 := run()
+	if !sameNetworks(n1, n2) {
+		t.Error("same seed, different weights")
+	}
+	if err := sameHistory(h1, h2); err != nil {
+		t.Error(err)
+	}
+	if h1.Epochs[5].LR != 0.025 || h1.Epochs[10].LR != 0.0125 {
+		t.Errorf("schedule: learning rates %v, %v; want 0.025, 0.0125", h1.Epochs[5].LR, h1.Epochs[10].LR)
+	}
+	// A different seed shuffles differently.
+	net := newClassifier[float32](t, 7, 6, 5)
+	opt, _ := optim.NewSGD[float32](optim.SGD{LR: 0.05, Momentum: 0.9, Nesterov: true})
+	if _, err := Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 15, BatchSize: 10, Optimizer: opt, Seed: 12, ValidationFraction: 0.25}); err != nil {
+		t.Fatal(err)
+	}
+	if sameNetworks(n1, net) {
+		t.Error("seeds 11 and 12 gave the same weights")
+	}
+}
+
+// TestFitIsTheTutorialLoop checks Fit against the loop written out by
+// hand with the network's own steps: full batch with plain SGD, and
+// mini-batches in the order of rng's permutation.
+func TestFitIsTheTutorialLoop(t *testing.T) {
+	X, Y := iris[float64](t)
+	for _, bs := range []int{0, 1, 32, 150, 1000} {
+		t.Run(fmt.Sprint("batch", bs), func(t *testing.T) {
+			got := newClassifier[float64](t, 2, 5)
+			want := got.Clone()
+			opt, _ := optim.NewSGD[float64](optim.SGD{LR: 0.1})
+			const epochs = 3
+			if _, err := Fit(context.Background(), got, X, Y, Config[float64]{Epochs: epochs, BatchSize: bs, Optimizer: opt, Seed: 5, NoShuffle: bs == 0}); err != nil {
+				t.Fatal(err)
+			}
+			src := rng.New(5)
+			n := X.Rows()
+			size := bs
+			if size == 0 || size > n {
+				size = n
+			}
+			for range epochs {
+				order := make([]int, n)
+				for i := range order {
+					order[i] = i
+				}
+				if bs != 0 {
+					order = src.Perm(n)
+				}
+				for lo := 0; lo < n; lo += size {
+					hi := min(lo+size, n)
+					xb, yb := tensor.Zeros[float64](hi-lo, 4), tensor.Zeros[float64](hi-lo, 3)
+					for i, j := range order[lo:hi] {
+						copy(xb.Row(i), X.Row(j))
+						copy(yb.Row(i), Y.Row(j))
+					}
+					c, _ := want.Forward(xb)
+					g, _ := want.Backward(c, yb)
+					want.Update(g, 0.1)
+				}
+			}
+			if !sameNetworks(got, want) {
+				t.Errorf("Fit and the hand-written loop disagree: W1[0] %v vs %v", got.Layers[0].W.Row(0), want.Layers[0].W.Row(0))
+			}
+		})
+	}
+}
+
+// TestEarlyStoppingRestoresBest scrambles the weights after epoch 3 from a
+// callback, so that every later epoch is worse, and checks that training
+// stops after Patience epochs and puts back epoch 3's weights.
+func TestEarlyStoppingRestoresBest(t *testing.T) {
+	X, Y := iris[float64](t)
+	net := newClassifier[float64](t, 4, 8)
+	opt, _ := optim.NewSGD[float64](optim.SGD{LR: 0.01})
+	var snapshot *nn.Network[float64]
+	noise := rng.New(99)
+	hist, err := Fit(context.Background(), net, X, Y, Config[float64]{
+		Epochs: 50, Optimizer: opt, BatchSize: 15, Seed: 1, ValidationFraction: 0.2,
+		EarlyStopping: EarlyStopping{Patience: 2, RestoreBest: true},
+		OnEpoch: func(e EpochEnd) error {
+			if e.Epoch.Epoch == 3 {
+				if !e.Improved {
+					t.Errorf("epoch 3 did not improve")
+				}
+				snapshot = net.Clone()
+				for _, l := range net.Layers {
+					for i := range l.W.Data() {
+						l.W.Data()[i] = noise.Uniform(-5, 5)
+					}
+				}
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hist.StoppedEarly || len(hist.Epochs) != 5 || hist.BestEpoch != 3 || !hist.Restored {
+		t.Fatalf("history: stopped early %v after %d epochs, best %d, restored %v; want true, 5, 3, true", hist.StoppedEarly, len(hist.Epochs), hist.BestEpoch, hist.Restored)
+	}
+	if !sameNetworks(net, snapshot) {
+		t.Error("the network does not hold epoch 3's weights")
+	}
+}
+
+// TestRestoredWeightsMatchBestValLoss is the natural case: whatever epoch
+// was best, the restored network's validation loss is the history's
+// minimum.
+func TestRestoredWeightsMatchBestValLoss(t *testing.T) {
+	X, Y := iris[float64](t)
+	valX, valY := X.Slice(0, 30), Y.Slice(0, 30) // first 30: setosa only, overfits fast
+	net := newClassifier[float64](t, 6, 16)
+	opt, _ := optim.NewAdam[float64](optim.Adam{LR: 0.05})
+	hist, err := Fit(context.Background(), net, X.Slice(30, 150), Y.Slice(30, 150), Config[float64]{
+		Epochs: 40, Optimizer: opt, BatchSize: 8, Seed: 2, ValX: valX, ValY: valY,
+		EarlyStopping: EarlyStopping{Patience: 5, RestoreBest: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := math.Inf(1)
+	for _, e := range hist.Epochs {
+		best = math.Min(best, e.ValLoss)
+	}
+	if hist.Epochs[hist.BestEpoch-1].ValLoss != best {
+		t.Errorf("BestEpoch %d has validation loss %v; the minimum is %v", hist.BestEpoch, hist.Epochs[hist.BestEpoch-1].ValLoss, best)
+	}
+	got, _, err := Evaluate(net, valX, valY)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != best {
+		t.Errorf("restored network's validation loss %v; want the best %v (history %d epochs, best %d)", got, best, len(hist.Epochs), hist.BestEpoch)
+	}
+}
+
+func TestDivergenceGuard(t *testing.T) {
+	d := data.Iris() // unscaled inputs
+	X := tensor.Convert[float32](d.X)
+	c, _ := data.NewClasses(d.Labels)
+	idx, _ := c.Encode(d.Labels)
+	Y := data.OneHot[float32](idx, 3)
+	net, _ := nn.New[float32](nn.Config{Inputs: 4, Loss: loss.MSE, Layers: []nn.LayerSpec{{Units: 10, Activation: activation.ReLU}, {Units: 3}}}, rng.New(1))
+	opt, _ := optim.NewSGD[float32](optim.SGD{LR: 50})
+	hist, err := Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 100, BatchSize: 10, Optimizer: opt})
+	var de *DivergedError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %v; want a *DivergedError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{fmt.Sprintf("epoch %d, batch %d", de.Epoch, de.Batch), "learning rate 50", "too high", "not scaled"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if de.Batch < 1 || len(hist.Epochs) != de.Epoch-1 {
+		t.Errorf("diverged at epoch %d batch %d with %d epochs in the history", de.Epoch, de.Batch, len(hist.Epochs))
+	}
+}
+
+func TestCancel(t *testing.T) {
+	X, Y := iris[float32](t)
+	net := newClassifier[float32](t, 1, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hist, err := Fit(ctx, net, X, Y, Config[float32]{Epochs: 100, BatchSize: 10, OnEpoch: func(e EpochEnd) error {
+		if e.Epoch.Epoch == 2 {
+			cancel()
+		}
+		return nil
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v; want context.Canceled", err)
+	}
+	if len(hist.Epochs) != 2 {
+		t.Errorf("%d epochs in the history; want 2", len(hist.Epochs))
+	}
+	// Cancelled mid-epoch: the partial epoch is not recorded.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	hist, err = Fit(ctx2, net, X, Y, Config[float32]{Epochs: 100, BatchSize: 10, OnBatch: func(b BatchEnd) error {
+		if b.Epoch == 3 && b.Batch == 4 {
+			cancel2()
+		}
+		return nil
+	}})
+	if !errors.Is(err, context.Canceled) || len(hist.Epochs) != 2 {
+		t.Errorf("err = %v with %d epochs; want context.Canceled with 2", err, len(hist.Epochs))
+	}
+}
+
+func TestCallbacks(t *testing.T) {
+	X, Y := iris[float32](t)
+	net := newClassifier[float32](t, 1, 4)
+	var batches []BatchEnd
+	var epochs []EpochEnd
+	hist, err := Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 3, BatchSize: 40,
+		OnBatch: func(b BatchEnd) error { batches = append(batches, b); return nil },
+		OnEpoch: func(e EpochEnd) error { epochs = append(epochs, e); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batches) != 12 || len(epochs) != 3 {
+		t.Fatalf("%d batch and %d epoch callbacks; want 12 and 3", len(batches), len(epochs))
+	}
+	last := batches[3]
+	if last.Batch != 4 || last.Batches != 4 || last.Samples != 30 || last.SamplesThisEpoch != 150 || last.Epochs != 3 {
+		t.Errorf("last batch of epoch 1: %+v", last)
+	}
+	// The epoch loss is the sample-weighted mean of its batch losses.
+	var sum float64
+	for _, b := range batches[:4] {
+		sum += b.Loss * float64(b.Samples)
+	}
+	if got := hist.Epochs[0].Loss; math.Abs(got-sum/150) > 1e-12 {
+		t.Errorf("epoch loss %v; want %v", got, sum/150)
+	}
+	// ErrStop ends training without an error.
+	hist, err = Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 30, OnEpoch: func(e EpochEnd) error {
+		if e.Epoch.Epoch == 4 {
+			return ErrStop
+		}
+		return nil
+	}})
+	if err != nil || len(hist.Epochs) != 4 {
+		t.Errorf("ErrStop: err %v, %d epochs; want nil, 4", err, len(hist.Epochs))
+	}
+	boom := errors.New("boom")
+	_, err = Fit(context.Background(), net, X, Y, Config[float32]{OnBatch: func(BatchEnd) error { return boom }})
+	if !errors.Is(err, boom) {
+		t.Errorf("callback error: err = %v", err)
+	}
+}
+
+func TestFitErrors(t *testing.T) {
+	X, Y := iris[float64](t)
+	net := newClassifier[float64](t, 1, 4)
+	nanX := X.Clone()
+	nanX.Set(4, 2, math.NaN())
+	infY := Y.Clone()
+	infY.Set(9, 1, math.Inf(1))
+	tests := []struct {
+		name string
+		X, Y *tensor.Dense[float64]
+		cfg  Config[float64]
+		is   error
+		msg  string
+	}{
+		{"negative epochs", X, Y, Config[float64]{Epochs: -1}, ErrConfig, "Epochs is -1"},
+		{"negative batch", X, Y, Config[float64]{BatchSize: -2}, ErrConfig, "BatchSize is -2"},
+		{"fraction 1.5", X, Y, Config[float64]{ValidationFraction: 1.5}, ErrConfig, "ValidationFraction is 1.5"},
+		{"fraction NaN", X, Y, Config[float64]{ValidationFraction: math.NaN()}, ErrConfig, "ValidationFraction"},
+		{"ValX alone", X, Y, Config[float64]{ValX: X}, ErrConfig, "ValX and ValY"},
+		{"patience", X, Y, Config[float64]{EarlyStopping: EarlyStopping{Patience: -1}}, ErrConfig, "Patience"},
+		{"tiny fraction", X, Y, Config[float64]{ValidationFraction: 0.001}, ErrData, "leaves 0 for validation"},
+		{"NaN feature", nanX, Y, Config[float64]{}, ErrData, "X sample 5, column 3 is NaN"},
+		{"Inf target", X, infY, Config[float64]{}, ErrData, "Y sample 10, column 2 is +Inf"},
+		{"features", tensor.Zeros[float64](150, 5), Y, Config[float64]{}, ErrData, "5 features per sample, the network expects 4"},
+		{"samples", X, Y.Slice(0, 10), Config[float64]{}, ErrData, "150 samples but Y has 10"},
+		{"outputs", X, tensor.Zeros[float64](150, 2), Config[float64]{}, ErrData, "2 columns, the network has 3 outputs"},
+		{"empty", X.Slice(0, 0), Y.Slice(0, 0), Config[float64]{}, ErrData, "no samples"},
+		{"validation width", X, Y, Config[float64]{ValX: tensor.Zeros[float64](3, 2), ValY: tensor.Zeros[float64](3, 3)}, ErrData, "ValX has 2 features"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := net.Clone()
+			_, err := Fit(context.Background(), net, tt.X, tt.Y, tt.cfg)
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v; want %v containing %q", err, tt.is, tt.msg)
+			}
+			if !sameNetworks(net, before) {
+				t.Error("a rejected Fit changed the network")
+			}
+		})
+	}
+}
+
+func TestValidationFractionHoldsOut(t *testing.T) {
+	X, Y := iris[float64](t)
+	net := newClassifier[float64](t, 1, 4)
+	var batchSamples int
+	_, err := Fit(context.Background(), net, X, Y, Config[float64]{Epochs: 1, ValidationFraction: 0.2, OnBatch: func(b BatchEnd) error {
+		batchSamples += b.Samples
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batchSamples != 120 {
+		t.Errorf("trained on %d samples; want 120 of 150 with 0.2 held out", batchSamples)
+	}
+}
+
+// TestPredictWhileTraining runs 64 goroutines predicting with a network
+// while another goroutine trains a copy of it: under -race this shows
+// that Predict only reads and that a clone shares nothing.
+func TestPredictWhileTraining(t *testing.T) {
+	X, Y := iris[float32](t)
+	net := newClassifier[float32](t, 1, 16)
+	want, err := net.Predict(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		cp := net.Clone()
+		if _, err := Fit(context.Background(), cp, X, Y, Config[float32]{Epochs: 20, BatchSize: 8}); err != nil {
+			t.Error(err)
+		}
+	}()
+	errs := make(chan error, 64)
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				got, err := net.Predict(X)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !tensor.Equal(got, want) {
+					errs <- errors.New("concurrent Predict returned a different result")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
