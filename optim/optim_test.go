@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nerve-ml/nerve/tensor"
@@ -381,5 +382,26 @@ func TestSchedulePanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+func TestNewByName(t *testing.T) {
+	for _, name := range Names() {
+		o, err := New[float32](strings.ToUpper(name), 0.5)
+		if err != nil {
+			t.Fatalf("New(%q): %v", name, err)
+		}
+		if o.LR() != 0.5 {
+			t.Errorf("New(%q).LR() = %v; want 0.5", name, o.LR())
+		}
+	}
+	if o, _ := New[float64]("adam", 0); o.LR() != 0.001 {
+		t.Errorf("adam default LR %v; want 0.001", o.LR())
+	}
+	if _, err := New[float64]("adamax", 0.1); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `unknown optimizer "adamax"`) || !strings.Contains(err.Error(), "adamw") {
+		t.Errorf("unknown name: err = %v", err)
+	}
+	if _, err := New[float64]("sgd", -1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("negative lr: err = %v", err)
 	}
 }
