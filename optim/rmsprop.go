@@ -19,8 +19,9 @@ type RMSProp struct {
 }
 
 type rmsprop[T tensor.Float] struct {
-	cfg RMSProp
-	st  state[T]
+	cfg   RMSProp
+	st    state[T]
+	steps stepCount
 }
 
 // NewRMSProp returns an RMSProp optimizer for cfg. It returns a
@@ -45,6 +46,7 @@ func (o *rmsprop[T]) SetLR(lr float64) { o.cfg.LR = lr }
 
 // Buffers: 0 square average s, 1 gradient average a, 2 momentum b.
 func (o *rmsprop[T]) Step(params []Param[T]) {
+	o.steps.n++
 	o.st.ready(params, 3, 0)
 	lr := T(-o.cfg.LR)
 	wd := T(o.cfg.WeightDecay)

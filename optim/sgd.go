@@ -13,8 +13,9 @@ type SGD struct {
 }
 
 type sgd[T tensor.Float] struct {
-	cfg SGD
-	st  state[T]
+	cfg   SGD
+	st    state[T]
+	steps stepCount
 }
 
 // NewSGD returns an SGD optimizer for cfg. It returns a *ConfigError if a
@@ -40,6 +41,7 @@ func (o *sgd[T]) LR() float64      { return o.cfg.LR }
 func (o *sgd[T]) SetLR(lr float64) { o.cfg.LR = lr }
 
 func (o *sgd[T]) Step(params []Param[T]) {
+	o.steps.n++
 	k := 0
 	if o.cfg.Momentum != 0 {
 		k = 1
