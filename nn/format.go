@@ -1,0 +1,641 @@
+package nn
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// A model file is, byte by byte (docs/model-format.md has the details):
+//
+//	offset    size  what
+//	0         8     Magic, "NERVEMDL"
+//	8         4     format version, uint32 little-endian (FormatVersion)
+//	12        4     header length H, uint32 little-endian (≤ MaxHeaderBytes)
+//	16        H     header: UTF-8 JSON object (Header), pretty-printed
+//	16+H      P·s   parameters, little-endian float32 (s = 4) or float64
+//	                (s = 8) as the header's dtype says: layer by layer, W
+//	                row-major (inputs×outputs), then b if the layer has one
+//	16+H+P·s  4     CRC-32 (IEEE) of every byte before it, uint32 little-endian
+const (
+	// Magic is the first 8 bytes of every model file.
+	Magic = "NERVEMDL"
+	// FormatName is the header's "format" value.
+	FormatName = "nerve-model"
+	// FormatVersion is the version of the model file format that this
+	// package writes, and the only one it reads.
+	FormatVersion = 1
+	// MaxHeaderBytes is the largest JSON header a model file may have.
+	MaxHeaderBytes = 1 << 20
+)
+
+// MaxModelBytes is the largest model file Read and Load accept and WriteTo
+// writes, 1 GiB unless changed. Read never holds more than this many bytes
+// of its input. Change it only while no model is being read or written.
+var MaxModelBytes int64 = 1 << 30
+
+const (
+	preambleBytes = 16 // magic, version, header length
+	crcBytes      = 4
+)
+
+// ErrFormat is wrapped by every error about the contents of a model file:
+// not a model file, a version this build does not read, a truncated or
+// corrupted file, an invalid header, parameters that are not finite.
+var ErrFormat = errors.New("invalid model file")
+
+// FormatError describes what is wrong with a model file. Its Unwrap
+// returns ErrFormat.
+type FormatError struct {
+	Path   string // the file, when known
+	Field  string // the header key, e.g. "layers[1].activation"; "" when the problem is not one header field
+	Offset int64  // the byte offset of the problem in the file; -1 when it is not at one place
+	Msg    string // what is wrong
+}
+
+// Error returns e.g. "m.nerve: header field layers[1].activation:
+// unknown activation "gelu"".
+func (e *FormatError) Error() string {
+	var b strings.Builder
+	if e.Path != "" {
+		b.WriteString(e.Path)
+	} else {
+		b.WriteString("model file")
+	}
+	if e.Field != "" {
+		b.WriteString(": header field ")
+		b.WriteString(e.Field)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	if e.Offset >= 0 {
+		fmt.Fprintf(&b, " (at byte %d)", e.Offset)
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrFormat.
+func (e *FormatError) Unwrap() error { return ErrFormat }
+
+func formatErr(format string, args ...any) *FormatError {
+	return &FormatError{Offset: -1, Msg: fmt.Sprintf(format, args...)}
+}
+
+func fieldErr(field, format string, args ...any) *FormatError {
+	return &FormatError{Field: field, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Header is the JSON header of a model file: the network's architecture
+// and everything in a Model except the parameters. Every key is always
+// written; null stands for an absent value.
+type Header struct {
+	Format        string             `json:"format"`         // FormatName
+	Version       int                `json:"version"`        // FormatVersion, as in the file's preamble
+	DType         string             `json:"dtype"`          // "float32" or "float64": how the parameters are stored
+	Inputs        int                `json:"inputs"`         // features per sample
+	Layers        []HeaderLayer      `json:"layers"`         // first layer first
+	Loss          string             `json:"loss"`           // loss.Kind name, e.g. "cross-entropy"
+	Reduction     string             `json:"reduction"`      // "mean" or "sum"
+	Params        int                `json:"params"`         // number of stored parameters
+	Task          string             `json:"task"`           // Model.Task
+	Classes       []string           `json:"classes"`        // Model.Classes
+	LabelType     string             `json:"label_type"`     // Model.LabelType
+	Features      []string           `json:"features"`       // Model.Features
+	Target        string             `json:"target"`         // Model.Target
+	Scaling       *data.Scaler       `json:"scaling"`        // Model.Scaler
+	TargetScaling *data.Scaler       `json:"target_scaling"` // Model.TargetScaler
+	Training      json.RawMessage    `json:"training"`       // Model.Training
+	Metrics       map[string]float64 `json:"metrics"`        // Model.Metrics
+}
+
+// HeaderLayer describes one dense layer in a Header.
+type HeaderLayer struct {
+	Units      int    `json:"units"`      // outputs of the layer
+	Activation string `json:"activation"` // activation.Kind name, e.g. "relu"
+	Bias       bool   `json:"bias"`       // whether b is stored after W
+}
+
+// dtypeOf returns the name and size in bytes of T.
+func dtypeOf[T tensor.Float]() (string, int) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		return "float32", 4
+	}
+	return "float64", 8
+}
+
+// header returns the model's file header.
+func (m *Model[T]) header() *Header {
+	dt, _ := dtypeOf[T]()
+	n := m.Network
+	h := &Header{
+		Format: FormatName, Version: FormatVersion, DType: dt,
+		Inputs: n.Inputs(), Loss: n.Loss.String(), Reduction: n.Reduction.String(), Params: n.NumParams(),
+		Task: m.Task, Classes: m.Classes, LabelType: m.LabelType, Features: m.Features, Target: m.Target,
+		Scaling: m.Scaler, TargetScaling: m.TargetScaler, Metrics: m.Metrics,
+	}
+	if len(m.Training) > 0 {
+		h.Training = m.Training
+	}
+	for _, l := range n.Layers {
+		h.Layers = append(h.Layers, HeaderLayer{Units: l.Outputs(), Activation: l.Activation.String(), Bias: l.B != nil})
+	}
+	return h
+}
+
+// countWriter writes to w, counting the bytes and updating a CRC-32.
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	crc uint32
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.crc = crc32.Update(c.crc, crc32.IEEETable, p[:n])
+	return n, err
+}
+
+// WriteTo writes the model to w in the model file format, with the
+// parameters in T's precision, and returns the number of bytes written.
+// It writes nothing and returns an error wrapping ErrConfig if the model
+// is invalid (Validate), its header would exceed MaxHeaderBytes or the
+// file MaxModelBytes; otherwise an error comes from w. It does not modify
+// the model.
+func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
+	if err := m.Validate(); err != nil {
+		return 0, err
+	}
+	var hb bytes.Buffer
+	enc := json.NewEncoder(&hb)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m.header()); err != nil {
+		return 0, fmt.Errorf("%w: header: %v", ErrConfig, err)
+	}
+	if hb.Len() > MaxHeaderBytes {
+		return 0, fmt.Errorf("%w: the model's header is %d bytes, more than a model file allows (%d)", ErrConfig, hb.Len(), MaxHeaderBytes)
+	}
+	_, size := dtypeOf[T]()
+	total := int64(preambleBytes+hb.Len()+crcBytes) + int64(m.Network.NumParams())*int64(size)
+	if total > MaxModelBytes {
+		return 0, fmt.Errorf("%w: the model file would be %d bytes, more than MaxModelBytes (%d)", ErrConfig, total, MaxModelBytes)
+	}
+
+	cw := &countWriter{w: w}
+	buf := make([]byte, 0, 32<<10)
+	buf = append(buf, Magic...)
+	buf = binary.LittleEndian.AppendUint32(buf, FormatVersion)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(hb.Len()))
+	if _, err := cw.Write(buf); err != nil {
+		return cw.n, err
+	}
+	if _, err := cw.Write(hb.Bytes()); err != nil {
+		return cw.n, err
+	}
+	buf = buf[:0]
+	put := func(vals []T) error {
+		for _, v := range vals {
+			if size == 4 {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(v)))
+			} else {
+				buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(float64(v)))
+			}
+			if len(buf) == cap(buf) {
+				if _, err := cw.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+		return nil
+	}
+	for _, l := range m.Network.Layers {
+		if err := put(l.W.Data()); err != nil {
+			return cw.n, err
+		}
+		if l.B != nil {
+			if err := put(l.B.Data()); err != nil {
+				return cw.n, err
+			}
+		}
+	}
+	if _, err := cw.Write(buf); err != nil {
+		return cw.n, err
+	}
+	sum := binary.LittleEndian.AppendUint32(nil, cw.crc)
+	_, err := cw.Write(sum)
+	return cw.n, err
+}
+
+// Save writes the model to the file at path, atomically: it writes a
+// temporary file in the same directory, syncs it to disk and renames it
+// to path, so that path holds either its old contents or the whole new
+// model, never a part. On any error it removes the temporary file and
+// leaves an existing file at path untouched. A new file gets permissions
+// 0644; a replaced one keeps its permissions. Errors name the path; an
+// invalid model gives an error wrapping ErrConfig (see WriteTo).
+func Save[T tensor.Float](path string, m *Model[T]) error {
+	return save(path, m, nil)
+}
+
+// save is Save with a hook that may wrap the writer, for tests.
+func save[T tensor.Float](path string, m *Model[T], wrap func(io.Writer) io.Writer) (err error) {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("save model %s: is a directory", path)
+		}
+		mode = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+			err = fmt.Errorf("save model %s: %w", path, err)
+		}
+	}()
+	var w io.Writer = f
+	if wrap != nil {
+		w = wrap(w)
+	}
+	if _, err := m.WriteTo(w); err != nil {
+		return err
+	}
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	// Make the rename itself durable; not every system can sync a
+	// directory, and the model is in place either way.
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Read reads a model file from r and returns the model, with parameters
+// converted to T if the file stores the other precision: float32 to
+// float64 is exact; float64 to float32 rounds to nearest, and a parameter
+// beyond float32's range is an error. When T is the file's dtype the
+// parameters are bit for bit those written. Read reads r to its end but
+// never more than MaxModelBytes+1 bytes, and allocates only for bytes it
+// has read. Everything wrong with the file, including a NaN or infinite
+// parameter, gives a *FormatError (wrapping ErrFormat); an error from r
+// is returned wrapped.
+func Read[T tensor.Float](r io.Reader) (*Model[T], error) {
+	b, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	m, ferr := decode[T](b)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return m, nil
+}
+
+// Load reads the model file at path; see Read. Errors name the path.
+func Load[T tensor.Float](path string) (*Model[T], error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, ferr := decode[T](b)
+	if ferr != nil {
+		ferr.Path = path
+		return nil, ferr
+	}
+	return m, nil
+}
+
+// ReadHeader reads a model file from r and returns its header without
+// decoding the parameters. It reads the whole input, as Read does, so
+// that it can check everything about the file except the parameter values
+// themselves: magic, version, header, size and CRC. Errors are as Read's.
+func ReadHeader(r io.Reader) (*Header, error) {
+	b, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	h, _, ferr := parse(b)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return h, nil
+}
+
+// LoadHeader is ReadHeader for the file at path. Errors name the path.
+func LoadHeader(path string) (*Header, error) {
+	b, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h, _, ferr := parse(b)
+	if ferr != nil {
+		ferr.Path = path
+		return nil, ferr
+	}
+	return h, nil
+}
+
+// readAll reads r to its end, but no more than MaxModelBytes+1 bytes.
+func readAll(r io.Reader) ([]byte, error) {
+	limit := MaxModelBytes
+	if limit < 0 {
+		limit = 0
+	}
+	if limit == math.MaxInt64 {
+		limit--
+	}
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, formatErr("larger than MaxModelBytes (%d bytes)", limit)
+	}
+	return b, nil
+}
+
+// readFile reads the file at path with readAll. Errors name the path.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("load model %s: is a directory, not a model file", path)
+	}
+	if fi.Mode().IsRegular() && fi.Size() > MaxModelBytes {
+		return nil, &FormatError{Path: path, Offset: -1, Msg: fmt.Sprintf("%d bytes, larger than MaxModelBytes (%d bytes)", fi.Size(), MaxModelBytes)}
+	}
+	b, err := readAll(f)
+	if err != nil {
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			fe.Path = path
+			return nil, fe
+		}
+		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// parse checks the whole file b except the parameter values and returns
+// its header and the offset of the parameters.
+func parse(b []byte) (*Header, int, *FormatError) {
+	n := len(b)
+	if k := min(n, len(Magic)); string(b[:k]) != Magic[:k] {
+		return nil, 0, formatErr("not a nerve model file (it starts with %q, a model file with %q)", b[:min(n, len(Magic))], Magic)
+	}
+	if n < preambleBytes+crcBytes {
+		return nil, 0, formatErr("truncated: %d bytes, a model file has at least %d", n, preambleBytes+crcBytes)
+	}
+	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion {
+		return nil, 0, &FormatError{Offset: 8, Msg: fmt.Sprintf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
+	}
+	hlen := binary.LittleEndian.Uint32(b[12:])
+	if hlen > MaxHeaderBytes {
+		return nil, 0, &FormatError{Offset: 12, Msg: fmt.Sprintf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
+	}
+	pos := preambleBytes + int(hlen) // where the parameters start
+	if n < pos+crcBytes {
+		return nil, 0, formatErr("truncated: the header needs %d bytes, the file has %d", pos+crcBytes, n)
+	}
+	h, size, ferr := parseHeader(b[preambleBytes:pos])
+	if ferr != nil {
+		if !crcOK(b) {
+			// A checksum that fails explains a nonsensical header best.
+			return nil, 0, formatErr("corrupted: CRC-32 mismatch, and the header is unreadable: %s", strings.TrimPrefix(ferr.Error(), "model file: "))
+		}
+		return nil, 0, ferr
+	}
+	want := int64(pos) + size + crcBytes
+	if int64(n) < want {
+		return nil, 0, formatErr("truncated: the header describes a %d-byte file, %d bytes are present", want, n)
+	}
+	if int64(n) > want {
+		return nil, 0, &FormatError{Offset: want, Msg: fmt.Sprintf("trailing bytes after the end of the model: the header describes a %d-byte file, %d bytes are present", want, n)}
+	}
+	if !crcOK(b) {
+		return nil, 0, formatErr("corrupted: CRC-32 of the file is %08x, the file records %08x",
+			crc32.ChecksumIEEE(b[:n-crcBytes]), binary.LittleEndian.Uint32(b[n-crcBytes:]))
+	}
+	return h, pos, nil
+}
+
+// crcOK reports whether the last 4 bytes of b are the CRC-32 of the rest.
+func crcOK(b []byte) bool {
+	n := len(b)
+	return crc32.ChecksumIEEE(b[:n-crcBytes]) == binary.LittleEndian.Uint32(b[n-crcBytes:])
+}
+
+// parseHeader decodes and checks the header hb. It returns the header
+// and the size of the parameters in bytes, which is at most
+// MaxModelBytes.
+func parseHeader(hb []byte) (*Header, int64, *FormatError) {
+	if !utf8.Valid(hb) {
+		i := 0
+		for utf8.FullRune(hb[i:]) {
+			r, w := utf8.DecodeRune(hb[i:])
+			if r == utf8.RuneError && w <= 1 {
+				break
+			}
+			i += w
+		}
+		return nil, 0, &FormatError{Offset: int64(preambleBytes + i), Msg: "header is not valid UTF-8"}
+	}
+	if t := bytes.TrimLeft(hb, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return nil, 0, formatErr("header is not a JSON object (it starts with %q)", t[:1])
+	}
+	h := new(Header)
+	if err := json.Unmarshal(hb, h); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, 0, &FormatError{Offset: preambleBytes + se.Offset, Msg: "header is not valid JSON: " + se.Error()}
+		case errors.As(err, &te) && te.Field != "":
+			return nil, 0, fieldErr(te.Field, "%s, want %s", te.Value, te.Type)
+		}
+		return nil, 0, formatErr("header: %v", err)
+	}
+	if string(h.Training) == "null" {
+		h.Training = nil
+	}
+	if h.Format != FormatName {
+		return nil, 0, fieldErr("format", "%q, want %q", h.Format, FormatName)
+	}
+	if h.Version != FormatVersion {
+		return nil, 0, fieldErr("version", "%d, but the file is version %d", h.Version, FormatVersion)
+	}
+	var size int64
+	switch h.DType {
+	case "float32":
+		size = 4
+	case "float64":
+		size = 8
+	default:
+		return nil, 0, fieldErr("dtype", "%q, want \"float32\" or \"float64\"", h.DType)
+	}
+	if h.Inputs <= 0 {
+		return nil, 0, fieldErr("inputs", "%d, want > 0", h.Inputs)
+	}
+	if len(h.Layers) == 0 {
+		return nil, 0, fieldErr("layers", "no layers")
+	}
+	// Count the parameters, stopping as soon as they would not fit in a
+	// file of MaxModelBytes (which also keeps the count from overflowing).
+	limit := MaxModelBytes / size
+	var count int64
+	in := int64(h.Inputs)
+	var last activation.Kind
+	for i, l := range h.Layers {
+		f := fmt.Sprintf("layers[%d]", i)
+		if l.Units <= 0 {
+			return nil, 0, fieldErr(f+".units", "%d, want > 0", l.Units)
+		}
+		k, err := activation.Parse(l.Activation)
+		if err != nil || k.String() != l.Activation {
+			return nil, 0, fieldErr(f+".activation", "unknown activation %q", l.Activation)
+		}
+		last = k
+		u := int64(l.Units)
+		if in > (limit-count)/u {
+			return nil, 0, fieldErr(f, "the layers have more parameters than a file of MaxModelBytes (%d bytes) can hold", MaxModelBytes)
+		}
+		count += in * u
+		if l.Bias {
+			if u > limit-count {
+				return nil, 0, fieldErr(f, "the layers have more parameters than a file of MaxModelBytes (%d bytes) can hold", MaxModelBytes)
+			}
+			count += u
+		}
+		in = u
+	}
+	lk, err := loss.Parse(h.Loss)
+	if err != nil || lk.String() != h.Loss {
+		return nil, 0, fieldErr("loss", "unknown loss %q", h.Loss)
+	}
+	if h.Reduction != loss.Mean.String() && h.Reduction != loss.Sum.String() {
+		return nil, 0, fieldErr("reduction", "%q, want %q or %q", h.Reduction, loss.Mean, loss.Sum)
+	}
+	if err := checkLoss(lk, last); err != nil {
+		return nil, 0, fieldErr("loss", "%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+	}
+	if int64(h.Params) != count {
+		return nil, 0, fieldErr("params", "%d, but the layers have %d parameters", h.Params, count)
+	}
+	md := meta{
+		task: h.Task, labelType: h.LabelType, classes: h.Classes, features: h.Features, target: h.Target,
+		scaler: h.Scaling, tscaler: h.TargetScaling, training: h.Training, metrics: h.Metrics,
+	}
+	if p := checkMeta(md, h.Inputs, h.Layers[len(h.Layers)-1].Units); p != nil {
+		return nil, 0, fieldErr(p.key, "%s", p.msg)
+	}
+	if h.Training != nil {
+		var c bytes.Buffer
+		json.Compact(&c, h.Training) // valid: checkMeta checked it
+		h.Training = c.Bytes()
+	}
+	return h, count * size, nil
+}
+
+// decode returns the model in the file b.
+func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
+	h, pos, ferr := parse(b)
+	if ferr != nil {
+		return nil, ferr
+	}
+	net := &Network[T]{}
+	net.Loss, _ = loss.Parse(h.Loss)
+	if h.Reduction == loss.Sum.String() {
+		net.Reduction = loss.Sum
+	}
+	want, _ := dtypeOf[T]()
+	// get fills dst from the parameters at pos; name is "W" or "b".
+	get := func(dst *tensor.Dense[T], layer int, name string) *FormatError {
+		d := dst.Data()
+		for k := range d {
+			var f float64
+			at := pos
+			if h.DType == "float32" {
+				f = float64(math.Float32frombits(binary.LittleEndian.Uint32(b[pos:])))
+				pos += 4
+			} else {
+				f = math.Float64frombits(binary.LittleEndian.Uint64(b[pos:]))
+				pos += 8
+			}
+			v := T(f)
+			if g := float64(v); math.IsNaN(g) || math.IsInf(g, 0) {
+				msg := fmt.Sprintf("layer %d: %s[%d, %d] is %v", layer, name, k/dst.Cols(), k%dst.Cols(), f)
+				if !math.IsInf(f, 0) && !math.IsNaN(f) {
+					msg += ", beyond the range of " + want
+				}
+				return &FormatError{Offset: int64(at), Msg: msg}
+			}
+			d[k] = v
+		}
+		return nil
+	}
+	in := h.Inputs
+	for i, hl := range h.Layers {
+		k, _ := activation.Parse(hl.Activation)
+		l := &Layer[T]{W: tensor.Zeros[T](in, hl.Units), Activation: k}
+		if ferr := get(l.W, i+1, "W"); ferr != nil {
+			return nil, ferr
+		}
+		if hl.Bias {
+			l.B = tensor.Zeros[T](1, hl.Units)
+			if ferr := get(l.B, i+1, "b"); ferr != nil {
+				return nil, ferr
+			}
+		}
+		net.Layers = append(net.Layers, l)
+		in = hl.Units
+	}
+	return &Model[T]{
+		Network: net, Task: h.Task, Classes: h.Classes, LabelType: h.LabelType,
+		Features: h.Features, Target: h.Target, Scaler: h.Scaling, TargetScaler: h.TargetScaling,
+		Training: h.Training, Metrics: h.Metrics,
+	}, nil
+}
