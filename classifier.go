@@ -1,0 +1,203 @@
+package nerve
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strconv"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/train"
+)
+
+// Classifier is a multilayer perceptron that learns to map feature rows to
+// class labels of type L (integers or strings). It maps the labels to
+// one-hot targets for a softmax output trained with cross-entropy, and
+// predictions back to labels.
+//
+// Fit trains it; Predict and PredictProba may then be called from any
+// number of goroutines at once (they never modify the classifier), but
+// not at the same time as Fit.
+type Classifier[L data.Label] struct {
+	opts    Options
+	model   *nn.Model[float32]
+	classes *data.Classes[L]
+}
+
+// NewClassifier returns an untrained classifier with the given options.
+// The options are checked by Fit.
+func NewClassifier[L data.Label](opts Options) *Classifier[L] {
+	return &Classifier[L]{opts: opts}
+}
+
+// Fit trains the classifier on the samples X (samples×features) and their
+// labels y, replacing what it learnt before. Classes are the distinct
+// labels of y, sorted. It returns the training history, and an error if
+// the options or data are invalid (wrapping ErrOptions, data.ErrData or
+// train.ErrData), if training diverged (*train.DivergedError) or was
+// cancelled (ctx.Err(), with the history so far; the classifier then
+// holds the weights reached).
+func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
+	o, act, err := c.opts.withDefaults()
+	if err != nil {
+		return &train.History{}, err
+	}
+	if len(y) != X.Rows() {
+		return &train.History{}, fmt.Errorf("%w: X has %d samples but y has %d labels", data.ErrData, X.Rows(), len(y))
+	}
+	classes, err := data.NewClasses(y)
+	if err != nil {
+		return &train.History{}, err
+	}
+	idx, err := classes.Encode(y)
+	if err != nil {
+		return &train.History{}, err
+	}
+	scaler, Xs, err := scale(X, o.NoScaling)
+	if err != nil {
+		return &train.History{}, err
+	}
+	Y := data.OneHot[float32](idx, classes.Len())
+	net, hist, rec, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y)
+	if net == nil {
+		return hist, err
+	}
+	c.classes = classes
+	c.model = &nn.Model[float32]{
+		Network:   net,
+		Task:      "classification",
+		Classes:   labelStrings(classes.Labels()),
+		LabelType: labelType[L](),
+		Scaler:    scaler,
+		Training:  rec,
+		Metrics:   metricsOf(hist),
+	}
+	return hist, err
+}
+
+// Classes returns the class labels in the order of PredictProba's columns,
+// or nil before Fit. The caller must not modify the slice.
+func (c *Classifier[L]) Classes() []L {
+	if c.classes == nil {
+		return nil
+	}
+	return c.classes.Labels()
+}
+
+// Model returns the trained model (network, classes, scaling, training
+// record), or nil before Fit. Changing it changes the classifier.
+func (c *Classifier[L]) Model() *nn.Model[float32] { return c.model }
+
+// PredictProba returns, for every row of X, the probability of each class
+// in the order of Classes. It returns an error before Fit, or if X has the
+// wrong number of features.
+func (c *Classifier[L]) PredictProba(X *tensor.Dense[float64]) (*tensor.Dense[float64], error) {
+	if c.model == nil {
+		return nil, fmt.Errorf("nerve: the classifier has not been trained: call Fit or LoadClassifier first")
+	}
+	return c.model.Predict(X)
+}
+
+// Predict returns the most probable class of every row of X.
+func (c *Classifier[L]) Predict(X *tensor.Dense[float64]) ([]L, error) {
+	p, err := c.PredictProba(X)
+	if err != nil {
+		return nil, err
+	}
+	return c.classes.Decode(data.Argmax(p)), nil
+}
+
+// Save writes the trained classifier to path as a nerve model file
+// (docs/model-format.md), atomically.
+func (c *Classifier[L]) Save(path string) error {
+	if c.model == nil {
+		return fmt.Errorf("nerve: the classifier has not been trained: nothing to save")
+	}
+	return nn.Save(path, c.model)
+}
+
+// Summary describes the classifier's network, classes and training.
+func (c *Classifier[L]) Summary() string {
+	if c.model == nil {
+		return "untrained classifier"
+	}
+	return c.model.Summary()
+}
+
+// LoadClassifier reads a classifier saved by Save. L must be the label
+// type the model was trained with, except that any model's labels can be
+// read as strings.
+func LoadClassifier[L data.Label](path string) (*Classifier[L], error) {
+	m, err := nn.Load[float32](path)
+	if err != nil {
+		return nil, err
+	}
+	return classifierOf[L](m, path)
+}
+
+// classifierOf wraps a loaded model as a Classifier[L].
+func classifierOf[L data.Label](m *nn.Model[float32], path string) (*Classifier[L], error) {
+	if m.Task != "classification" || len(m.Classes) == 0 {
+		return nil, fmt.Errorf("nerve: %s: the model is not a classifier (task %q)", path, m.Task)
+	}
+	want := labelType[L]()
+	if want == "int" && m.LabelType != "int" {
+		return nil, fmt.Errorf("nerve: %s: the model's class labels are %ss, not ints", path, m.LabelType)
+	}
+	labels := make([]L, len(m.Classes))
+	for i, s := range m.Classes {
+		l, err := parseLabel[L](s)
+		if err != nil {
+			return nil, fmt.Errorf("nerve: %s: class %d: %v", path, i+1, err)
+		}
+		labels[i] = l
+	}
+	classes, err := data.ClassesOf(labels)
+	if err != nil {
+		return nil, fmt.Errorf("nerve: %s: %w", path, err)
+	}
+	return &Classifier[L]{model: m, classes: classes}, nil
+}
+
+// labelType returns "int" or "string", the kind of L.
+func labelType[L data.Label]() string {
+	var l L
+	if reflect.ValueOf(l).Kind() == reflect.String {
+		return "string"
+	}
+	return "int"
+}
+
+// labelStrings writes labels as the model file stores them.
+func labelStrings[L data.Label](labels []L) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		v := reflect.ValueOf(l)
+		if v.Kind() == reflect.String {
+			out[i] = v.String()
+		} else {
+			out[i] = strconv.FormatInt(v.Int(), 10)
+		}
+	}
+	return out
+}
+
+// parseLabel reads a stored label back as an L.
+func parseLabel[L data.Label](s string) (L, error) {
+	var l L
+	v := reflect.ValueOf(&l).Elem()
+	if v.Kind() == reflect.String {
+		v.SetString(s)
+		return l, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v.OverflowInt(n) {
+		return l, fmt.Errorf("label %q is not an int", s)
+	}
+	v.SetInt(n)
+	return l, nil
+}

@@ -1,0 +1,209 @@
+package nerve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/train"
+)
+
+// ErrOptions is wrapped by errors about invalid Options.
+var ErrOptions = errors.New("invalid options")
+
+// Default values of Options fields left at zero.
+const (
+	DefaultActivation = "relu"
+	DefaultOptimizer  = "adam"
+	DefaultEpochs     = 200
+	DefaultBatchSize  = 32
+)
+
+// DefaultHidden is the hidden layer sizes used when Options.Hidden is nil.
+var DefaultHidden = []int{32}
+
+// Options configure a Classifier or a Regressor. The zero value is a
+// sensible default: one hidden layer of 32 ReLU units, Adam at its default
+// learning rate, 200 epochs of mini-batches of 32, standardised features,
+// seed 0, no validation and no early stopping.
+type Options struct {
+	Hidden     []int  // hidden layer sizes; nil means DefaultHidden, an empty non-nil slice none
+	Activation string // hidden activation (activation.Parse names); "" means "relu"
+
+	Optimizer string  // an optim.New name; "" means "adam"
+	LR        float64 // learning rate; 0 means the optimizer's default
+	Epochs    int     // 0 means DefaultEpochs
+	BatchSize int     // samples per update; 0 means DefaultBatchSize, −1 full batch
+
+	// Validation is the fraction of the training data held out to
+	// measure the validation loss after every epoch; 0 means none.
+	Validation float64
+	// Patience stops training when the monitored loss (validation loss
+	// when Validation > 0, else training loss) has not improved for this
+	// many epochs, and puts back the best epoch's weights; 0 means never.
+	Patience int
+
+	Seed uint32 // seeds the initial weights, the shuffling and the validation split
+
+	// NoScaling feeds the features to the network as given. By default
+	// each feature is standardised to mean 0 and variance 1 with
+	// statistics from the training data, stored in the model.
+	NoScaling bool
+
+	// OnEpoch and OnBatch receive progress; see train.Config.
+	OnEpoch func(train.EpochEnd) error
+	OnBatch func(train.BatchEnd) error
+}
+
+// withDefaults returns o with every zero field replaced by its default,
+// and checks the result. o itself is not modified.
+func (o Options) withDefaults() (Options, activation.Kind, error) {
+	if o.Hidden == nil {
+		o.Hidden = DefaultHidden
+	}
+	o.Hidden = append([]int(nil), o.Hidden...)
+	if o.Activation == "" {
+		o.Activation = DefaultActivation
+	}
+	if o.Optimizer == "" {
+		o.Optimizer = DefaultOptimizer
+	}
+	if o.Epochs == 0 {
+		o.Epochs = DefaultEpochs
+	}
+	if o.BatchSize == 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	act, err := activation.Parse(o.Activation)
+	if err != nil {
+		return o, 0, fmt.Errorf("%w: Activation: %v", ErrOptions, err)
+	}
+	for i, h := range o.Hidden {
+		if h <= 0 {
+			return o, 0, fmt.Errorf("%w: hidden layer %d has %d units, want > 0", ErrOptions, i+1, h)
+		}
+	}
+	switch {
+	case o.Epochs < 0:
+		return o, 0, fmt.Errorf("%w: Epochs is %d, want > 0", ErrOptions, o.Epochs)
+	case o.BatchSize < -1:
+		return o, 0, fmt.Errorf("%w: BatchSize is %d, want > 0 (or −1 for full batch)", ErrOptions, o.BatchSize)
+	case !(o.Validation >= 0 && o.Validation < 1):
+		return o, 0, fmt.Errorf("%w: Validation is %v, want a fraction in [0, 1)", ErrOptions, o.Validation)
+	case o.Patience < 0:
+		return o, 0, fmt.Errorf("%w: Patience is %d, want ≥ 0", ErrOptions, o.Patience)
+	case !(o.LR >= 0):
+		return o, 0, fmt.Errorf("%w: LR is %v, want ≥ 0", ErrOptions, o.LR)
+	}
+	if _, err := optim.New[float32](o.Optimizer, o.LR); err != nil {
+		return o, 0, fmt.Errorf("%w: %v", ErrOptions, err)
+	}
+	return o, act, nil
+}
+
+// trainingRecord is the training configuration stored in a model file.
+type trainingRecord struct {
+	Hidden     []int   `json:"hidden"`
+	Activation string  `json:"activation"`
+	Optimizer  string  `json:"optimizer"`
+	LR         float64 `json:"lr"`
+	Epochs     int     `json:"epochs"`
+	EpochsRun  int     `json:"epochs_run"`
+	BestEpoch  int     `json:"best_epoch"`
+	BatchSize  int     `json:"batch_size"`
+	Validation float64 `json:"validation"`
+	Patience   int     `json:"patience"`
+	Seed       uint32  `json:"seed"`
+	Scaling    bool    `json:"scaling"`
+	Samples    int     `json:"samples"`
+}
+
+// fit builds a float32 network for the options and trains it on X and Y,
+// which are already scaled. It returns the trained model's network, the
+// history and the training record.
+func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32]) (*nn.Network[float32], *train.History, json.RawMessage, error) {
+	cfg := nn.Config{Inputs: X.Cols(), Loss: lk}
+	for _, h := range o.Hidden {
+		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: act})
+	}
+	cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: Y.Cols(), Activation: out})
+	net, err := nn.New[float32](cfg, rng.New(o.Seed))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opt, err := optim.New[float32](o.Optimizer, o.LR)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bs := o.BatchSize
+	if bs == -1 {
+		bs = 0
+	}
+	hist, err := train.Fit(ctx, net, X, Y, train.Config[float32]{
+		Epochs:             o.Epochs,
+		BatchSize:          bs,
+		Optimizer:          opt,
+		Seed:               o.Seed,
+		ValidationFraction: o.Validation,
+		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, RestoreBest: o.Patience > 0},
+		OnEpoch:            o.OnEpoch,
+		OnBatch:            o.OnBatch,
+	})
+	rec, _ := json.Marshal(trainingRecord{
+		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
+		Epochs: o.Epochs, EpochsRun: len(hist.Epochs), BestEpoch: hist.BestEpoch, BatchSize: o.BatchSize,
+		Validation: o.Validation, Patience: o.Patience, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
+	})
+	return net, hist, rec, err
+}
+
+// scale fits a Scaler on X unless disabled, and returns X scaled and
+// converted to float32.
+func scale(X *tensor.Dense[float64], off bool) (*data.Scaler, *tensor.Dense[float32], error) {
+	if off {
+		for i, v := range X.Data() {
+			if v != v || v > maxFinite || v < -maxFinite {
+				return nil, nil, fmt.Errorf("%w: sample %d, feature %d is %v", data.ErrData, i/X.Cols()+1, i%X.Cols()+1, v)
+			}
+		}
+		return nil, tensor.Convert[float32](X), nil
+	}
+	s, err := data.FitScaler(X)
+	if err != nil {
+		return nil, nil, err
+	}
+	Xs, err := data.Transform[float32](s, X)
+	return s, Xs, err
+}
+
+const maxFinite = 1.7976931348623157e308
+
+// metricsOf collects the final metrics of a history for the model file.
+func metricsOf(h *train.History) map[string]float64 {
+	m := map[string]float64{}
+	if len(h.Epochs) == 0 {
+		return m
+	}
+	e := h.Last()
+	if h.Restored {
+		e = h.Epochs[h.BestEpoch-1]
+	}
+	put := func(k string, v float64) {
+		if v == v { // not NaN
+			m[k] = v
+		}
+	}
+	put("train_loss", e.Loss)
+	put("train_accuracy", e.Accuracy)
+	put("val_loss", e.ValLoss)
+	put("val_accuracy", e.ValAccuracy)
+	return m
+}

@@ -1,0 +1,102 @@
+package nerve
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/train"
+)
+
+// Regressor is a multilayer perceptron that learns to map feature rows to
+// one or more numeric targets, with an identity output trained on the
+// mean squared error. Features and targets are standardised for training
+// (unless Options.NoScaling) and predictions are mapped back to the
+// targets' units.
+//
+// Predict may be called from any number of goroutines at once, but not at
+// the same time as Fit.
+type Regressor struct {
+	opts  Options
+	model *nn.Model[float32]
+}
+
+// NewRegressor returns an untrained regressor with the given options.
+func NewRegressor(opts Options) *Regressor { return &Regressor{opts: opts} }
+
+// Fit trains the regressor on X (samples×features) and Y (samples×targets),
+// replacing what it learnt before. Errors are as for Classifier.Fit.
+func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
+	o, act, err := r.opts.withDefaults()
+	if err != nil {
+		return &train.History{}, err
+	}
+	if Y.Rows() != X.Rows() {
+		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, X.Rows(), Y.Rows())
+	}
+	scaler, Xs, err := scale(X, o.NoScaling)
+	if err != nil {
+		return &train.History{}, err
+	}
+	yScaler, Ys, err := scale(Y, o.NoScaling)
+	if err != nil {
+		return &train.History{}, err
+	}
+	net, hist, rec, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys)
+	if net == nil {
+		return hist, err
+	}
+	r.model = &nn.Model[float32]{
+		Network:      net,
+		Task:         "regression",
+		Scaler:       scaler,
+		TargetScaler: yScaler,
+		Training:     rec,
+		Metrics:      metricsOf(hist),
+	}
+	return hist, err
+}
+
+// Model returns the trained model, or nil before Fit.
+func (r *Regressor) Model() *nn.Model[float32] { return r.model }
+
+// Predict returns the predicted targets for every row of X, in the
+// targets' original units.
+func (r *Regressor) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], error) {
+	if r.model == nil {
+		return nil, fmt.Errorf("nerve: the regressor has not been trained: call Fit or LoadRegressor first")
+	}
+	return r.model.Predict(X)
+}
+
+// Save writes the trained regressor to path as a nerve model file.
+func (r *Regressor) Save(path string) error {
+	if r.model == nil {
+		return fmt.Errorf("nerve: the regressor has not been trained: nothing to save")
+	}
+	return nn.Save(path, r.model)
+}
+
+// Summary describes the regressor's network and training.
+func (r *Regressor) Summary() string {
+	if r.model == nil {
+		return "untrained regressor"
+	}
+	return r.model.Summary()
+}
+
+// LoadRegressor reads a regressor saved by Save.
+func LoadRegressor(path string) (*Regressor, error) {
+	m, err := nn.Load[float32](path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Task != "regression" {
+		return nil, fmt.Errorf("nerve: %s: the model is not a regressor (task %q)", path, m.Task)
+	}
+	return &Regressor{model: m}, nil
+}
