@@ -15,8 +15,8 @@ var ErrData = errors.New("invalid data")
 
 // Dataset is a table of samples. X holds the features, one row a sample.
 // A classification dataset has one label per sample in Labels; a
-// regression dataset has numeric targets in Y (samples×outputs). Exactly
-// one of Labels and Y is set.
+// regression dataset has numeric targets in Y (samples×outputs). At most
+// one of Labels and Y is set; neither for data to predict on.
 type Dataset struct {
 	Name     string                 // where the data came from, for messages
 	Features []string               // feature names, one per column of X; may be nil
