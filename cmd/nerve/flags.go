@@ -232,3 +232,117 @@ func (v sizesValue) String() string {
 	}
 	return strings.Join(s, ",")
 }
+
+// stringValue is a flag holding any string.
+type stringValue struct{ p *string }
+
+func (v stringValue) Set(s string) error { *v.p = s; return nil }
+
+func (v stringValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+// String defines a string flag; its default is *p now.
+func (f *flagSet) String(p *string, name, usage string) {
+	f.Var(stringValue{p}, name, usage)
+}
+
+// atLeastOneValue is a flag holding an integer ≥ 1.
+type atLeastOneValue struct{ p *int }
+
+func (v atLeastOneValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return fmt.Errorf("%q is not an integer ≥ 1", s)
+	}
+	*v.p = n
+	return nil
+}
+
+func (v atLeastOneValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.Itoa(*v.p)
+}
+
+// fractionValue is a flag holding a number in [0, 1).
+type fractionValue struct{ p *float64 }
+
+func (v fractionValue) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(x >= 0 && x < 1) {
+		return fmt.Errorf("%q is not a fraction in [0, 1), e.g. 0.2", s)
+	}
+	*v.p = x
+	return nil
+}
+
+func (v fractionValue) String() string {
+	if v.p == nil || *v.p == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+// unitsValue is a flag holding a comma-separated list of hidden layer
+// sizes, each > 0; "none" means no hidden layer.
+type unitsValue struct{ p *[]int }
+
+func (v unitsValue) Set(s string) error {
+	if s == "none" {
+		*v.p = []int{}
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	sizes := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("element %d of %q is %q, want a positive integer (e.g. 64,32, or none)", i+1, s, p)
+		}
+		sizes[i] = n
+	}
+	*v.p = sizes
+	return nil
+}
+
+func (v unitsValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	if len(*v.p) == 0 {
+		return "none"
+	}
+	s := make([]string, len(*v.p))
+	for i, n := range *v.p {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+// choiceValue is a flag holding one of a fixed set of words.
+type choiceValue struct {
+	p       *string
+	choices []string
+}
+
+func (v choiceValue) Set(s string) error {
+	for _, c := range v.choices {
+		if strings.EqualFold(s, c) {
+			*v.p = c
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", s, strings.Join(v.choices, ", "))
+}
+
+func (v choiceValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}

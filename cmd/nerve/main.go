@@ -6,8 +6,12 @@
 //
 // Commands:
 //
-//	demo   run one of the classic "neural network from scratch" tutorials
-//	help   show help for nerve or one of its commands
+//	train     train a network on a CSV or IDX file (or the embedded iris data)
+//	predict   predict with a trained model, CSV out
+//	evaluate  score a trained model on labelled data
+//	inspect   show a model file's header and network summary
+//	demo      run one of the classic "neural network from scratch" tutorials
+//	help      show help for nerve or one of its commands
 //
 // Errors print as "nerve: <what went wrong>" on standard error. The exit
 // status is 0 on success, 1 when a command fails and 2 when the command
@@ -48,6 +52,10 @@ type command struct {
 // them. It is a function, not a variable, because help refers back to it.
 func commands() []*command {
 	return []*command{
+		trainCommand(),
+		predictCommand(),
+		evaluateCommand(),
+		inspectCommand(),
 		demoCommand(),
 		helpCommand(),
 	}

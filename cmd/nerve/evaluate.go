@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/nn"
+)
+
+func evaluateCommand() *command {
+	return &command{
+		name:  "evaluate",
+		args:  "--model FILE --data FILE [flags]",
+		short: "score a trained model on labelled data: metrics and confusion matrix",
+		help:  evaluateHelp,
+		run:   runEvaluate,
+	}
+}
+
+type evaluateConfig struct {
+	model, data, labels, target string
+}
+
+func (c *evaluateConfig) flags() *flagSet {
+	f := newFlagSet("evaluate")
+	f.String(&c.model, "model", "the model `FILE` written by nerve train")
+	f.String(&c.data, "data", "labelled samples `FILE`: CSV, or IDX images with --labels")
+	f.String(&c.labels, "labels", "IDX labels `FILE` for IDX images in --data")
+	f.String(&c.target, "target", "the target `COLUMN` of the CSV file (default: the model's target column if the file has it, else the last column)")
+	return f
+}
+
+func evaluateHelp(w io.Writer) {
+	fmt.Fprint(w, `Usage: nerve evaluate --model FILE --data FILE [flags]
+
+Evaluate scores a trained model on labelled data. For a classifier it
+prints accuracy, log-loss, precision, recall and F1 per class with their
+macro and weighted averages, and the confusion matrix; for a regressor
+MSE, MAE and R².
+
+Flags:
+
+`)
+	c := evaluateConfig{}
+	c.flags().printDefaults(w)
+}
+
+func runEvaluate(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var c evaluateConfig
+	f := c.flags()
+	pos, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		evaluateHelp(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("evaluate: unexpected argument %q", pos[0])
+	}
+	if c.model == "" || c.data == "" {
+		return usagef("evaluate: --model and --data are required")
+	}
+	m, err := nn.Load[float32](c.model)
+	if err != nil {
+		return err
+	}
+	task := taskOfModel(m)
+	var d *data.Dataset
+	if c.target == "" && m.Target != "" && c.labels == "" {
+		// The model's target column, when the file has it.
+		d, _ = loadLabelled(c.data, "", m.Target, task)
+	}
+	if d == nil {
+		if d, err = loadLabelled(c.data, c.labels, c.target, task); err != nil {
+			return err
+		}
+	}
+	if err := checkWidth(c.data, d, m); err != nil {
+		return err
+	}
+	P, err := m.Predict(d.X)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.data, err)
+	}
+	_, report, err := score(d, P, m.Classes)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s on %s (%d samples):\n%s\n", c.model, c.data, d.Len(), report)
+	return nil
+}

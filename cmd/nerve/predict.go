@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/nn"
+)
+
+func predictCommand() *command {
+	return &command{
+		name:  "predict",
+		args:  "--model FILE --data FILE [flags]",
+		short: "predict with a trained model, CSV out",
+		help:  predictHelp,
+		run:   runPredict,
+	}
+}
+
+type predictConfig struct {
+	model, data, out string
+	proba            bool
+}
+
+func (c *predictConfig) flags() *flagSet {
+	f := newFlagSet("predict")
+	f.String(&c.model, "model", "the model `FILE` written by nerve train")
+	f.String(&c.data, "data", "the samples `FILE`: CSV (columns named like the training features are picked by name; otherwise exactly the model's features) or IDX images")
+	f.String(&c.out, "out", "write the predictions to `FILE` instead of standard output")
+	f.Bool(&c.proba, "proba", "classifiers: print each class's probability instead of the most likely class")
+	return f
+}
+
+func predictHelp(w io.Writer) {
+	fmt.Fprint(w, `Usage: nerve predict --model FILE --data FILE [flags]
+
+Predict applies a trained model to every sample of a file and prints CSV:
+one row per sample, with the class label (or each class's probability
+with --proba) for a classifier, and the predicted values for a
+regressor. The model's feature scaling is applied first.
+
+Flags:
+
+`)
+	c := predictConfig{}
+	c.flags().printDefaults(w)
+}
+
+func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
+	var c predictConfig
+	f := c.flags()
+	pos, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		predictHelp(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("predict: unexpected argument %q", pos[0])
+	}
+	if c.model == "" || c.data == "" {
+		return usagef("predict: --model and --data are required")
+	}
+	if c.out != "" {
+		if err := checkOutPath("out", c.out); err != nil {
+			return err
+		}
+	}
+	m, err := nn.Load[float32](c.model)
+	if err != nil {
+		return err
+	}
+	d, err := loadFeatures(c.data, m)
+	if err != nil {
+		return err
+	}
+	P, err := m.Predict(d.X)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.data, err)
+	}
+	if c.proba && len(m.Classes) == 0 {
+		return usagef("predict: --proba applies to classifiers; %s is a %s model", c.model, m.Task)
+	}
+	write := func(w io.Writer) error {
+		var header []string
+		switch {
+		case c.proba:
+			header = m.Classes
+		case len(m.Classes) > 0:
+			header = []string{orDefault(m.Target, "prediction")}
+		case P.Cols() == 1:
+			header = []string{orDefault(m.Target, "prediction")}
+		default:
+			for j := range P.Cols() {
+				header = append(header, "output"+strconv.Itoa(j+1))
+			}
+		}
+		if _, err := fmt.Fprintln(w, csvLine(header)); err != nil {
+			return err
+		}
+		var pred []int
+		if len(m.Classes) > 0 {
+			pred = data.Argmax(P)
+		}
+		for i := range P.Rows() {
+			var row []string
+			if len(m.Classes) > 0 && !c.proba {
+				row = []string{m.Classes[pred[i]]}
+			} else {
+				for _, v := range P.Row(i) {
+					row = append(row, strconv.FormatFloat(v, 'g', 8, 64))
+				}
+			}
+			if _, err := fmt.Fprintln(w, csvLine(row)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if c.out == "" {
+		return write(stdout)
+	}
+	return writeFileAtomic(c.out, write)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// csvLine joins fields with commas, quoting those that need it.
+func csvLine(fields []string) string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		if strings.ContainsAny(f, ",\"\n\r") || strings.TrimSpace(f) != f {
+			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
+		}
+		out[i] = f
+	}
+	return strings.Join(out, ",")
+}
