@@ -1,11 +1,28 @@
 // Package kernel holds the numeric inner loops of nerve: matrix multiply
 // and its plain reference twin.
 //
-// Everything above this package multiplies matrices through Gemm, so a
-// faster implementation (assembly micro-kernels, a worker pool) can replace
-// the body of Gemm without any layer, loss or optimizer changing. GemmRef is
-// the textbook triple loop, kept beside it as the definition every faster
-// path is tested against.
+// Everything above this package multiplies matrices through Gemm. GemmRef
+// is the textbook triple loop, kept beside it as the definition every
+// faster path is tested against.
+//
+// Gemm picks a path by element type, shape and CPU:
+//
+//   - float32 on amd64 with AVX-512: an 8×32 assembly micro-kernel in a
+//     BLIS-style loop nest (k blocks ≤ 320, A blocks of 128 rows, B panels
+//     of up to 4096 columns, both packed into 64-byte aligned, pooled
+//     buffers), or, for small shapes (m ≤ 8 or m·n·k ≤ 65536), an unpacked
+//     8×32 kernel that reads A and B in place;
+//   - float32 on amd64 with AVX2 and FMA: a 6×16 assembly micro-kernel in
+//     the same loop nest;
+//   - float64, and float32 elsewhere or with -tags noasm: the exact
+//     in-order loops below m·n·k = 64³, a blocked pure-Go path with a 2×4
+//     register tile above.
+//
+// Large products are split between threads (SetThreads, Threads) by whole
+// tiles of C, handed to a small pool of persistent helper goroutines that
+// spin briefly between jobs and exit when idle. The split never changes
+// the arithmetic of any element, so results are bit-identical for every
+// thread count.
 //
 // The package works on raw row-major slices with explicit leading
 // dimensions, as BLAS does. It does not validate its arguments beyond what

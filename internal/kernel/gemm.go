@@ -8,23 +8,165 @@ type Float interface {
 // Gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
 // where op(X) is X or Xᵀ as transA and transB say. op(A) is m×k, op(B) is
 // k×n and C is m×n; lda, ldb and ldc are the row strides of A, B and C as
-// stored (before any transpose).
+// stored (before any transpose). When beta is 0, C is not read (NaNs in it
+// do not propagate); when alpha is 0 (or k is 0), A and B are not read.
+// Only C is written, and only its m×n elements.
 //
-// Each element of C is the sum over p = 0, 1, …, k−1 of op(A)[i,p]·op(B)[p,j],
-// accumulated in that order, then scaled: when alpha is 1 and beta is 0 the
-// result is exactly that sum, so Gemm and GemmRef agree bit for bit. When
-// beta is 0, C is not read (NaNs in it do not propagate).
+// Small float64 products (m·n·k < 64³) and small float32 products on
+// machines without AVX (or built with -tags noasm) sum each element over
+// p = 0, 1, …, k−1 in that order and then scale it, so that with alpha 1 and
+// beta 0 they agree bit for bit with GemmRef. Larger products are blocked
+// (k in blocks of at most 320) and use fused multiply-adds where the CPU has
+// them: their rounding differs from GemmRef's, within the usual bound
+// |error| ≤ k·ε·Σₚ|op(A)[i,p]·op(B)[p,j]| (ε = 2⁻²⁴ for float32, 2⁻⁵³ for
+// float64), and is the same for every thread count (see SetThreads).
 //
-// Gemm is the single entry point the rest of nerve multiplies through.
+// Gemm is the single entry point the rest of nerve multiplies through. It
+// may be called from several goroutines at once.
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
+	switch x := any(a).(type) {
+	case []float32:
+		sgemm(transA, transB, m, n, k, float32(alpha), x, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	case []float64:
+		dgemm(transA, transB, m, n, k, float64(alpha), x, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	default:
+		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+// exactLimit is the m·n·k below which float64 (and float32 without
+// assembly) keeps the exact in-order loops.
+const exactLimit = 64 * 64 * 64
+
+// sgemm is Gemm for float32.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	switch {
-	case !transA && !transB:
-		gemmNN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case transA && !transB:
-		gemmTN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case !useAVX512 && !useAVX2 && m*n*k < exactLimit:
+		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case k == 0 || alpha == 0:
+		scaleC(m, n, beta, c, ldc)
+	case useAVX512 && smallShape(m, n, k):
+		buf := packPool.Get().(*packBuf)
+		sgemmSmall(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
+		packPool.Put(buf)
+	case useAVX512:
+		blocked(shape512, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case useAVX2:
+		blocked(shape256, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	default:
+		blocked(shapeGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+// dgemm is Gemm for float64.
+func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	switch {
+	case m*n*k < exactLimit:
+		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case alpha == 0:
+		scaleC(m, n, beta, c, ldc)
+	default:
+		blocked(shapeGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
+// smallShape reports whether the AVX-512 path multiplies without packing.
+// It depends on the shape alone.
+func smallShape(m, n, k int) bool {
+	if forceSmall != 0 {
+		return forceSmall > 0
+	}
+	return m <= smallRows || m*n*k <= smallVolume
+}
+
+// Test hooks: forceSmall > 0 (< 0) forces (forbids) the unpacked AVX-512
+// path; forceParts > 0 makes the blocked paths split every product into
+// that many parts.
+var (
+	forceSmall int
+	forceParts int
+)
+
+const (
+	smallRows   = 8
+	smallVolume = 32 * 32 * 64
+)
+
+// parallelVolume returns the m·n·k from which the blocked path with tile
+// shape s splits the work between threads.
+func parallelVolume(s tileShape) int {
+	switch s {
+	case shape512:
+		return 1 << 18
+	case shape256:
+		return 1 << 17
+	}
+	return 1 << 16
+}
+
+// blocked runs the packed path with tile shape s, on several threads when
+// the product is big enough.
+func blocked[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if forceParts > 0 {
+		parallel(s, forceParts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if m*n*k >= parallelVolume(s) {
+		if t := Threads(); t > 1 {
+			parallel(s, t, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+	}
+	buf := packPool.Get().(*packBuf)
+	packed(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
+	packPool.Put(buf)
+}
+
+// scaleC sets C = beta·C (C = 0 without reading it when beta is 0).
+func scaleC[T Float](m, n int, beta T, c []T, ldc int) {
+	for i := 0; i < m; i++ {
+		ci := c[i*ldc : i*ldc+n]
+		switch beta {
+		case 0:
+			clear(ci)
+		case 1:
+		default:
+			for j := range ci {
+				ci[j] *= beta
+			}
+		}
+	}
+}
+
+// gemmLoops is the exact path: each element summed over p in order, then
+// scaled.
+func gemmLoops[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	switch {
+	case !transB:
+		// Row accumulators from the pack-buffer pool: no allocation.
+		buf := packPool.Get().(*packBuf)
+		var acc []T
+		switch p := any(&buf.a64).(type) {
+		case *[]T:
+			*p = aligned(*p, n)
+			acc = *p
+		default:
+			if p, ok := any(&buf.a32).(*[]T); ok {
+				*p = aligned(*p, n)
+				acc = *p
+			} else {
+				acc = make([]T, n)
+			}
+		}
+		if transA {
+			gemmTN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, acc)
+		} else {
+			gemmNN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, acc)
+		}
+		packPool.Put(buf)
 	case !transA && transB:
 		gemmNT(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	default:
@@ -75,8 +217,7 @@ func scale[T Float](alpha, sum, beta, old T) T {
 
 // gemmNN: C = alpha·A·B + beta·C, accumulating row i of C as
 // Σₚ A[i,p]·B[p,:] (the i-p-j order walks B and C along rows).
-func gemmNN[T Float](m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	acc := make([]T, n)
+func gemmNN[T Float](m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, acc []T) {
 	for i := 0; i < m; i++ {
 		clear(acc)
 		ai := a[i*lda : i*lda+k]
@@ -91,8 +232,7 @@ func gemmNN[T Float](m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta 
 }
 
 // gemmTN: C = alpha·Aᵀ·B + beta·C, where A is stored k×m.
-func gemmTN[T Float](m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	acc := make([]T, n)
+func gemmTN[T Float](m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, acc []T) {
 	for i := 0; i < m; i++ {
 		clear(acc)
 		for p := 0; p < k; p++ {

@@ -1,0 +1,97 @@
+package kernel
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchShape is one benchmarked product: op(A) is m×k, op(B) is k×n.
+type benchShape struct {
+	name           string
+	transA, transB bool
+	m, k, n        int
+}
+
+var benchShapes = []benchShape{
+	{"NN128x784x256", false, false, 128, 784, 256}, // MNIST forward, hidden layer
+	{"NN128x256x128", false, false, 128, 256, 128},
+	{"TN784x128x256", true, false, 784, 128, 256},  // (128×784)ᵀ·(128×256): dW
+	{"NT128x256x784", false, true, 128, 256, 784},  // (128×256)·(784×256)ᵀ: dX
+	{"NN1x784x256", false, false, 1, 784, 256},     // one sample
+	{"NN32x128x10", false, false, 32, 128, 10},     // output layer, batch 32
+	{"NN512x512x512", false, false, 512, 512, 512}, //
+}
+
+func benchOperands[T Float](sh benchShape) (a []T, lda int, b []T, ldb int, c []T) {
+	s := lcg(1)
+	lda, ldb = sh.k, sh.n
+	if sh.transA {
+		lda = sh.m
+	}
+	if sh.transB {
+		ldb = sh.k
+	}
+	return fill[T](&s, sh.m*sh.k), lda, fill[T](&s, sh.k*sh.n), ldb, make([]T, sh.m*sh.n)
+}
+
+func reportGFLOPS(b *testing.B, sh benchShape) {
+	b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkGemm32 runs every float32 path at 1 and 2 threads beside the
+// naive triple loop (GemmRef).
+func BenchmarkGemm32(b *testing.B) {
+	defer SetThreads(0)
+	for _, sh := range benchShapes {
+		a, lda, bb, ldb, c := benchOperands[float32](sh)
+		for _, pa := range []path{{"avx512", true, false, 0, 0}, {"avx2", false, true, 0, 0}, {"go", false, false, 0, 0}} {
+			if (pa.avx512 && !canAVX512) || (pa.avx2 && !canAVX2) {
+				continue
+			}
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/t%d/%s", pa.name, threads, sh.name), func(b *testing.B) {
+					defer use(pa)()
+					SetThreads(threads)
+					b.ReportAllocs()
+					for b.Loop() {
+						Gemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
+					}
+					reportGFLOPS(b, sh)
+				})
+			}
+		}
+		b.Run("naive/"+sh.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				GemmRef(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
+			}
+			reportGFLOPS(b, sh)
+		})
+	}
+}
+
+// BenchmarkGemm64 runs the float64 path at 1 and 2 threads beside the
+// naive triple loop.
+func BenchmarkGemm64(b *testing.B) {
+	defer SetThreads(0)
+	for _, sh := range benchShapes {
+		a, lda, bb, ldb, c := benchOperands[float64](sh)
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("t%d/%s", threads, sh.name), func(b *testing.B) {
+				SetThreads(threads)
+				b.ReportAllocs()
+				for b.Loop() {
+					Gemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
+				}
+				reportGFLOPS(b, sh)
+			})
+		}
+		b.Run("naive/"+sh.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				GemmRef(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
+			}
+			reportGFLOPS(b, sh)
+		})
+	}
+}

@@ -1,0 +1,314 @@
+package kernel
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// The float32 path: BLIS-style blocking around an assembly micro-kernel.
+//
+//	for jc over n in steps of nc:            (B panel in L2/L3)
+//	  for pc over k in blocks of kc:         (k split into equal blocks ≤ kcMax)
+//	    pack op(B)[pc:pc+kc, jc:jc+nc] into nr-wide column panels
+//	    for ic over m in steps of mc:        (A block in L2)
+//	      pack op(A)[ic:ic+mc, pc:pc+kc] into mr-high row panels
+//	      for jr, ir: micro-kernel on an mr×nr tile of C
+//
+// Every element of C is computed by the same sequence of operations however
+// the work is split between threads: the k blocking depends on k alone and
+// the tile grid is anchored at C[0,0] (thread chunks are whole tiles).
+
+// useAVX512 and useAVX2 select the float32 kernels; tests flip them to
+// exercise every path on one machine.
+var (
+	useAVX512 = asmKernels && canAVX512
+	useAVX2   = asmKernels && canAVX2
+)
+
+const (
+	kcMax = 320  // deepest k block
+	ncMax = 4096 // widest B panel (a multiple of every nr)
+)
+
+// A kernel shape: tile mr×nr and the A block height mc (a multiple of mr).
+type tileShape struct{ mr, nr, mc int }
+
+var (
+	shape512 = tileShape{8, 32, 128}
+	shape256 = tileShape{6, 16, 96}
+)
+
+// kBlock returns the k block depth: k split into equal blocks no deeper
+// than kcMax. It depends on k alone.
+func kBlock(k int) int {
+	nb := (k + kcMax - 1) / kcMax
+	return (k + nb - 1) / nb
+}
+
+// packBuf holds one worker's pack buffers, 64-byte aligned and reused.
+type packBuf struct {
+	a32, b32 []float32
+	t32      [6 * 16]float32
+	g32      [goMR * goNR]float32
+	a64, b64 []float64
+	g64      [goMR * goNR]float64
+}
+
+var packPool = sync.Pool{New: func() any { return new(packBuf) }}
+
+// aligned returns buf[:n] if it is big enough, else a new slice of n
+// elements whose first element is 64-byte aligned.
+func aligned[T Float](buf []T, n int) []T {
+	if cap(buf) >= n {
+		return buf[:n]
+	}
+	var z T
+	per := 64 / int(unsafe.Sizeof(z))
+	raw := make([]T, n+per)
+	off := 0
+	if r := int(uintptr(unsafe.Pointer(&raw[0])) % 64); r != 0 {
+		off = (64 - r) / int(unsafe.Sizeof(z))
+	}
+	return raw[off : off+n]
+}
+
+// colMask selects the low w of 32 columns.
+func colMask(w int) uint32 { return uint32(uint64(1)<<w - 1) }
+
+// sgemmPacked computes C = alpha·op(A)·op(B) + beta·C on one thread with
+// the AVX-512 (s == shape512) or AVX2 kernel.
+func sgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, buf *packBuf) {
+	mr, nr := s.mr, s.nr
+	kc := kBlock(k)
+	ncCap := min(ncMax, (n+nr-1)/nr*nr)
+	mcCap := min(s.mc, (m+mr-1)/mr*mr)
+	buf.b32 = aligned(buf.b32, kc*ncCap)
+	buf.a32 = aligned(buf.a32, kc*mcCap)
+	bp, ap := buf.b32, buf.a32
+	for jc := 0; jc < n; jc += ncMax {
+		nc := min(ncMax, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB32(transB, b, ldb, pc, jc, kb, nc, nr, bp)
+			bet := beta
+			if pc > 0 {
+				bet = 1
+			}
+			for ic := 0; ic < m; ic += s.mc {
+				mc := min(s.mc, m-ic)
+				packA32(transA, a, lda, ic, pc, mc, kb, mr, ap)
+				for jr := 0; jr < nc; jr += nr {
+					w := min(nr, nc-jr)
+					bj := &bp[jr*kb]
+					for ir := 0; ir < mc; ir += mr {
+						h := min(mr, mc-ir)
+						ci := (ic+ir)*ldc + jc + jr
+						if nr == 32 {
+							sgemmKernel512(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h, colMask(w))
+							continue
+						}
+						if h == mr && w == nr {
+							sgemmKernel256(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet)
+							continue
+						}
+						// Partial AVX2 tile: compute alpha·acc into a
+						// temporary tile, then merge the valid part.
+						t := &buf.t32
+						sgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 16, alpha, 0)
+						for r := 0; r < h; r++ {
+							cr := c[ci+r*ldc : ci+r*ldc+w]
+							tr := t[r*16 : r*16+w]
+							if bet == 0 {
+								copy(cr, tr)
+								continue
+							}
+							for j, v := range tr {
+								cr[j] = v + bet*cr[j]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packB32 packs op(B)[pc:pc+kb, jc:jc+nc] into nr-wide column panels:
+// panel q holds dst[q*nr*kb + p*nr + j] = op(B)[pc+p, jc+q*nr+j], zero
+// beyond column nc.
+func packB32(transB bool, b []float32, ldb, pc, jc, kb, nc, nr int, dst []float32) {
+	for jr := 0; jr < nc; jr += nr {
+		w := min(nr, nc-jr)
+		d := dst[jr*kb : jr*kb+kb*nr]
+		if !transB {
+			// Row p of the panel is a contiguous piece of row pc+p of B.
+			src := b[pc*ldb+jc+jr:]
+			switch {
+			case w == nr && nr == 32:
+				for p := 0; p < kb; p++ {
+					*(*[32]float32)(d[p*32:]) = *(*[32]float32)(src[p*ldb:])
+				}
+			case w == nr && nr == 16:
+				for p := 0; p < kb; p++ {
+					*(*[16]float32)(d[p*16:]) = *(*[16]float32)(src[p*ldb:])
+				}
+			default:
+				for p := 0; p < kb; p++ {
+					row := d[p*nr : p*nr+nr]
+					copy(row, src[p*ldb:p*ldb+w])
+					clear(row[w:])
+				}
+			}
+			continue
+		}
+		// op(B)[p, j] = B[j, p]: transpose eight rows of B at a time.
+		k8 := kb &^ 7
+		j := 0
+		for ; j+8 <= w; j += 8 {
+			s := (jc+jr+j)*ldb + pc
+			if k8 > 0 {
+				transPack8(k8, &b[s], ldb, &d[j], nr)
+			}
+			for r := 0; r < 8; r++ {
+				row := b[s+r*ldb : s+r*ldb+kb]
+				for p := k8; p < kb; p++ {
+					d[p*nr+j+r] = row[p]
+				}
+			}
+		}
+		for ; j < nr; j++ {
+			if j >= w {
+				for p := 0; p < kb; p++ {
+					d[p*nr+j] = 0
+				}
+				continue
+			}
+			s := (jc+jr+j)*ldb + pc
+			row := b[s : s+kb]
+			for p, v := range row {
+				d[p*nr+j] = v
+			}
+		}
+	}
+}
+
+// packA32 packs op(A)[ic:ic+mc, pc:pc+kb] into mr-high row panels: panel q
+// holds dst[q*mr*kb + p*mr + r] = op(A)[ic+q*mr+r, pc+p], zero beyond row mc.
+func packA32(transA bool, a []float32, lda, ic, pc, mc, kb, mr int, dst []float32) {
+	for ir := 0; ir < mc; ir += mr {
+		h := min(mr, mc-ir)
+		d := dst[ir*kb : ir*kb+kb*mr]
+		if transA {
+			// op(A)[i, p] = A[p, i]: row p of the panel is contiguous in A.
+			src := a[pc*lda+ic+ir:]
+			switch {
+			case h == mr && mr == 8:
+				for p := 0; p < kb; p++ {
+					*(*[8]float32)(d[p*8:]) = *(*[8]float32)(src[p*lda:])
+				}
+			case h == mr && mr == 6:
+				for p := 0; p < kb; p++ {
+					*(*[6]float32)(d[p*6:]) = *(*[6]float32)(src[p*lda:])
+				}
+			default:
+				for p := 0; p < kb; p++ {
+					row := d[p*mr : p*mr+mr]
+					copy(row, src[p*lda:p*lda+h])
+					clear(row[h:])
+				}
+			}
+			continue
+		}
+		s := (ic+ir)*lda + pc
+		if h == 8 {
+			k8 := kb &^ 7
+			if k8 > 0 {
+				transPack8(k8, &a[s], lda, &d[0], 8)
+			}
+			for r := 0; r < 8; r++ {
+				row := a[s+r*lda : s+r*lda+kb]
+				for p := k8; p < kb; p++ {
+					d[p*8+r] = row[p]
+				}
+			}
+			continue
+		}
+		if h == 6 && mr == 6 {
+			r0, r1, r2 := a[s:s+kb], a[s+lda:s+lda+kb], a[s+2*lda:s+2*lda+kb]
+			r3, r4, r5 := a[s+3*lda:s+3*lda+kb], a[s+4*lda:s+4*lda+kb], a[s+5*lda:s+5*lda+kb]
+			for p := range r0 {
+				q := d[p*6 : p*6+6 : p*6+6]
+				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+			continue
+		}
+		for r := 0; r < mr; r++ {
+			if r >= h {
+				for p := 0; p < kb; p++ {
+					d[p*mr+r] = 0
+				}
+				continue
+			}
+			row := a[s+r*lda : s+r*lda+kb]
+			for p, v := range row {
+				d[p*mr+r] = v
+			}
+		}
+	}
+}
+
+// sgemmSmall computes C = alpha·op(A)·op(B) + beta·C without packing A
+// (and without packing B unless it is transposed) with the AVX-512
+// unpacked kernel, eight rows by 32 columns at a time.
+func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, buf *packBuf) {
+	rs, ps := lda, 1
+	if transA {
+		rs, ps = 1, lda
+	}
+	if transB {
+		// Pack op(B) as a k×n row-major matrix.
+		buf.b32 = aligned(buf.b32, k*n)
+		bp := buf.b32
+		k8 := k &^ 7
+		j := 0
+		for ; j+8 <= n; j += 8 {
+			if k8 > 0 {
+				transPack8(k8, &b[j*ldb], ldb, &bp[j], n)
+			}
+			for r := 0; r < 8; r++ {
+				row := b[(j+r)*ldb : (j+r)*ldb+k]
+				for p := k8; p < k; p++ {
+					bp[p*n+j+r] = row[p]
+				}
+			}
+		}
+		for ; j < n; j++ {
+			row := b[j*ldb : j*ldb+k]
+			for p, v := range row {
+				bp[p*n+j] = v
+			}
+		}
+		b, ldb = bp, n
+	}
+	for i := 0; i < m; i += 8 {
+		h := min(8, m-i)
+		ai, ars, aps := (*float32)(nil), rs, ps
+		if h == 8 {
+			if transA {
+				ai = &a[i]
+			} else {
+				ai = &a[i*lda]
+			}
+		} else {
+			// Fewer than eight rows left: pack them (zero-padded to eight)
+			// so that the kernel reads nothing outside A.
+			buf.a32 = aligned(buf.a32, 8*k)
+			packA32(transA, a, lda, i, 0, h, k, 8, buf.a32)
+			ai, ars, aps = &buf.a32[0], 1, 8
+		}
+		for j := 0; j < n; j += 32 {
+			w := min(32, n-j)
+			sgemmSmall512(k, ai, ars, aps, &b[j], ldb, &c[i*ldc+j], ldc, alpha, beta, h, colMask(w))
+		}
+	}
+}
