@@ -31,7 +31,11 @@ import (
 //	16+H      P·s   parameters, little-endian float32 (s = 4) or float64
 //	                (s = 8) as the header's dtype says: layer by layer, W
 //	                row-major (inputs×outputs), then b if the layer has one
-//	16+H+P·s  4     CRC-32 (IEEE) of every byte before it, uint32 little-endian
+//	16+H+P·s  E·s   extra values, in the same dtype: the blocks the header's
+//	                "extra" lists, in its order (E is the sum of their
+//	                lengths; 0 for a plain model)
+//	16+H+N·s  4     CRC-32 (IEEE) of every byte before it, uint32
+//	                little-endian, where N = P+E
 const (
 	// Magic is the first 8 bytes of every model file.
 	Magic = "NERVEMDL"
@@ -56,7 +60,8 @@ const (
 
 // ErrFormat is wrapped by every error about the contents of a model file:
 // not a model file, a version this build does not read, a truncated or
-// corrupted file, an invalid header, parameters that are not finite.
+// corrupted file, an invalid header, parameters or extra values that are
+// not finite.
 var ErrFormat = errors.New("invalid model file")
 
 // FormatError describes what is wrong with a model file. Its Unwrap
@@ -101,8 +106,8 @@ func fieldErr(field, format string, args ...any) *FormatError {
 }
 
 // Header is the JSON header of a model file: the network's architecture
-// and everything in a Model except the parameters. Every key is always
-// written; null stands for an absent value.
+// and everything in a Model except the values of its parameters and extra
+// blocks. Every key is always written; null stands for an absent value.
 type Header struct {
 	Format        string             `json:"format"`         // FormatName
 	Version       int                `json:"version"`        // FormatVersion, as in the file's preamble
@@ -111,7 +116,8 @@ type Header struct {
 	Layers        []HeaderLayer      `json:"layers"`         // first layer first
 	Loss          string             `json:"loss"`           // loss.Kind name, e.g. "cross-entropy"
 	Reduction     string             `json:"reduction"`      // "mean" or "sum"
-	Params        int                `json:"params"`         // number of stored parameters
+	Params        int                `json:"params"`         // number of stored parameters, extra values not included
+	Extra         []HeaderExtra      `json:"extra"`          // Model.Extra's names and lengths, in file order; nil when none
 	Task          string             `json:"task"`           // Model.Task
 	Classes       []string           `json:"classes"`        // Model.Classes
 	LabelType     string             `json:"label_type"`     // Model.LabelType
@@ -128,6 +134,13 @@ type HeaderLayer struct {
 	Units      int    `json:"units"`      // outputs of the layer
 	Activation string `json:"activation"` // activation.Kind name, e.g. "relu"
 	Bias       bool   `json:"bias"`       // whether b is stored after W
+}
+
+// HeaderExtra describes one extra block in a Header: its values follow
+// the parameters (and the blocks listed before it) in the file's dtype.
+type HeaderExtra struct {
+	Name string `json:"name"` // Extra.Name: non-empty, unique in the file
+	Len  int    `json:"len"`  // number of values, ≥ 0
 }
 
 // dtypeOf returns the name and size in bytes of T.
@@ -155,7 +168,20 @@ func (m *Model[T]) header() *Header {
 	for _, l := range n.Layers {
 		h.Layers = append(h.Layers, HeaderLayer{Units: l.Outputs(), Activation: l.Activation.String(), Bias: l.B != nil})
 	}
+	for _, e := range m.Extra {
+		h.Extra = append(h.Extra, HeaderExtra{Name: e.Name, Len: len(e.Values)})
+	}
 	return h
+}
+
+// numValues returns the number of values the model's file stores:
+// parameters and extra values.
+func (m *Model[T]) numValues() int64 {
+	n := int64(m.Network.NumParams())
+	for _, e := range m.Extra {
+		n += int64(len(e.Values))
+	}
+	return n
 }
 
 // countWriter writes to w, counting the bytes and updating a CRC-32.
@@ -173,7 +199,8 @@ func (c *countWriter) Write(p []byte) (int, error) {
 }
 
 // WriteTo writes the model to w in the model file format, with the
-// parameters in T's precision, and returns the number of bytes written.
+// parameters and then the extra blocks in T's precision, and returns the
+// number of bytes written.
 // It writes nothing and returns an error wrapping ErrConfig if the model
 // is invalid (Validate), its header would exceed MaxHeaderBytes or the
 // file MaxModelBytes; otherwise an error comes from w. It does not modify
@@ -193,7 +220,7 @@ func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
 		return 0, fmt.Errorf("%w: the model's header is %d bytes, more than a model file allows (%d)", ErrConfig, hb.Len(), MaxHeaderBytes)
 	}
 	_, size := dtypeOf[T]()
-	total := int64(preambleBytes+hb.Len()+crcBytes) + int64(m.Network.NumParams())*int64(size)
+	total := int64(preambleBytes+hb.Len()+crcBytes) + m.numValues()*int64(size)
 	if total > MaxModelBytes {
 		return 0, fmt.Errorf("%w: the model file would be %d bytes, more than MaxModelBytes (%d)", ErrConfig, total, MaxModelBytes)
 	}
@@ -234,6 +261,11 @@ func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
 			if err := put(l.B.Data()); err != nil {
 				return cw.n, err
 			}
+		}
+	}
+	for _, e := range m.Extra {
+		if err := put(e.Values); err != nil {
+			return cw.n, err
 		}
 	}
 	if _, err := cw.Write(buf); err != nil {
@@ -308,14 +340,14 @@ func save[T tensor.Float](path string, m *Model[T], wrap func(io.Writer) io.Writ
 }
 
 // Read reads a model file from r and returns the model, with parameters
-// converted to T if the file stores the other precision: float32 to
-// float64 is exact; float64 to float32 rounds to nearest, and a parameter
-// beyond float32's range is an error. When T is the file's dtype the
-// parameters are bit for bit those written. Read reads r to its end but
+// and extra values converted to T if the file stores the other precision:
+// float32 to float64 is exact; float64 to float32 rounds to nearest, and
+// a value beyond float32's range is an error. When T is the file's dtype
+// the values are bit for bit those written. Read reads r to its end but
 // never more than MaxModelBytes+1 bytes, and allocates only for bytes it
 // has read. Everything wrong with the file, including a NaN or infinite
-// parameter, gives a *FormatError (wrapping ErrFormat); an error from r
-// is returned wrapped.
+// parameter or extra value, gives a *FormatError (wrapping ErrFormat); an
+// error from r is returned wrapped.
 func Read[T tensor.Float](r io.Reader) (*Model[T], error) {
 	b, err := readAll(r)
 	if err != nil {
@@ -343,9 +375,10 @@ func Load[T tensor.Float](path string) (*Model[T], error) {
 }
 
 // ReadHeader reads a model file from r and returns its header without
-// decoding the parameters. It reads the whole input, as Read does, so
-// that it can check everything about the file except the parameter values
-// themselves: magic, version, header, size and CRC. Errors are as Read's.
+// decoding the parameters or extra blocks. It reads the whole input, as
+// Read does, so that it can check everything about the file except the
+// values themselves: magic, version, header, size and CRC. Errors are as
+// Read's.
 func ReadHeader(r io.Reader) (*Header, error) {
 	b, err := readAll(r)
 	if err != nil {
@@ -420,8 +453,8 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// parse checks the whole file b except the parameter values and returns
-// its header and the offset of the parameters.
+// parse checks the whole file b except the parameter and extra values and
+// returns its header and the offset of the parameters.
 func parse(b []byte) (*Header, int, *FormatError) {
 	n := len(b)
 	if k := min(n, len(Magic)); string(b[:k]) != Magic[:k] {
@@ -470,8 +503,8 @@ func crcOK(b []byte) bool {
 }
 
 // parseHeader decodes and checks the header hb. It returns the header
-// and the size of the parameters in bytes, which is at most
-// MaxModelBytes.
+// and the size in bytes of the values after it (parameters and extra
+// blocks), which is at most MaxModelBytes.
 func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 	if !utf8.Valid(hb) {
 		i := 0
@@ -572,6 +605,27 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 	if p := checkMeta(md, h.Inputs, h.Layers[len(h.Layers)-1].Units); p != nil {
 		return nil, 0, fieldErr(p.key, "%s", p.msg)
 	}
+	// The extra blocks, counted on from the parameters against the same
+	// limit, so that their sum cannot overflow either.
+	seen := make(map[string]bool, len(h.Extra))
+	for i, e := range h.Extra {
+		f := fmt.Sprintf("extra[%d]", i)
+		switch {
+		case e.Name == "":
+			return nil, 0, fieldErr(f+".name", "empty, want a name")
+		case seen[e.Name]:
+			return nil, 0, fieldErr(f+".name", "%q appears twice", e.Name)
+		case e.Len < 0:
+			return nil, 0, fieldErr(f+".len", "%d, want ≥ 0", e.Len)
+		case int64(e.Len) > limit-count:
+			return nil, 0, fieldErr(f+".len", "%d: the parameters and extra values would not fit in a file of MaxModelBytes (%d bytes)", e.Len, MaxModelBytes)
+		}
+		seen[e.Name] = true
+		count += int64(e.Len)
+	}
+	if len(h.Extra) == 0 {
+		h.Extra = nil
+	}
 	if h.Training != nil {
 		var c bytes.Buffer
 		json.Compact(&c, h.Training) // valid: checkMeta checked it
@@ -592,9 +646,9 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 		net.Reduction = loss.Sum
 	}
 	want, _ := dtypeOf[T]()
-	// get fills dst from the parameters at pos; name is "W" or "b".
-	get := func(dst *tensor.Dense[T], layer int, name string) *FormatError {
-		d := dst.Data()
+	// get fills d from the values at pos; where(k) names d[k] in an
+	// error, e.g. "layer 1: W[0, 2]".
+	get := func(d []T, where func(k int) string) *FormatError {
 		for k := range d {
 			var f float64
 			at := pos
@@ -607,7 +661,7 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 			}
 			v := T(f)
 			if g := float64(v); math.IsNaN(g) || math.IsInf(g, 0) {
-				msg := fmt.Sprintf("layer %d: %s[%d, %d] is %v", layer, name, k/dst.Cols(), k%dst.Cols(), f)
+				msg := fmt.Sprintf("%s is %v", where(k), f)
 				if !math.IsInf(f, 0) && !math.IsNaN(f) {
 					msg += ", beyond the range of " + want
 				}
@@ -617,25 +671,39 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 		}
 		return nil
 	}
+	// param fills the parameter p of a layer; name is "W" or "b".
+	param := func(p *tensor.Dense[T], layer int, name string) *FormatError {
+		return get(p.Data(), func(k int) string {
+			return fmt.Sprintf("layer %d: %s[%d, %d]", layer, name, k/p.Cols(), k%p.Cols())
+		})
+	}
 	in := h.Inputs
 	for i, hl := range h.Layers {
 		k, _ := activation.Parse(hl.Activation)
 		l := &Layer[T]{W: tensor.Zeros[T](in, hl.Units), Activation: k}
-		if ferr := get(l.W, i+1, "W"); ferr != nil {
+		if ferr := param(l.W, i+1, "W"); ferr != nil {
 			return nil, ferr
 		}
 		if hl.Bias {
 			l.B = tensor.Zeros[T](1, hl.Units)
-			if ferr := get(l.B, i+1, "b"); ferr != nil {
+			if ferr := param(l.B, i+1, "b"); ferr != nil {
 				return nil, ferr
 			}
 		}
 		net.Layers = append(net.Layers, l)
 		in = hl.Units
 	}
+	var extra []Extra[T]
+	for _, he := range h.Extra {
+		e := Extra[T]{Name: he.Name, Values: make([]T, he.Len)} // parse checked that the bytes are there
+		if ferr := get(e.Values, func(k int) string { return fmt.Sprintf("extra %q: value %d", he.Name, k) }); ferr != nil {
+			return nil, ferr
+		}
+		extra = append(extra, e)
+	}
 	return &Model[T]{
 		Network: net, Task: h.Task, Classes: h.Classes, LabelType: h.LabelType,
 		Features: h.Features, Target: h.Target, Scaler: h.Scaling, TargetScaler: h.TargetScaling,
-		Training: h.Training, Metrics: h.Metrics,
+		Training: h.Training, Metrics: h.Metrics, Extra: extra,
 	}, nil
 }

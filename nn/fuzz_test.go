@@ -51,8 +51,8 @@ func checkRead(t *testing.T, b []byte) {
 		return
 	}
 	if err64 != nil {
-		// Only the parameter values are left to be wrong.
-		if !strings.HasPrefix(err64.Error(), "model file: layer ") {
+		// Only the parameter and extra values are left to be wrong.
+		if msg := err64.Error(); !strings.HasPrefix(msg, "model file: layer ") && !strings.HasPrefix(msg, "model file: extra ") {
 			t.Fatalf("ReadHeader succeeds but Read fails with %v", err64)
 		}
 		return
@@ -123,6 +123,10 @@ func fuzzSeeds(t testing.TB) map[string][]byte {
 			binary.LittleEndian.PutUint32(p, math.Float32bits(float32(math.NaN())))
 			return assemble(1, hdr, p)
 		}(),
+		"valid-extra-float64": encode(t, withExtra(testModels[float64](t)[2].m)),
+		"extra-duplicate-name": editHeader(t, encode(t, withExtra(m32[0].m)), func(h map[string]any) {
+			h["extra"].([]any)[1].(map[string]any)["name"] = "adam.m"
+		}),
 		"float64-beyond-float32": func() []byte {
 			m := testModels[float64](t)[5].m
 			m.Network.Layers[0].W.Set(0, 0, -3e200)

@@ -58,6 +58,18 @@ type Model[T tensor.Float] struct {
 	Training json.RawMessage
 	// Metrics are the final metrics, e.g. "test_accuracy"; may be nil.
 	Metrics map[string]float64
+	// Extra are named blocks of values saved after the parameters, in
+	// this order, e.g. an optimizer's state in a training checkpoint;
+	// nil for a plain model.
+	Extra []Extra[T]
+}
+
+// Extra is a named block of values saved with a model after its
+// parameters, e.g. an optimizer's state in a training checkpoint. Its
+// values are stored in the model's precision, like the parameters.
+type Extra[T tensor.Float] struct {
+	Name   string // non-empty, valid UTF-8, unique within the model
+	Values []T    // finite; may be empty
 }
 
 // Validate checks that the model can be used and saved: the network is
@@ -66,8 +78,9 @@ type Model[T tensor.Float] struct {
 // distinct label per output unit (at least two), valid UTF-8, of type
 // LabelType; Features has one name per input; Scaler has one column per
 // input and TargetScaler one per output, each valid; Training is a JSON
-// object; Metrics are finite. Errors wrap ErrConfig (and data.ErrData for
-// an invalid scaler).
+// object; Metrics are finite; every Extra block has a non-empty, valid
+// UTF-8 name that no other block has, and finite values. Errors wrap
+// ErrConfig (and data.ErrData for an invalid scaler).
 func (m *Model[T]) Validate() error {
 	if err := m.check(); err != nil {
 		return err
@@ -79,6 +92,23 @@ func (m *Model[T]) Validate() error {
 		if l.B != nil {
 			if err := finite(l.B); err != nil {
 				return fmt.Errorf("%w: layer %d: b%s", ErrConfig, i+1, err)
+			}
+		}
+	}
+	seen := make(map[string]bool, len(m.Extra))
+	for i, e := range m.Extra {
+		switch {
+		case e.Name == "":
+			return fmt.Errorf("%w: Extra[%d]: empty name", ErrConfig, i)
+		case !utf8.ValidString(e.Name):
+			return fmt.Errorf("%w: Extra[%d]: name %q is not valid UTF-8", ErrConfig, i, e.Name)
+		case seen[e.Name]:
+			return fmt.Errorf("%w: Extra[%d]: name %q appears twice", ErrConfig, i, e.Name)
+		}
+		seen[e.Name] = true
+		for k, v := range e.Values {
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return fmt.Errorf("%w: Extra[%d] %q: value %d is %v", ErrConfig, i, e.Name, k, f)
 			}
 		}
 	}

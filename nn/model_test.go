@@ -108,8 +108,9 @@ func compact(t testing.TB, b json.RawMessage) string {
 	return c.String()
 }
 
-// sameModel reports how got differs from want: parameters bit for bit
-// (after converting want's to U), architecture and metadata.
+// sameModel reports how got differs from want: parameters and extra
+// values bit for bit (after converting want's to U), architecture and
+// metadata.
 func sameModel[U, T tensor.Float](t testing.TB, got *Model[U], want *Model[T]) error {
 	if len(got.Network.Layers) != len(want.Network.Layers) {
 		return fmt.Errorf("%d layers; want %d", len(got.Network.Layers), len(want.Network.Layers))
@@ -137,6 +138,20 @@ func sameModel[U, T tensor.Float](t testing.TB, got *Model[U], want *Model[T]) e
 				if g := p[0].Data()[k]; math.Float64bits(float64(g)) != math.Float64bits(float64(v)) {
 					return fmt.Errorf("layer %d: parameter %d is %v; want %v", i+1, k, g, v)
 				}
+			}
+		}
+	}
+	if len(got.Extra) != len(want.Extra) {
+		return fmt.Errorf("%d extra blocks; want %d", len(got.Extra), len(want.Extra))
+	}
+	for i, we := range want.Extra {
+		ge := got.Extra[i]
+		if ge.Name != we.Name || len(ge.Values) != len(we.Values) {
+			return fmt.Errorf("extra block %d is %q with %d values; want %q with %d", i, ge.Name, len(ge.Values), we.Name, len(we.Values))
+		}
+		for k, v := range we.Values {
+			if g, w := float64(ge.Values[k]), float64(U(v)); math.Float64bits(g) != math.Float64bits(w) {
+				return fmt.Errorf("extra block %q: value %d is %v; want %v", we.Name, k, g, w)
 			}
 		}
 	}

@@ -61,6 +61,30 @@ type Config[T tensor.Float] struct {
 	// error ends it and Fit returns that error (wrapped).
 	OnBatch func(BatchEnd) error
 	OnEpoch func(EpochEnd) error
+
+	// Checkpoint, if set, is called at the end of every epoch (after
+	// OnEpoch) with what Resume needs to continue the run later. Errors
+	// are handled as for OnEpoch.
+	Checkpoint func(Checkpoint[T]) error
+	// Resume continues a run from a checkpoint: Fit takes the epochs in
+	// Resume.History as done, rebuilds the early-stopping state from
+	// them, replays their shuffles and runs the remaining epochs. Given
+	// the network parameters and optimizer state saved at that
+	// checkpoint, and the same data and configuration, it reaches the
+	// same weights and history as an uninterrupted run.
+	Resume *Checkpoint[T]
+}
+
+// Checkpoint is the state of a run at the end of an epoch, beyond the
+// network's parameters and the optimizer's state.
+//
+// The History and Best that Config.Checkpoint receives are Fit's own and
+// change after the callback returns: copy what you keep.
+type Checkpoint[T tensor.Float] struct {
+	History *History // the epochs so far; read-only
+	// Best holds the parameters of the best epoch when
+	// EarlyStopping.RestoreBest is on, else nil; read-only.
+	Best *nn.Network[T]
 }
 
 // EarlyStopping stops training when the monitored loss (the validation
@@ -203,7 +227,35 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 	var best *nn.Network[T]
 	bestLoss := math.Inf(1)
 	wait := 0
-	for e := 1; e <= epochs; e++ {
+	start := 1
+	if r := cfg.Resume; r != nil && r.History != nil {
+		if err := checkResume(r, net, cfg.EarlyStopping.RestoreBest); err != nil {
+			return hist, err
+		}
+		hist = resumed(r.History)
+		start = len(hist.Epochs) + 1
+		if hist.BestEpoch > 0 {
+			b := hist.Epochs[hist.BestEpoch-1]
+			bestLoss = b.Loss
+			if valX != nil {
+				bestLoss = b.ValLoss
+			}
+			wait = len(hist.Epochs) - hist.BestEpoch
+		}
+		if cfg.EarlyStopping.RestoreBest && r.Best != nil {
+			best = r.Best.Clone()
+		}
+		if !cfg.NoShuffle {
+			for range hist.Epochs { // replay the shuffles of the epochs done
+				src.Perm(n)
+			}
+		}
+		if hist.StoppedEarly {
+			restore(hist, best, net, cfg)
+			return hist, nil
+		}
+	}
+	for e := start; e <= epochs; e++ {
 		if cfg.Schedule != nil {
 			opt.SetLR(cfg.Schedule.LR(e - 1))
 		}
@@ -292,11 +344,58 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		}
 		if p := cfg.EarlyStopping.Patience; p > 0 && wait >= p {
 			hist.StoppedEarly = true
+		}
+		if cfg.Checkpoint != nil {
+			err := cfg.Checkpoint(Checkpoint[T]{History: hist, Best: best})
+			if done, err := stopped(err); done {
+				restore(hist, best, net, cfg)
+				return hist, err
+			}
+		}
+		if hist.StoppedEarly {
 			break
 		}
 	}
 	restore(hist, best, net, cfg)
 	return hist, nil
+}
+
+// checkResume returns an error wrapping ErrConfig if a checkpoint cannot
+// be one of this network's runs.
+func checkResume[T tensor.Float](r *Checkpoint[T], net *nn.Network[T], restoreBest bool) error {
+	h := r.History
+	for i, e := range h.Epochs {
+		if e.Epoch != i+1 {
+			return fmt.Errorf("%w: Resume: epoch %d of the history is numbered %d", ErrConfig, i+1, e.Epoch)
+		}
+	}
+	if h.BestEpoch < 0 || h.BestEpoch > len(h.Epochs) || (h.BestEpoch == 0) != (len(h.Epochs) == 0) {
+		return fmt.Errorf("%w: Resume: best epoch %d of a history of %d epochs", ErrConfig, h.BestEpoch, len(h.Epochs))
+	}
+	if !restoreBest || h.BestEpoch == 0 {
+		return nil
+	}
+	if r.Best == nil {
+		return fmt.Errorf("%w: Resume: RestoreBest is on but the checkpoint has no best weights", ErrConfig)
+	}
+	if len(r.Best.Layers) != len(net.Layers) {
+		return fmt.Errorf("%w: Resume: the best weights have %d layers, the network %d", ErrConfig, len(r.Best.Layers), len(net.Layers))
+	}
+	for i, l := range net.Layers {
+		b := r.Best.Layers[i]
+		if b.W.Rows() != l.W.Rows() || b.W.Cols() != l.W.Cols() || (b.B == nil) != (l.B == nil) {
+			return fmt.Errorf("%w: Resume: layer %d of the best weights is %s, the network's is %s", ErrConfig, i+1, b.W.Shape(), l.W.Shape())
+		}
+	}
+	return nil
+}
+
+// resumed returns a copy of a checkpoint's history to continue from.
+func resumed(h *History) *History {
+	c := *h
+	c.Epochs = append([]Epoch(nil), h.Epochs...)
+	c.Restored = false
+	return &c
 }
 
 // restore puts the best epoch's parameters back into net when asked to.

@@ -458,3 +458,318 @@ func TestPredictWhileTraining(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// snapshot is what a checkpoint saves at the end of an epoch: the
+// network's parameters, the optimizer's state, and the Checkpoint that
+// Fit passes, all deep copies.
+type snapshot[T tensor.Float] struct {
+	net   *nn.Network[T]
+	state optim.State[T]
+	hist  *History
+	best  *nn.Network[T]
+}
+
+func copyHistory(h *History) *History {
+	c := *h
+	c.Epochs = append([]Epoch(nil), h.Epochs...)
+	return &c
+}
+
+// recorder returns a Checkpoint callback that appends a snapshot of net
+// and opt to *snaps at the end of every epoch.
+func recorder[T tensor.Float](net *nn.Network[T], opt optim.Optimizer[T], snaps *[]snapshot[T]) func(Checkpoint[T]) error {
+	return func(c Checkpoint[T]) error {
+		s := snapshot[T]{net: net.Clone(), state: opt.(optim.Stateful[T]).State(), hist: copyHistory(c.History)}
+		if c.Best != nil {
+			s.best = c.Best.Clone()
+		}
+		*snaps = append(*snaps, s)
+		return nil
+	}
+}
+
+// resumeCase is a training run to interrupt and resume: newOpt makes its
+// optimizer, config its configuration for a given network and optimizer
+// (fresh ones per run, so that callbacks with state start afresh).
+type resumeCase[T tensor.Float] struct {
+	name   string
+	seed   uint32 // of the network
+	newOpt func() (optim.Optimizer[T], error)
+	config func(net *nn.Network[T], opt optim.Optimizer[T]) Config[T]
+	// The uninterrupted run: its epochs, and whether it stops early
+	// (then it also restores the best epoch).
+	epochs  int
+	stopped bool
+}
+
+func resumeCases[T tensor.Float]() []resumeCase[T] {
+	base := func(opt optim.Optimizer[T]) Config[T] {
+		return Config[T]{
+			Epochs: 12, BatchSize: 16, Optimizer: opt, Seed: 3, ValidationFraction: 0.2,
+			EarlyStopping: EarlyStopping{Patience: 50, RestoreBest: true},
+		}
+	}
+	return []resumeCase[T]{
+		{name: "adam", seed: 1,
+			newOpt: func() (optim.Optimizer[T], error) { return optim.NewAdam[T](optim.Adam{LR: 0.01}) },
+			config: func(_ *nn.Network[T], opt optim.Optimizer[T]) Config[T] { return base(opt) },
+			epochs: 12},
+		{name: "sgd-momentum-step-schedule", seed: 2,
+			newOpt: func() (optim.Optimizer[T], error) { return optim.NewSGD[T](optim.SGD{LR: 0.05, Momentum: 0.9}) },
+			config: func(_ *nn.Network[T], opt optim.Optimizer[T]) Config[T] {
+				cfg := base(opt)
+				cfg.Schedule = optim.Step(0.05, 4, 0.5)
+				return cfg
+			},
+			epochs: 12},
+		// Without validation data the training loss is monitored.
+		{name: "no-validation", seed: 5,
+			newOpt: func() (optim.Optimizer[T], error) {
+				return optim.NewSGD[T](optim.SGD{LR: 0.02, Momentum: 0.9, Nesterov: true})
+			},
+			config: func(_ *nn.Network[T], opt optim.Optimizer[T]) Config[T] {
+				cfg := base(opt)
+				cfg.ValidationFraction = 0
+				cfg.EarlyStopping.MinDelta = 0.01
+				return cfg
+			},
+			epochs: 12},
+		// The validation loss levels off and early stopping ends the run.
+		{name: "plateau-early-stop", seed: 6,
+			newOpt: func() (optim.Optimizer[T], error) { return optim.NewAdam[T](optim.Adam{LR: 0.05}) },
+			config: func(_ *nn.Network[T], opt optim.Optimizer[T]) Config[T] {
+				cfg := base(opt)
+				cfg.Epochs = 80
+				cfg.EarlyStopping.Patience = 3
+				return cfg
+			},
+			epochs: -1, stopped: true},
+		// The weights are scrambled at the end of epoch 3, so that no
+		// later epoch beats it: early stopping ends the run after epoch 7
+		// and puts epoch 3's weights back. Resumed after epoch 5, Fit must
+		// rebuild the best loss and the wait of 2 epochs from the history
+		// to stop at the same epoch.
+		{name: "early-stop-after-resume", seed: 4,
+			newOpt: func() (optim.Optimizer[T], error) { return optim.NewSGD[T](optim.SGD{LR: 0.01}) },
+			config: func(net *nn.Network[T], opt optim.Optimizer[T]) Config[T] {
+				cfg := base(opt)
+				cfg.EarlyStopping.Patience = 4
+				noise := rng.New(99)
+				cfg.OnEpoch = func(e EpochEnd) error {
+					if e.Epoch.Epoch == 3 {
+						for _, l := range net.Layers {
+							for i := range l.W.Data() {
+								l.W.Data()[i] = T(noise.Uniform(-5, 5))
+							}
+						}
+					}
+					return nil
+				}
+				return cfg
+			},
+			epochs: 7, stopped: true},
+	}
+}
+
+// TestResume interrupts a run in the middle of epoch 6 and resumes it from
+// the checkpoint of epoch 5 with a fresh network and optimizer: the
+// weights and the history must be bit for bit those of the run that was
+// not interrupted. It also resumes the uninterrupted run from every one of
+// its checkpoints.
+func TestResume(t *testing.T) {
+	t.Run("float32", testResume[float32])
+	t.Run("float64", testResume[float64])
+}
+
+func testResume[T tensor.Float](t *testing.T) {
+	X, Y := iris[T](t)
+	for _, tc := range resumeCases[T]() {
+		t.Run(tc.name, func(t *testing.T) {
+			newRun := func() (*nn.Network[T], optim.Optimizer[T], Config[T]) {
+				net := newClassifier[T](t, tc.seed, 8)
+				opt, err := tc.newOpt()
+				if err != nil {
+					t.Fatal(err)
+				}
+				return net, opt, tc.config(net, opt)
+			}
+			// resume continues from snapshot s with a fresh network and
+			// optimizer, and the same configuration.
+			resume := func(s snapshot[T]) (*nn.Network[T], *History) {
+				t.Helper()
+				net, opt, cfg := newRun()
+				copyParams(net, s.net)
+				if err := opt.(optim.Stateful[T]).SetState(s.state); err != nil {
+					t.Fatal(err)
+				}
+				cfg.Resume = &Checkpoint[T]{History: s.hist, Best: s.best}
+				h, err := Fit(context.Background(), net, X, Y, cfg)
+				if err != nil {
+					t.Fatalf("resumed after epoch %d: %v", len(s.hist.Epochs), err)
+				}
+				return net, h
+			}
+
+			// (a) The run without interruption, recording every epoch.
+			want, opt, cfg := newRun()
+			var snaps []snapshot[T]
+			cfg.Checkpoint = recorder(want, opt, &snaps)
+			wantHist, err := Fit(context.Background(), want, X, Y, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(snaps) != len(wantHist.Epochs) {
+				t.Fatalf("%d checkpoints for %d epochs", len(snaps), len(wantHist.Epochs))
+			}
+			if n := len(wantHist.Epochs); (tc.epochs > 0 && n != tc.epochs) || n < 6 || wantHist.StoppedEarly != tc.stopped || wantHist.Restored != tc.stopped {
+				t.Fatalf("uninterrupted run: %d epochs, stopped early %v, restored %v; want %d, %v, %v",
+					n, wantHist.StoppedEarly, wantHist.Restored, tc.epochs, tc.stopped, tc.stopped)
+			}
+			t.Logf("uninterrupted run: %d epochs, best %d", len(wantHist.Epochs), wantHist.BestEpoch)
+
+			// (b) The same run, cancelled in epoch 6 after batch 3.
+			net, opt, cfg := newRun()
+			var got []snapshot[T]
+			cfg.Checkpoint = recorder(net, opt, &got)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cfg.OnBatch = func(b BatchEnd) error {
+				if b.Epoch == 6 && b.Batch == 3 {
+					cancel()
+				}
+				return nil
+			}
+			cut, err := Fit(ctx, net, X, Y, cfg)
+			if !errors.Is(err, context.Canceled) || len(cut.Epochs) != 5 || len(got) != 5 {
+				t.Fatalf("interrupted run: err %v, %d epochs, %d checkpoints; want context.Canceled, 5, 5", err, len(cut.Epochs), len(got))
+			}
+			if sameNetworks(net, got[4].net) {
+				t.Fatal("the interrupted run's weights are those at the end of epoch 5: batches 1–3 of epoch 6 did not run")
+			}
+			if err := sameHistory(got[4].hist, snaps[4].hist); err != nil || !sameNetworks(got[4].net, snaps[4].net) {
+				t.Fatalf("the interrupted run's checkpoint of epoch 5 differs from the uninterrupted run's: %v", err)
+			}
+			s := got[4]
+			resumedNet, resumedHist := resume(s)
+			if !sameNetworks(resumedNet, want) {
+				t.Errorf("resumed after epoch 5: final weights differ from the uninterrupted run's: W1[0] %v vs %v", resumedNet.Layers[0].W.Row(0), want.Layers[0].W.Row(0))
+			}
+			if err := sameHistory(resumedHist, wantHist); err != nil {
+				t.Errorf("resumed after epoch 5: %v", err)
+			}
+			if len(s.hist.Epochs) != 5 || s.hist.Restored {
+				t.Errorf("Fit changed the checkpoint's history: %d epochs, restored %v", len(s.hist.Epochs), s.hist.Restored)
+			}
+
+			// Resuming from any checkpoint of the uninterrupted run, the
+			// last included, ends the same way.
+			for _, s := range snaps {
+				k := len(s.hist.Epochs)
+				if s.hist.StoppedEarly {
+					continue // TestResumeStoppedEarly
+				}
+				net, h := resume(s)
+				if !sameNetworks(net, want) {
+					t.Errorf("resumed after epoch %d: final weights differ from the uninterrupted run's", k)
+				}
+				if err := sameHistory(h, wantHist); err != nil {
+					t.Errorf("resumed after epoch %d: %v", k, err)
+				}
+			}
+		})
+	}
+}
+
+// TestResumeStoppedEarly resumes from the last checkpoint of a run that
+// stopped early: Fit runs no batch and no callback, takes no optimizer
+// step, and ends as the uninterrupted run ended.
+func TestResumeStoppedEarly(t *testing.T) {
+	X, Y := iris[float64](t)
+	for _, restoreBest := range []bool{false, true} {
+		t.Run(fmt.Sprint("RestoreBest=", restoreBest), func(t *testing.T) {
+			var tc resumeCase[float64]
+			for _, c := range resumeCases[float64]() {
+				if c.name == "early-stop-after-resume" {
+					tc = c
+				}
+			}
+			want := newClassifier[float64](t, tc.seed, 8)
+			opt, _ := tc.newOpt()
+			cfg := tc.config(want, opt)
+			cfg.EarlyStopping.RestoreBest = restoreBest
+			var snaps []snapshot[float64]
+			cfg.Checkpoint = recorder(want, opt, &snaps)
+			wantHist, err := Fit(context.Background(), want, X, Y, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last := snaps[len(snaps)-1]
+			if !wantHist.StoppedEarly || !last.hist.StoppedEarly || len(last.hist.Epochs) != 7 {
+				t.Fatalf("the run did not stop early after epoch 7: %+v", wantHist)
+			}
+
+			net := newClassifier[float64](t, tc.seed, 8)
+			copyParams(net, last.net)
+			opt2, _ := tc.newOpt()
+			if err := opt2.(optim.Stateful[float64]).SetState(last.state); err != nil {
+				t.Fatal(err)
+			}
+			cfg = tc.config(net, opt2)
+			cfg.EarlyStopping.RestoreBest = restoreBest
+			calls := 0
+			cfg.OnBatch = func(BatchEnd) error { calls++; return nil }
+			cfg.OnEpoch = func(EpochEnd) error { calls++; return nil }
+			cfg.Checkpoint = func(Checkpoint[float64]) error { calls++; return nil }
+			cfg.Resume = &Checkpoint[float64]{History: last.hist, Best: last.best}
+			got, err := Fit(context.Background(), net, X, Y, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if calls != 0 {
+				t.Errorf("%d callbacks ran; want none", calls)
+			}
+			if st := opt2.(optim.Stateful[float64]).State(); st.Steps != last.state.Steps {
+				t.Errorf("the optimizer took %d steps; want %d", st.Steps, last.state.Steps)
+			}
+			if err := sameHistory(got, wantHist); err != nil {
+				t.Errorf("history: %v", err)
+			}
+			if !sameNetworks(net, want) {
+				t.Error("final weights differ from the uninterrupted run's")
+			}
+			if !restoreBest && !sameNetworks(net, last.net) {
+				t.Error("Fit changed the network")
+			}
+		})
+	}
+}
+
+func TestResumeRejectsBadCheckpoints(t *testing.T) {
+	X, Y := iris[float64](t)
+	net := newClassifier[float64](t, 1, 8)
+	other := newClassifier[float64](t, 1, 5)
+	ep := func(n int) []Epoch {
+		var e []Epoch
+		for i := range n {
+			e = append(e, Epoch{Epoch: i + 1, Loss: 1, ValLoss: math.NaN()})
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		name string
+		r    Checkpoint[float64]
+		msg  string
+	}{
+		{"best beyond history", Checkpoint[float64]{History: &History{Epochs: ep(1), BestEpoch: 4}}, "best epoch 4 of a history of 1"},
+		{"misnumbered", Checkpoint[float64]{History: &History{Epochs: []Epoch{{Epoch: 2}}, BestEpoch: 1}}, "numbered 2"},
+		{"no best weights", Checkpoint[float64]{History: &History{Epochs: ep(2), BestEpoch: 1}}, "no best weights"},
+		{"wrong shape", Checkpoint[float64]{History: &History{Epochs: ep(2), BestEpoch: 1}, Best: other}, "layer 1 of the best weights"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Fit(context.Background(), net, X, Y, Config[float64]{Epochs: 5, Resume: &tt.r, EarlyStopping: EarlyStopping{Patience: 2, RestoreBest: true}})
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %v; want ErrConfig containing %q", err, tt.msg)
+			}
+		})
+	}
+}
