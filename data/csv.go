@@ -278,22 +278,8 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 		}
 	}
 
-	for _, rec := range rows {
-		if err := t.add(rec); err != nil {
-			return nil, err
-		}
-	}
-	for {
-		rec, err := recs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := t.add(rec); err != nil {
-			return nil, err
-		}
+	if err := feed(rows, recs, t.add); err != nil {
+		return nil, err
 	}
 	return t.dataset(opt.Task)
 }
@@ -838,4 +824,26 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// feed passes the records already read (rows), then every record left in
+// recs, to add, stopping at the first error.
+func feed(rows []record, recs *records, add func(record) error) error {
+	for _, rec := range rows {
+		if err := add(rec); err != nil {
+			return err
+		}
+	}
+	for {
+		rec, err := recs.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := add(rec); err != nil {
+			return err
+		}
+	}
 }

@@ -85,22 +85,8 @@ func readSklearn(r io.Reader, name string) (*Dataset, error) {
 	if hasSecond {
 		rows = append(rows, second)
 	}
-	for _, rec := range rows {
-		if err := s.add(rec); err != nil {
-			return nil, err
-		}
-	}
-	for {
-		rec, err := recs.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := s.add(rec); err != nil {
-			return nil, err
-		}
+	if err := feed(rows, recs, s.add); err != nil {
+		return nil, err
 	}
 	if s.n == 0 {
 		return nil, &ParseError{Path: name, Line: first.line, Err: errors.New("no data rows")}
