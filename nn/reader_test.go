@@ -166,8 +166,12 @@ func TestReaderGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The file is what the current writer makes of the same model.
-	if err := sameModel(t, m, readerModel[float64](t)); err != nil {
+	// The file is what the current writer makes of the same model. Its
+	// weights are normal draws, made with the default build's math.Log;
+	// -tags libmlog draws a few of them 1 ulp apart.
+	if rng.ExactLog {
+		t.Log("libmlog build: not comparing the committed model with a fresh one")
+	} else if err := sameModel(t, m, readerModel[float64](t)); err != nil {
 		t.Errorf("committed model differs from readerModel: %v", err)
 	}
 	in, _ := os.ReadFile(filepath.Join(dir, "input.csv"))
