@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -78,6 +79,12 @@ func loadFeatures(path string, m *nn.Model[float32]) (*data.Dataset, error) {
 		if err == nil {
 			d.Labels, d.Y = nil, nil
 		}
+		// A bad feature cell is the file's fault whichever way it is
+		// read; reading it again without a target would only blame
+		// the target column's text instead.
+		if col, ok := cellError(err); ok && col != m.Target {
+			return nil, err
+		}
 	}
 	if d == nil {
 		if d, err = data.LoadCSV(path, data.CSVOptions{NoTarget: true}); err != nil {
@@ -103,6 +110,18 @@ func loadFeatures(path string, m *nn.Model[float32]) (*data.Dataset, error) {
 		}
 	}
 	return d, checkWidth(path, d, m)
+}
+
+// cellError reports whether err is about one cell of a data file (a
+// *data.ParseError with a line and a column), and returns the cell's
+// column name. Such an error means the file was read as far as its rows,
+// so the column spec it was read with matched the header.
+func cellError(err error) (column string, ok bool) {
+	var pe *data.ParseError
+	if errors.As(err, &pe) && pe.Line > 0 && pe.Column > 0 {
+		return pe.ColumnName, true
+	}
+	return "", false
 }
 
 func checkWidth(path string, d *data.Dataset, m *nn.Model[float32]) error {

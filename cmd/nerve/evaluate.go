@@ -73,7 +73,12 @@ func runEvaluate(_ context.Context, args []string, stdout, _ io.Writer) error {
 	var d *data.Dataset
 	if c.target == "" && m.Target != "" && c.labels == "" {
 		// The model's target column, when the file has it.
-		d, _ = loadLabelled(c.data, "", m.Target, task)
+		d, err = loadLabelled(c.data, "", m.Target, task)
+		// The file has the target column but a bad cell: report that
+		// cell, not what reading the file another way would say.
+		if _, ok := cellError(err); ok {
+			return err
+		}
 	}
 	if d == nil {
 		if d, err = loadLabelled(c.data, c.labels, c.target, task); err != nil {

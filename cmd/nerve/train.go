@@ -40,6 +40,7 @@ type trainConfig struct {
 	lr, val                    float64
 	seed                       uint32
 	out                        string
+	noScaling                  bool
 	quiet, json                bool
 }
 
@@ -78,6 +79,7 @@ func (c *trainConfig) flags() *flagSet {
 	f.Var(atLeastOneValue{&c.batch}, "batch", "`N` samples per update")
 	f.Var(fractionValue{&c.val}, "val", "hold out fraction `F` of the training data for validation, e.g. 0.2")
 	f.Var(countValue{&c.earlyStop}, "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
+	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised: for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up")
 	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for the initial weights, shuffling and splits")
 	f.String(&c.out, "out", "write the model to `FILE`")
 	f.Bool(&c.quiet, "quiet", "print only the final result, no progress")
@@ -92,7 +94,7 @@ Train reads a table, trains a multilayer perceptron on it and writes the
 model to a file (docs/model-format.md) that predict, evaluate and inspect
 read. Text targets (and integer targets with few values) make a
 classifier; numbers a regressor. Features are standardised with
-statistics stored in the model.
+statistics stored in the model, unless --no-scaling.
 
 With no --data it trains on the embedded iris data (150 flowers, 4
 features, 3 species), holding out 30 % for the test, with --hidden 8
@@ -185,6 +187,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := nerve.Options{
 		Hidden: c.hidden, Activation: c.activation, Optimizer: c.optimizer, LR: c.lr,
 		Epochs: c.epochs, BatchSize: c.batch, Validation: c.val, Patience: c.earlyStop, Seed: c.seed,
+		NoScaling: c.noScaling,
 	}
 	kind := "regressor"
 	if trainSet.Classification() {
@@ -281,7 +284,20 @@ func sameKind(tr, te *data.Dataset, path string) error {
 		return fmt.Errorf("%s: the test target is %s but the training target is %s", path, kindWord(te), kindWord(tr))
 	}
 	if tr.X.Cols() != te.X.Cols() {
-		return fmt.Errorf("%s: has %d features, the training data has %d", path, te.X.Cols(), tr.X.Cols())
+		return fmt.Errorf("%s: has %d feature columns, the training data has %d", path, te.X.Cols(), tr.X.Cols())
+	}
+	// An unseen test label would fail the scoring after training: say
+	// so before spending the time.
+	if tr.Classification() {
+		classes := make(map[string]bool)
+		for _, l := range tr.Labels {
+			classes[l] = true
+		}
+		for i, l := range te.Labels {
+			if !classes[l] {
+				return fmt.Errorf("%s: sample %d has label %q, which is not one of the %d classes of the training data", path, i+1, l, len(classes))
+			}
+		}
 	}
 	return nil
 }

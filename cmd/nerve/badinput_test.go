@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// built is the nerve binary and a small trained model, made once per test
+// process by nerveBinary and trainedModel, in a directory TestMain removes.
+var built struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+
+	modelOnce sync.Once
+	model     []byte // a model file trained on trainCSV
+	modelErr  error
+}
+
+// trainCSV is the table the shared model is trained on: three features,
+// two classes.
+const trainCSV = `a,b,c,label
+1,2,3,x
+2,3,4,y
+3,4,5,x
+4,5,6,y
+5,1,2,x
+6,2,1,y
+1,5,3,x
+2,6,4,y
+`
+
+// nerveBinary builds the real nerve binary (with the race detector when
+// the tests run under it) and returns its path.
+func nerveBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "nerve-test-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		built.bin = filepath.Join(dir, "nerve")
+		if runtime.GOOS == "windows" {
+			built.bin += ".exe"
+		}
+		args := []string{"build", "-buildvcs=false", "-o", built.bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		// go test puts its own go command first on PATH.
+		gotool, err := exec.LookPath("go")
+		if err != nil {
+			built.err = err
+			return
+		}
+		out, err := exec.Command(gotool, append(args, ".")...).CombinedOutput()
+		if err != nil {
+			built.err = errors.New("go build: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
+}
+
+// runNerve runs the binary with args in dir and returns what it wrote and
+// its exit status.
+func runNerve(t *testing.T, dir string, timeout time.Duration, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	bin := nerveBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Fatalf("nerve %s: no exit within %v", strings.Join(args, " "), timeout)
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("nerve %s: %v", strings.Join(args, " "), err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// trainedModel returns the bytes of a model file trained for two epochs
+// on trainCSV by the real binary.
+func trainedModel(t *testing.T) []byte {
+	t.Helper()
+	nerveBinary(t)
+	built.modelOnce.Do(func() {
+		dir := filepath.Join(built.dir, "model")
+		if built.modelErr = os.Mkdir(dir, 0o755); built.modelErr != nil {
+			return
+		}
+		if built.modelErr = os.WriteFile(filepath.Join(dir, "train.csv"), []byte(trainCSV), 0o644); built.modelErr != nil {
+			return
+		}
+		_, stderr, code := runNerve(t, dir, time.Minute, "train", "--data", "train.csv", "--hidden", "4", "--epochs", "2", "--quiet", "--out", "m.nerve")
+		if code != 0 {
+			built.modelErr = errors.New("nerve train: " + stderr)
+			return
+		}
+		built.model, built.modelErr = os.ReadFile(filepath.Join(dir, "m.nerve"))
+	})
+	if built.modelErr != nil {
+		t.Fatal(built.modelErr)
+	}
+	return built.model
+}
+
+// Model files for the predict and evaluate rows, made from the trained
+// model's bytes.
+const (
+	goodModel      = "good"
+	truncatedModel = "truncated" // cut in the middle of the parameters
+	corruptedModel = "corrupted" // one bit of a parameter flipped
+	versionModel   = "version"   // the preamble's version set to 2
+	emptyModel     = "empty"     // zero bytes
+)
+
+func modelVariant(t *testing.T, kind string) []byte {
+	t.Helper()
+	b := slices.Clone(trainedModel(t))
+	switch kind {
+	case goodModel:
+	case truncatedModel:
+		b = b[:len(b)-12]
+	case corruptedModel:
+		b[len(b)-10] ^= 0x40 // inside the last parameter, before the CRC
+	case versionModel:
+		b[8] = 2 // the version is the little-endian uint32 at offset 8
+	case emptyModel:
+		b = nil
+	default:
+		t.Fatalf("unknown model variant %q", kind)
+	}
+	return b
+}
+
+// TestBadInput runs the real binary on each kind of bad input a user can
+// give it. Every one must fail with exactly one line on stderr that
+// starts with "nerve: " and names the file, line, column or flag; exit
+// status 1 (2 for a bad command line); no panic or stack trace; nothing on
+// stdout; and no file written, not even a temporary one.
+//
+// Each row runs in its own directory holding only files and, as model.nerve,
+// model (a variant of a trained model); outputs go to the empty
+// subdirectory out/.
+func TestBadInput(t *testing.T) {
+	eval := "a,b,c,label\n1,2,3,x\n2,3,4,z\n"
+	two := "a,b\n1,2\n3,4\n"
+	tests := []struct {
+		name       string
+		files      map[string]string
+		model      string // a model variant written to model.nerve, or ""
+		unreadable string // a file of files to chmod 0
+		args       []string
+		code       int
+		want       []string // substrings of the stderr line
+	}{
+		// The data file.
+		{name: "empty file", files: map[string]string{"empty.csv": ""},
+			args: []string{"train", "--data", "empty.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"empty.csv", "empty file"}},
+		{name: "header only", files: map[string]string{"h.csv": "a,b,label\n"},
+			args: []string{"train", "--data", "h.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"h.csv:1:", "header only"}},
+		{name: "ragged row", files: map[string]string{"r.csv": "a,b,label\n1,2,x\n3,y\n4,5,x\n"},
+			args: []string{"train", "--data", "r.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"r.csv:3:", "2 fields", "header has 3"}},
+		{name: "non-numeric feature", files: map[string]string{"n.csv": "a,b,label\n1,2,x\n3,foo,y\n"},
+			args: []string{"train", "--data", "n.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"n.csv:3:2 (b)", `"foo"`, "not a number"}},
+		{name: "NaN cell", files: map[string]string{"nan.csv": "a,b,label\n1,2,x\n3,NaN,y\n"},
+			args: []string{"train", "--data", "nan.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"nan.csv:3:2 (b)", "NaN", "finite"}},
+		{name: "Inf cell", files: map[string]string{"inf.csv": "a,b,label\n1,-Inf,x\n3,4,y\n"},
+			args: []string{"train", "--data", "inf.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"inf.csv:2:2 (b)", "infinite"}},
+		{name: "empty cell", files: map[string]string{"e.csv": "a,b,label\n1,2,x\n,4,y\n"},
+			args: []string{"train", "--data", "e.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"e.csv:3:1 (a)", "empty cell"}},
+		{name: "empty target cell", files: map[string]string{"e.csv": "a,b,label\n1,2,x\n3,4,\n"},
+			args: []string{"train", "--data", "e.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"e.csv:3:3 (label)", "empty target cell"}},
+		{name: "NaN regression target", files: map[string]string{"y.csv": "a,b,y\n1,2,0.5\n3,4,nan\n"},
+			args: []string{"train", "--data", "y.csv", "--task", "regression", "--out", "out/m.nerve"},
+			code: 1, want: []string{"y.csv:3:3 (y)", "NaN"}},
+		{name: "gzip cut short", files: map[string]string{"t.csv.gz": "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"},
+			args: []string{"train", "--data", "t.csv.gz", "--out", "out/m.nerve"},
+			code: 1, want: []string{"t.csv.gz", "gzip"}},
+		{name: "unknown target column", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--target", "kind", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv", `no column named "kind"`, "a, b, c, label"}},
+		{name: "target index out of range", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--target", "9", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv", "index 9", "4 columns"}},
+		{name: "one class", files: map[string]string{"one.csv": "a,b,label\n1,2,x\n3,4,x\n5,6,x\n"},
+			args: []string{"train", "--data", "one.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"one.csv", "column 3 (label)", `every target is "x"`, "two classes"}},
+		{name: "text target for regression", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--task", "regression", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv:2:4 (label)", `"x"`}},
+		{name: "test file with another feature count", files: map[string]string{"train.csv": trainCSV, "two.csv": "a,b,label\n1,2,x\n3,4,y\n"},
+			args: []string{"train", "--data", "train.csv", "--test", "two.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"two.csv", "2 feature columns", "has 3"}},
+		{name: "test file with an unseen class", files: map[string]string{"train.csv": trainCSV, "test.csv": eval},
+			args: []string{"train", "--data", "train.csv", "--test", "test.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"test.csv", "sample 2", `"z"`}},
+		{name: "IDX labels and images differ in count", files: map[string]string{
+			"img-idx3-ubyte": "\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x02\x00\xff\x80\x10",
+			"lab-idx1-ubyte": "\x00\x00\x08\x01\x00\x00\x00\x03\x00\x01\x02"},
+			args: []string{"train", "--data", "img-idx3-ubyte", "--labels", "lab-idx1-ubyte", "--out", "out/m.nerve"},
+			code: 1, want: []string{"lab-idx1-ubyte", "3 labels", "2 images"}},
+		{name: "CSV given as IDX images", files: map[string]string{"train.csv": trainCSV, "lab-idx1-ubyte": "\x00\x00\x08\x01\x00\x00\x00\x01\x00"},
+			args: []string{"train", "--data", "train.csv", "--labels", "lab-idx1-ubyte", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv", "not an IDX file"}},
+
+		// Paths.
+		{name: "data is a directory", files: map[string]string{"dir/x": ""},
+			args: []string{"train", "--data", "dir", "--out", "out/m.nerve"},
+			code: 1, want: []string{"dir", "is a directory"}},
+		{name: "data inside a file", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv/x", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv/x", "not a directory"}},
+		{name: "data missing", args: []string{"train", "--data", "missing.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"missing.csv", "no such file"}},
+		{name: "data unreadable", files: map[string]string{"train.csv": trainCSV}, unreadable: "train.csv",
+			args: []string{"train", "--data", "train.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"train.csv", "permission denied"}},
+		{name: "model out in a missing directory", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--epochs", "1", "--out", "out/none/m.nerve"},
+			code: 1, want: []string{"--out out/none/m.nerve", "directory out/none does not exist"}},
+		{name: "model out is a directory", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--epochs", "1", "--out", "out"},
+			code: 1, want: []string{"--out out", "is a directory"}},
+		{name: "predictions out in a missing directory", files: map[string]string{"train.csv": trainCSV}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/none/p.csv"},
+			code: 1, want: []string{"--out out/none/p.csv", "directory out/none does not exist"}},
+
+		// Predicting and evaluating.
+		{name: "predict: another feature count", files: map[string]string{"two.csv": two}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "two.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"two.csv", "2 feature columns", "trained on 3 (a, b, c)"}},
+		{name: "predict: another feature count to stdout", files: map[string]string{"two.csv": two}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "two.csv"},
+			code: 1, want: []string{"two.csv", "2 feature columns"}},
+		{name: "predict: NaN in the training file", files: map[string]string{"nan.csv": "a,b,c,label\n1,2,3,x\n2,NaN,4,y\n"}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "nan.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"nan.csv:3:2 (b)", "NaN"}},
+		{name: "predict: header only", files: map[string]string{"h.csv": "a,b,c\n"}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "h.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"h.csv:1:", "header only"}},
+		{name: "evaluate: unseen class", files: map[string]string{"eval.csv": eval}, model: goodModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "eval.csv"},
+			code: 1, want: []string{"eval.csv", "sample 2", `"z"`, "2 classes"}},
+		{name: "evaluate: another feature count", files: map[string]string{"two.csv": "a,b,label\n1,2,x\n3,4,y\n"}, model: goodModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "two.csv"},
+			code: 1, want: []string{"two.csv", "2 feature columns", "trained on 3"}},
+		{name: "evaluate: NaN with the target first", files: map[string]string{"nan.csv": "label,a,b,c\nx,1,2,3\ny,2,NaN,4\n"}, model: goodModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "nan.csv"},
+			code: 1, want: []string{"nan.csv:3:3 (b)", "NaN"}},
+		{name: "evaluate: unknown target", files: map[string]string{"train.csv": trainCSV}, model: goodModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "train.csv", "--target", "kind"},
+			code: 1, want: []string{"train.csv", `no column named "kind"`}},
+
+		// The model file.
+		{name: "truncated model", files: map[string]string{"train.csv": trainCSV}, model: truncatedModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"model.nerve", "truncated"}},
+		{name: "corrupted model", files: map[string]string{"train.csv": trainCSV}, model: corruptedModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"model.nerve", "corrupted", "CRC-32"}},
+		{name: "corrupted model in evaluate", files: map[string]string{"train.csv": trainCSV}, model: corruptedModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "train.csv"},
+			code: 1, want: []string{"model.nerve", "corrupted"}},
+		{name: "corrupted model in inspect", model: corruptedModel,
+			args: []string{"inspect", "model.nerve"},
+			code: 1, want: []string{"model.nerve", "corrupted"}},
+		{name: "model of a newer version", files: map[string]string{"train.csv": trainCSV}, model: versionModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"model.nerve", "version 2"}},
+		{name: "empty model file", files: map[string]string{"train.csv": trainCSV}, model: emptyModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "train.csv"},
+			code: 1, want: []string{"model.nerve", "truncated", "0 bytes"}},
+		{name: "CSV as the model", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"predict", "--model", "train.csv", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"train.csv", "not a nerve model file"}},
+		{name: "model is a directory", files: map[string]string{"train.csv": trainCSV, "dir/x": ""},
+			args: []string{"predict", "--model", "dir", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"dir", "is a directory"}},
+		{name: "model missing", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"evaluate", "--model", "missing.nerve", "--data", "train.csv"},
+			code: 1, want: []string{"missing.nerve", "no such file"}},
+		{name: "model unreadable", files: map[string]string{"train.csv": trainCSV}, model: goodModel, unreadable: "model.nerve",
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 1, want: []string{"model.nerve", "permission denied"}},
+
+		// The command line.
+		{name: "--batch 0", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--batch", "0", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--batch", `"0"`, "≥ 1"}},
+		{name: "negative --epochs", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--epochs", "-3", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--epochs", `"-3"`}},
+		{name: "--epochs 0", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--epochs", "0", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--epochs", "≥ 1"}},
+		{name: "--val 1.5", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--val", "1.5", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--val", `"1.5"`, "[0, 1)"}},
+		{name: "unknown optimizer", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--optimizer", "adamax", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--optimizer", `"adamax"`, "adam"}},
+		{name: "unknown activation", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--activation", "gelu", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--activation", `"gelu"`, "relu"}},
+		{name: "bad --hidden", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--hidden", "64,0", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--hidden", "element 2"}},
+		{name: "--lr 0", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--lr", "0", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--lr", "> 0"}},
+		{name: "unknown --task", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--task", "clustering", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--task", `"clustering"`}},
+		{name: "--labels without --data",
+			args: []string{"train", "--labels", "lab-idx1-ubyte", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--labels", "--data"}},
+		{name: "unknown flag", files: map[string]string{"train.csv": trainCSV}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "out/p.csv", "--probability"},
+			code: 2, want: []string{"predict:", "-probability"}},
+		{name: "predict without --model", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"predict", "--data", "train.csv", "--out", "out/p.csv"},
+			code: 2, want: []string{"--model", "required"}},
+		{name: "inspect without a file",
+			args: []string{"inspect"},
+			code: 2, want: []string{"inspect", "one model file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var inputs []string // what dir holds before the run
+			for name, contents := range tt.files {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(contents), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.model != "" {
+				if err := os.WriteFile(filepath.Join(dir, "model.nerve"), modelVariant(t, tt.model), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Mkdir(filepath.Join(dir, "out"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tt.unreadable != "" {
+				p := filepath.Join(dir, tt.unreadable)
+				if err := os.Chmod(p, 0); err != nil {
+					t.Fatal(err)
+				}
+				if f, err := os.Open(p); err == nil {
+					f.Close()
+					t.Skipf("a file with mode 0 is readable here (running as root?): nothing to test")
+				}
+			}
+			inputs = listTree(t, dir)
+
+			stdout, stderr, code := runNerve(t, dir, time.Minute, tt.args...)
+			cmdline := "nerve " + strings.Join(tt.args, " ")
+			if code != tt.code {
+				t.Errorf("%s: exit status %d; want %d (stderr %q)", cmdline, code, tt.code, stderr)
+			}
+			if !strings.HasPrefix(stderr, "nerve: ") || !strings.HasSuffix(stderr, "\n") || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%s: stderr %q; want exactly one line \"nerve: ...\"", cmdline, stderr)
+			}
+			for _, bad := range []string{"goroutine", "panic", ".go:"} {
+				if strings.Contains(stderr, bad) {
+					t.Errorf("%s: stderr mentions %q:\n%s", cmdline, bad, stderr)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("%s: stderr %q; want it to contain %q", cmdline, stderr, w)
+				}
+			}
+			if stdout != "" {
+				t.Errorf("%s: stdout %q; want nothing", cmdline, stdout)
+			}
+			if got := listTree(t, dir); !slices.Equal(got, inputs) {
+				t.Errorf("%s: the directory holds %q afterwards; want only the inputs %q", cmdline, got, inputs)
+			}
+		})
+	}
+}
+
+// listTree returns the sorted slash-separated paths of everything under
+// dir, directories included.
+func listTree(t *testing.T, dir string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(dir, func(p string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p != dir {
+			rel, _ := filepath.Rel(dir, p)
+			paths = append(paths, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(paths)
+	return paths
+}
