@@ -169,9 +169,9 @@ func modelVariant(t *testing.T, kind string) []byte {
 // status 1 (2 for a bad command line); no panic or stack trace; nothing on
 // stdout; and no file written, not even a temporary one.
 //
-// Each row runs in its own directory holding only files and, as model.nerve,
-// model (a variant of a trained model); outputs go to the empty
-// subdirectory out/.
+// Each row runs in its own directory, which holds the row's files, its
+// model variant as model.nerve, and an empty subdirectory out/ for the
+// outputs.
 func TestBadInput(t *testing.T) {
 	eval := "a,b,c,label\n1,2,3,x\n2,3,4,z\n"
 	two := "a,b\n1,2\n3,4\n"
@@ -179,7 +179,7 @@ func TestBadInput(t *testing.T) {
 		name       string
 		files      map[string]string
 		model      string // a model variant written to model.nerve, or ""
-		unreadable string // a file of files to chmod 0
+		unreadable string // one of the files, made unreadable (mode 0)
 		args       []string
 		code       int
 		want       []string // substrings of the stderr line
@@ -366,7 +366,6 @@ func TestBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			var inputs []string // what dir holds before the run
 			for name, contents := range tt.files {
 				p := filepath.Join(dir, filepath.FromSlash(name))
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -391,10 +390,10 @@ func TestBadInput(t *testing.T) {
 				}
 				if f, err := os.Open(p); err == nil {
 					f.Close()
-					t.Skipf("a file with mode 0 is readable here (running as root?): nothing to test")
+					t.Skipf("a file with mode 0 is readable here (running as root?); the row %q covers paths that cannot be opened", "data inside a file")
 				}
 			}
-			inputs = listTree(t, dir)
+			inputs := listTree(t, dir) // what dir holds before the run
 
 			stdout, stderr, code := runNerve(t, dir, time.Minute, tt.args...)
 			cmdline := "nerve " + strings.Join(tt.args, " ")

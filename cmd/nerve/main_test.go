@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -243,18 +241,7 @@ func TestDemoCancelled(t *testing.T) {
 // TestBinary builds the real binary and checks what a user sees for a bad
 // command line: exit status 2 and one line on stderr, no panic.
 func TestBinary(t *testing.T) {
-	gotool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go is not on PATH")
-	}
-	bin := filepath.Join(t.TempDir(), "nerve")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	build := exec.Command(gotool, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := nerveBinary(t)
 	tests := []struct {
 		args      []string
 		code      int
