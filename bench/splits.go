@@ -25,13 +25,10 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/nerve-ml/nerve/data"
 )
@@ -90,32 +87,13 @@ func run(dataDir, out string) error {
 	return nil
 }
 
-// writeCSV writes d's features, then its label, one sample a line, with
-// a header line of feature and target names if header is set.
+// writeCSV writes d to path with data.WriteCSV.
 func writeCSV(path string, d *data.Dataset, header bool) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(f)
-	if header {
-		fmt.Fprintf(w, "%s,%s\n", strings.Join(d.Features, ","), d.Target)
-	}
-	var line []byte
-	for i := range d.Len() {
-		line = line[:0]
-		for _, v := range d.X.Row(i) {
-			line = strconv.AppendFloat(line, v, 'g', -1, 64)
-			line = append(line, ',')
-		}
-		line = append(line, d.Labels[i]...)
-		line = append(line, '\n')
-		if _, err := w.Write(line); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := data.WriteCSV(f, d, header); err != nil {
 		f.Close()
 		return err
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -73,24 +71,7 @@ func writeSplit(t *testing.T, path, dir, name string, header bool) (train, test 
 		if err != nil {
 			t.Fatal(err)
 		}
-		w := bufio.NewWriter(f)
-		if header {
-			fmt.Fprintf(w, "%s,%s\n", strings.Join(s.Features, ","), s.Target)
-		}
-		var line []byte
-		for i := range s.Len() {
-			line = line[:0]
-			for _, v := range s.X.Row(i) {
-				line = strconv.AppendFloat(line, v, 'g', -1, 64)
-				line = append(line, ',')
-			}
-			line = append(line, s.Labels[i]...)
-			line = append(line, '\n')
-			if _, err := w.Write(line); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Flush(); err != nil {
+		if err := data.WriteCSV(f, s, header); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.Close(); err != nil {
