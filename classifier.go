@@ -2,6 +2,7 @@ package nerve
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -62,20 +63,21 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
-	net, hist, rec, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y)
-	if net == nil {
+	model, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32] {
+		return &nn.Model[float32]{
+			Network:   net,
+			Task:      "classification",
+			Classes:   labelStrings(classes.Labels()),
+			LabelType: labelType[L](),
+			Scaler:    scaler,
+			Training:  rec,
+			Metrics:   metricsOf(h),
+		}
+	})
+	if model == nil {
 		return hist, err
 	}
-	c.classes = classes
-	c.model = &nn.Model[float32]{
-		Network:   net,
-		Task:      "classification",
-		Classes:   labelStrings(classes.Labels()),
-		LabelType: labelType[L](),
-		Scaler:    scaler,
-		Training:  rec,
-		Metrics:   metricsOf(hist),
-	}
+	c.classes, c.model = classes, model
 	return hist, err
 }
 

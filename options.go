@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
@@ -61,6 +62,21 @@ type Options struct {
 	// OnEpoch and OnBatch receive progress; see train.Config.
 	OnEpoch func(train.EpochEnd) error
 	OnBatch func(train.BatchEnd) error
+
+	// Checkpoint, if set, is called at the end of every epoch with a
+	// checkpoint of the run: a complete model of the network as it is
+	// (Predict works on it) that also carries what Resume needs — the
+	// optimizer's state, the history so far, the best epoch's weights and
+	// a digest of the training data — in its extra blocks and training
+	// record. Save it with nn.Save. An error ends training, as one from
+	// OnEpoch does. Each call gets a model of its own.
+	Checkpoint func(*nn.Model[float32]) error
+	// Resume continues the run a checkpoint was taken from. The options
+	// must be the run's own (ResumeOptions returns them), except that
+	// Epochs may be raised and the callbacks may differ, and Fit must be
+	// given the same data. Fit then reaches the same weights and history
+	// as the run would have without the interruption.
+	Resume *nn.Model[float32]
 }
 
 // withDefaults returns o with every zero field replaced by its default,
@@ -69,7 +85,7 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 	if o.Hidden == nil {
 		o.Hidden = DefaultHidden
 	}
-	o.Hidden = append([]int(nil), o.Hidden...)
+	o.Hidden = slices.Clone(o.Hidden) // an empty non-nil slice stays one
 	if o.Activation == "" {
 		o.Activation = DefaultActivation
 	}
@@ -124,12 +140,20 @@ type trainingRecord struct {
 	Seed       uint32  `json:"seed"`
 	Scaling    bool    `json:"scaling"`
 	Samples    int     `json:"samples"`
+	// Checkpoint is set in checkpoints only: what Resume needs beyond
+	// the parameters and the extra blocks.
+	Checkpoint *checkpointRecord `json:"checkpoint,omitempty"`
 }
 
-// fit builds a float32 network for the options and trains it on X and Y,
-// which are already scaled. It returns the trained model's network, the
-// history and the training record.
-func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32]) (*nn.Network[float32], *train.History, json.RawMessage, error) {
+// wrapFunc makes a Classifier's or Regressor's model around a network,
+// its training record and history.
+type wrapFunc func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32]
+
+// fit builds a float32 network for the options (or takes it from
+// o.Resume) and trains it on X and Y, which are already scaled. It returns
+// the trained model, made by wrap, and the history. The model is nil if
+// training could not start.
+func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wrap wrapFunc) (*nn.Model[float32], *train.History, error) {
 	cfg := nn.Config{Inputs: X.Cols(), Loss: lk}
 	for _, h := range o.Hidden {
 		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: act})
@@ -137,17 +161,32 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 	cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: Y.Cols(), Activation: out})
 	net, err := nn.New[float32](cfg, rng.New(o.Seed))
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, &train.History{}, err
 	}
 	opt, err := optim.New[float32](o.Optimizer, o.LR)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, &train.History{}, err
+	}
+	rec := trainingRecord{
+		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
+		Epochs: o.Epochs, BatchSize: o.BatchSize,
+		Validation: o.Validation, Patience: o.Patience, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
+	}
+	var digest string
+	if o.Checkpoint != nil || o.Resume != nil {
+		digest = dataDigest(X, Y)
+	}
+	var resume *train.Checkpoint[float32]
+	if o.Resume != nil {
+		if resume, err = resumeFrom(o.Resume, rec, digest, net, opt); err != nil {
+			return nil, &train.History{}, err
+		}
 	}
 	bs := o.BatchSize
 	if bs == -1 {
 		bs = 0
 	}
-	hist, err := train.Fit(ctx, net, X, Y, train.Config[float32]{
+	tc := train.Config[float32]{
 		Epochs:             o.Epochs,
 		BatchSize:          bs,
 		Optimizer:          opt,
@@ -156,13 +195,21 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, RestoreBest: o.Patience > 0},
 		OnEpoch:            o.OnEpoch,
 		OnBatch:            o.OnBatch,
-	})
-	rec, _ := json.Marshal(trainingRecord{
-		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
-		Epochs: o.Epochs, EpochsRun: len(hist.Epochs), BestEpoch: hist.BestEpoch, BatchSize: o.BatchSize,
-		Validation: o.Validation, Patience: o.Patience, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
-	})
-	return net, hist, rec, err
+		Resume:             resume,
+	}
+	if o.Checkpoint != nil {
+		tc.Checkpoint = func(ck train.Checkpoint[float32]) error {
+			m, err := checkpointModel(ck, net, opt, rec, digest, wrap)
+			if err != nil {
+				return err
+			}
+			return o.Checkpoint(m)
+		}
+	}
+	hist, err := train.Fit(ctx, net, X, Y, tc)
+	rec.EpochsRun, rec.BestEpoch = len(hist.Epochs), hist.BestEpoch
+	raw, _ := json.Marshal(rec)
+	return wrap(net, raw, hist), hist, err
 }
 
 // scale fits a Scaler on X unless disabled, and returns X scaled and

@@ -2,6 +2,7 @@ package nerve
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -46,18 +47,20 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 	if err != nil {
 		return &train.History{}, err
 	}
-	net, hist, rec, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys)
-	if net == nil {
+	model, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32] {
+		return &nn.Model[float32]{
+			Network:      net,
+			Task:         "regression",
+			Scaler:       scaler,
+			TargetScaler: yScaler,
+			Training:     rec,
+			Metrics:      metricsOf(h),
+		}
+	})
+	if model == nil {
 		return hist, err
 	}
-	r.model = &nn.Model[float32]{
-		Network:      net,
-		Task:         "regression",
-		Scaler:       scaler,
-		TargetScaler: yScaler,
-		Training:     rec,
-		Metrics:      metricsOf(hist),
-	}
+	r.model = model
 	return hist, err
 }
 

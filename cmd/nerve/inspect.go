@@ -64,10 +64,43 @@ func runInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fmt.Fprintf(stdout, "%s: %s version %d, %s parameters\n\n", pos[0], h.Format, h.Version, h.DType)
 	fmt.Fprintln(stdout, summary)
 	if len(h.Training) > 0 {
+		training, note := checkpointNote(h.Training)
 		var b bytes.Buffer
-		if json.Indent(&b, h.Training, "", "  ") == nil {
+		if json.Indent(&b, training, "", "  ") == nil {
 			fmt.Fprintf(stdout, "\ntraining:\n%s\n", b.String())
+		}
+		if note != "" {
+			fmt.Fprintf(stdout, "\n%s\n", note)
 		}
 	}
 	return nil
+}
+
+// checkpointNote takes a checkpoint's state out of a training record,
+// whose per-epoch history would fill the screen, and returns the record
+// without it and one line about it ("" for a model that is not a
+// checkpoint).
+func checkpointNote(training json.RawMessage) (json.RawMessage, string) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(training, &obj) != nil || obj["checkpoint"] == nil {
+		return training, ""
+	}
+	var ck struct {
+		Data    string `json:"data"`
+		Steps   int    `json:"optimizer_steps"`
+		History struct {
+			Epochs    []json.RawMessage `json:"epochs"`
+			BestEpoch int               `json:"best_epoch"`
+		} `json:"history"`
+	}
+	if json.Unmarshal(obj["checkpoint"], &ck) != nil {
+		return training, ""
+	}
+	delete(obj, "checkpoint")
+	rest, err := json.Marshal(obj)
+	if err != nil {
+		return training, ""
+	}
+	return rest, fmt.Sprintf("checkpoint: after epoch %d (best %d), %d optimizer steps, data %s; continue with nerve train --resume",
+		len(ck.History.Epochs), ck.History.BestEpoch, ck.Steps, ck.Data)
 }

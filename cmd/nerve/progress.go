@@ -20,6 +20,7 @@ type progress struct {
 	start    time.Time
 	drawn    bool
 	val      string // the last epoch's validation figures, for the bar
+	resumed  int    // epochs a resumed run had done before this process
 }
 
 func newProgress(w io.Writer, quiet bool) *progress {
@@ -58,8 +59,10 @@ func (p *progress) batch(b train.BatchEnd) error {
 	n := int(frac * width)
 	bar := strings.Repeat("=", n) + strings.Repeat(" ", width-n)
 	eta := "?"
-	if elapsed := now.Sub(p.start); frac > 0 {
-		eta = (time.Duration(float64(elapsed) * (1 - frac) / frac)).Round(time.Second).String()
+	// The ETA extrapolates this process's own pace over what it has left.
+	ran := (done - float64(p.resumed)) / float64(b.Epochs-p.resumed)
+	if elapsed := now.Sub(p.start); ran > 0 {
+		eta = (time.Duration(float64(elapsed) * (1 - ran) / ran)).Round(time.Second).String()
 	}
 	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d [%s] batch %d/%d loss %.4f%s ETA %s", b.Epoch, b.Epochs, bar, b.Batch, b.Batches, b.Loss, p.val, eta)
 	p.drawn = true

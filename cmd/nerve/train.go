@@ -40,6 +40,7 @@ type trainConfig struct {
 	lr, val                    float64
 	seed                       uint32
 	out                        string
+	checkpoint, resume         string
 	noScaling                  bool
 	quiet, json                bool
 }
@@ -82,6 +83,8 @@ func (c *trainConfig) flags() *flagSet {
 	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised: for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up")
 	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for the initial weights, shuffling and splits")
 	f.String(&c.out, "out", "write the model to `FILE`")
+	f.String(&c.checkpoint, "checkpoint", "after every epoch write a checkpoint to `FILE`: a model that --resume continues from (after Ctrl-C it holds the last finished epoch)")
+	f.String(&c.resume, "resume", "continue the run whose checkpoint is `FILE` with its data and settings (--epochs may raise the count), reaching the weights of an uninterrupted run; it goes on checkpointing to FILE unless --checkpoint says otherwise")
 	f.Bool(&c.quiet, "quiet", "print only the final result, no progress")
 	f.Bool(&c.json, "json", "print one JSON object per epoch and a summary object on stdout, no progress")
 	return f
@@ -101,7 +104,10 @@ features, 3 species), holding out 30 % for the test, with --hidden 8
 --activation tanh --epochs 100 --lr 0.01 unless given.
 
 Progress goes to standard error: a progress bar on a terminal, one line
-per epoch otherwise. Ctrl-C stops after the current batch.
+per epoch otherwise. Ctrl-C stops after the current batch. With
+--checkpoint FILE, every finished epoch is saved to FILE, and
+"nerve train --resume FILE" later continues the run with the same data
+and settings to the weights it would have reached without the stop.
 
 Examples:
 
@@ -110,6 +116,8 @@ Examples:
 	nerve train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \
 		--test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \
 		--hidden 256,128 --epochs 10 --batch 128 --out mnist.nerve
+	nerve train --data big.csv --epochs 50 --checkpoint run.ckpt   # Ctrl-C, then:
+	nerve train --resume run.ckpt
 
 Flags:
 
@@ -141,14 +149,25 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.testLabels != "" && c.test == "" {
 		return usagef("train: --test-labels needs --test IMAGES")
 	}
+	var resume *nn.Model[float32]
+	if c.resume != "" {
+		if resume, err = c.fromCheckpoint(f); err != nil {
+			return err
+		}
+	}
 	if err := checkOutPath("out", c.out); err != nil {
 		return err
+	}
+	if c.checkpoint != "" {
+		if err := checkOutPath("checkpoint", c.checkpoint); err != nil {
+			return err
+		}
 	}
 	log := newProgress(stderr, c.quiet || c.json)
 
 	// Read the data.
 	var trainSet, testSet *data.Dataset
-	if c.data == "" {
+	if c.data == "" && resume == nil {
 		if !f.set("epochs") {
 			c.epochs = irisEpochs
 		}
@@ -161,11 +180,15 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if !f.set("activation") {
 			c.activation = irisActivation
 		}
+	}
+	if c.data == "" {
 		trainSet, testSet, err = data.Iris().Split(irisTest, c.seed)
 		if err != nil {
 			return err
 		}
-		log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --epochs %d --lr %g", trainSet.Len(), testSet.Len(), unitsValue{&c.hidden}, c.activation, c.epochs, c.lr)
+		if resume == nil {
+			log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --epochs %d --lr %g", trainSet.Len(), testSet.Len(), unitsValue{&c.hidden}, c.activation, c.epochs, c.lr)
+		}
 	} else {
 		trainSet, err = loadLabelled(c.data, c.labels, c.target, taskOf(c.task))
 		if err != nil {
@@ -187,7 +210,28 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opts := nerve.Options{
 		Hidden: c.hidden, Activation: c.activation, Optimizer: c.optimizer, LR: c.lr,
 		Epochs: c.epochs, BatchSize: c.batch, Validation: c.val, Patience: c.earlyStop, Seed: c.seed,
-		NoScaling: c.noScaling,
+		NoScaling: c.noScaling, Resume: resume,
+	}
+	checkpointed := 0 // epochs done at the last checkpoint written
+	lastEpoch := 0    // the last epoch finished
+	if resume != nil {
+		log.resumed = resumedEpochs(resume)
+		if c.checkpoint == c.resume {
+			checkpointed = log.resumed
+		}
+		log.say("resuming %s after epoch %d of %d", c.resume, log.resumed, c.epochs)
+	}
+	if c.checkpoint != "" {
+		rec := c.record()
+		opts.Checkpoint = func(m *nn.Model[float32]) error {
+			m.Features, m.Target = trainSet.Features, trainSet.Target
+			m.Training = withRecord(m.Training, "cli", rec)
+			if err := nn.Save(c.checkpoint, m); err != nil {
+				return err
+			}
+			checkpointed = lastEpoch
+			return nil
+		}
 	}
 	kind := "regressor"
 	if trainSet.Classification() {
@@ -197,6 +241,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	opts.OnBatch = log.batch
 	opts.OnEpoch = func(e train.EpochEnd) error {
+		lastEpoch = e.Epoch.Epoch
 		if c.json {
 			writeJSONLine(stdout, epochJSON(e.Epoch))
 		}
@@ -229,7 +274,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log.done()
 	if errors.Is(err, context.Canceled) {
-		return fmt.Errorf("interrupted after %d epochs; no model written", len(hist.Epochs))
+		return interrupted(c.checkpoint, len(hist.Epochs), checkpointed)
+	}
+	if err != nil && resume != nil && errors.Is(err, nerve.ErrOptions) {
+		return fmt.Errorf("--resume %s: %w", c.resume, err)
 	}
 	if err != nil {
 		return err
