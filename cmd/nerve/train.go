@@ -80,7 +80,7 @@ func (c *trainConfig) flags() *flagSet {
 	f.Var(atLeastOneValue{&c.batch}, "batch", "`N` samples per update")
 	f.Var(fractionValue{&c.val}, "val", "hold out fraction `F` of the training data for validation, e.g. 0.2")
 	f.Var(countValue{&c.earlyStop}, "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
-	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised: for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up")
+	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised; the default for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up (--no-scaling=false standardises them too)")
 	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for the initial weights, shuffling and splits")
 	f.String(&c.out, "out", "write the model to `FILE`")
 	f.String(&c.checkpoint, "checkpoint", "after every epoch write a checkpoint to `FILE`: a model that --resume continues from (after Ctrl-C it holds the last finished epoch)")
@@ -96,8 +96,9 @@ func trainHelp(w io.Writer) {
 Train reads a table, trains a multilayer perceptron on it and writes the
 model to a file (docs/model-format.md) that predict, evaluate and inspect
 read. Text targets (and integer targets with few values) make a
-classifier; numbers a regressor. Features are standardised with
-statistics stored in the model, unless --no-scaling.
+classifier; numbers a regressor. CSV features are standardised with
+statistics stored in the model, unless --no-scaling; IDX images go in
+as pixels scaled to [0, 1].
 
 With no --data it trains on the embedded iris data (150 flowers, 4
 features, 3 species), holding out 30 % for the test, with --hidden 8
@@ -193,6 +194,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		trainSet, err = loadLabelled(c.data, c.labels, c.target, taskOf(c.task))
 		if err != nil {
 			return err
+		}
+		if c.labels != "" && !f.set("no-scaling") && resume == nil {
+			c.noScaling = true // IDX pixels are already in [0, 1]
 		}
 		if c.test != "" {
 			testSet, err = loadLabelled(c.test, c.testLabels, c.target, taskOf(c.task))
