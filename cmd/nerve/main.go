@@ -11,6 +11,7 @@
 //	evaluate  score a trained model on labelled data
 //	inspect   show a model file's header and network summary
 //	demo      run one of the classic "neural network from scratch" tutorials
+//	bench     time training (or inference) of an MLP on synthetic data
 //	help      show help for nerve or one of its commands
 //
 // Errors print as "nerve: <what went wrong>" on standard error. The exit
@@ -57,6 +58,7 @@ func commands() []*command {
 		evaluateCommand(),
 		inspectCommand(),
 		demoCommand(),
+		benchCommand(),
 		helpCommand(),
 	}
 }

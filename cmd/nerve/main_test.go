@@ -30,7 +30,7 @@ func TestRunUsageErrors(t *testing.T) {
 		want []string // substrings of the last stderr line
 	}{
 		{"no command", nil, []string{"no command given", "demo", "help"}},
-		{"unknown command", []string{"frobnicate"}, []string{`unknown command "frobnicate"`, "demo, help"}},
+		{"unknown command", []string{"frobnicate"}, []string{`unknown command "frobnicate"`, "train, predict", "demo", "help"}},
 		{"flag before command", []string{"--seed", "1"}, []string{"unknown flag --seed", "demo"}},
 		{"help unknown", []string{"help", "frobnicate"}, []string{`unknown command "frobnicate"`}},
 		{"help two args", []string{"help", "demo", "help"}, []string{"at most one command"}},
