@@ -11,6 +11,7 @@
 //	evaluate  score a trained model on labelled data
 //	inspect   show a model file's header and network summary
 //	demo      run one of the classic "neural network from scratch" tutorials
+//	trace     show one training iteration step by step, every matrix
 //	bench     time training (or inference) of an MLP on synthetic data
 //	help      show help for nerve or one of its commands
 //
@@ -58,6 +59,7 @@ func commands() []*command {
 		evaluateCommand(),
 		inspectCommand(),
 		demoCommand(),
+		traceCommand(),
 		benchCommand(),
 		helpCommand(),
 	}

@@ -1,0 +1,422 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/trace"
+	"github.com/nerve-ml/nerve/tutorials"
+)
+
+// defaultTrace is the tutorial "nerve trace" shows when given nothing.
+const defaultTrace = "hidden-layer"
+
+// traceTutorials are the tutorials "nerve trace" knows by name, with the
+// learning rate each one uses.
+var traceTutorials = []struct {
+	name string
+	lr   float64
+}{
+	{"hidden-layer", tutorials.HiddenLayerLR},
+	{"xor", 1},
+	{"single-layer", 1},
+	{"sse", 1},
+}
+
+func traceCommand() *command {
+	return &command{
+		name:  "trace",
+		args:  "[TUTORIAL] [flags]",
+		short: "show one training iteration step by step, every matrix",
+		help:  traceHelp,
+		run:   runTrace,
+	}
+}
+
+// traceConfig is what the trace command line says.
+type traceConfig struct {
+	seed              uint32
+	model, data       string
+	rows              int
+	layers            []int
+	act               string
+	input, target     string
+	format, layout    string
+	digits, iteration int
+	lr                float64
+	out               string
+}
+
+func defaultTraceConfig() traceConfig {
+	return traceConfig{seed: 1, rows: 4, act: "sigmoid", format: "text", layout: "rows", digits: 4, iteration: 1}
+}
+
+// traceOnly names the flags that belong to one way of choosing the
+// network.
+var traceOnly = []struct{ flag, mode string }{
+	{"seed", "a tutorial or --layers"},
+	{"rows", "--model"},
+	{"activation", "--layers"},
+	{"input", "--layers"},
+	{"target", "--layers"},
+}
+
+func (c *traceConfig) flags() *flagSet {
+	f := newFlagSet("trace")
+	f.Var(uint32Value{&c.seed}, "seed", "seed the random numbers with `N` in 0..4294967295, as np.random.seed(N) does (tutorials and --layers)")
+	f.String(&c.model, "model", "trace a model `FILE` written by nerve train (with --data)")
+	f.String(&c.data, "data", "with --model: a CSV `FILE` with the model's features and target; its first --rows rows are the batch")
+	f.Var(atLeastOneValue{&c.rows}, "rows", "with --model: use the first `N` rows of --data")
+	f.Var(sizesValue{&c.layers}, "layers", "trace a new network with these layer sizes `N,N,...`, inputs first (with --input and --target)")
+	f.String(&c.act, "activation", "with --layers: every layer's activation, `NAME` (sigmoid, tanh, relu, leaky-relu, identity)")
+	f.String(&c.input, "input", "with --layers: the samples X, `ROWS` as \"1,0,1,0;1,0,1,1\" (rows split by ;, values by ,)")
+	f.String(&c.target, "target", "with --layers: the targets y, `ROWS` as \"1;1\"")
+	f.Var(choiceValue{&c.format, []string{"text", "markdown", "html"}}, "format", "output format `text|markdown|html`; an --out FILE ending in .html or .md picks html or markdown")
+	f.Var(countValue{&c.digits}, "digits", "show `N` digits after the decimal point, 0..17")
+	f.Var(atLeastOneValue{&c.iteration}, "iteration", "trace iteration `K`, after K-1 plain iterations")
+	f.Var(choiceValue{&c.layout, []string{"rows", "columns"}}, "layout", "draw samples as `rows|columns` (columns: the L-layer tutorial's Z = W·X + b)")
+	f.Var(positiveValue{&c.lr}, "lr", "learning rate `X` > 0 (default: the tutorial's own, 0.1 for hidden-layer and 1 for xor, single-layer and sse; 0.1 for --model and --layers)")
+	f.String(&c.out, "out", "write the trace to `FILE` instead of standard output")
+	return f
+}
+
+func traceHelp(w io.Writer) {
+	fmt.Fprint(w, `Usage: nerve trace [TUTORIAL] [flags]
+
+Trace shows one iteration of training, step by step, with every matrix
+it reads and computes: the forward pass, the error, the slopes, the
+deltas, the weight and bias updates. Each step gives its equation, the
+names the Analytics Vidhya and iamtrask tutorials use, and the Go
+functions in nerve that compute it, and works one cell out with its
+numbers. The numbers are nerve's own Forward, Backward and Update.
+
+The network is one of:
+
+  TUTORIAL                      hidden-layer (the default), xor, single-layer or sse
+  --model FILE --data FILE      a trained model on the first --rows rows of a CSV file
+  --layers N,N,... --input ROWS --target ROWS
+                                a new network (weights drawn like hidden-layer's with
+                                --seed, half sum of squared errors)
+
+For example:
+
+	nerve trace xor --iteration 100 --digits 6
+	nerve trace --format html --out trace.html
+	nerve trace --layers 4,3,1 --input "1,0,1,0;1,0,1,1;0,1,0,1" --target "1;1;0" --lr 0.1
+
+Flags:
+
+`)
+	c := defaultTraceConfig()
+	c.flags().printDefaults(w)
+}
+
+func runTrace(_ context.Context, args []string, stdout, _ io.Writer) error {
+	c := defaultTraceConfig()
+	f := c.flags()
+	pos, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		traceHelp(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("trace: want at most one tutorial name, got %d: %s", len(pos), strings.Join(pos, " "))
+	}
+	if c.digits > trace.MaxDigits {
+		return usagef("trace: --digits: %d is more than %d", c.digits, trace.MaxDigits)
+	}
+	mode := "tutorial"
+	switch {
+	case f.set("model") || f.set("data"):
+		mode = "--model"
+		if c.model == "" || c.data == "" {
+			return usagef("trace: --model and --data go together")
+		}
+		if f.set("layers") {
+			return usagef("trace: --model and --layers are two ways to choose the network; give one")
+		}
+	case f.set("layers"):
+		mode = "--layers"
+		if c.input == "" || c.target == "" {
+			return usagef("trace: --layers needs --input and --target")
+		}
+	}
+	if mode != "tutorial" && len(pos) > 0 {
+		return usagef("trace: a tutorial name (%s) and %s are two ways to choose the network; give one", pos[0], mode)
+	}
+	for _, o := range traceOnly {
+		if f.set(o.flag) && !strings.Contains(o.mode, mode) {
+			return usagef("trace: --%s applies only to %s, not %s", o.flag, o.mode, describeMode(mode, pos))
+		}
+	}
+	format := c.format
+	if !f.set("format") && c.out != "" {
+		switch strings.ToLower(filepath.Ext(c.out)) {
+		case ".html", ".htm":
+			format = "html"
+		case ".md", ".markdown":
+			format = "markdown"
+		}
+	}
+	layout, err := trace.ParseLayout(c.layout)
+	if err != nil {
+		return usagef("trace: --layout: %v", err)
+	}
+	if c.out != "" {
+		if err := checkOutPath("out", c.out); err != nil {
+			return err
+		}
+	}
+
+	var (
+		net   *nn.Network[float64]
+		X, y  *tensor.Dense[float64]
+		title string
+		lr    = 0.1
+	)
+	switch mode {
+	case "tutorial":
+		name := defaultTrace
+		if len(pos) == 1 {
+			name = pos[0]
+		}
+		if net, X, y, lr, title, err = traceTutorial(name, c.seed); err != nil {
+			return err
+		}
+	case "--model":
+		if net, X, y, title, err = traceModel(c.model, c.data, c.rows); err != nil {
+			return err
+		}
+	case "--layers":
+		if net, X, y, title, err = traceLayers(c); err != nil {
+			return err
+		}
+	}
+	if f.set("lr") {
+		lr = c.lr
+	}
+	tr, err := trace.New(net, X, y, trace.Options{Iteration: c.iteration, Layout: layout, LR: lr, Title: title})
+	if err != nil {
+		return err
+	}
+	write := func(w io.Writer) error {
+		switch format {
+		case "markdown":
+			return tr.WriteMarkdown(w, c.digits)
+		case "html":
+			return tr.WriteHTML(w, c.digits)
+		}
+		return tr.WriteText(w, c.digits)
+	}
+	if c.out == "" {
+		return write(stdout)
+	}
+	return writeFileAtomic(c.out, write)
+}
+
+// describeMode names how the network was chosen, for messages.
+func describeMode(mode string, pos []string) string {
+	if mode != "tutorial" {
+		return mode
+	}
+	if len(pos) == 1 {
+		return "the " + pos[0] + " tutorial"
+	}
+	return "the " + defaultTrace + " tutorial"
+}
+
+// traceTutorial builds a tutorial's network, seeded, with its data and
+// learning rate.
+func traceTutorial(name string, seed uint32) (net *nn.Network[float64], X, y *tensor.Dense[float64], lr float64, title string, err error) {
+	var names []string
+	found := false
+	for _, t := range traceTutorials {
+		names = append(names, t.name)
+		if t.name == name {
+			found, lr = true, t.lr
+		}
+	}
+	if !found {
+		return nil, nil, nil, 0, "", usagef("trace: unknown tutorial %q (want one of %s)", name, strings.Join(names, ", "))
+	}
+	tu, err := tutorials.Lookup(name)
+	if err != nil {
+		return nil, nil, nil, 0, "", usagef("trace: %v", err)
+	}
+	title = fmt.Sprintf("%s, seed %d: %s", name, seed, tu.Title)
+	// The networks as package tutorials builds them (xor's, single-layer's
+	// and sse's constructors are not exported; these are the same calls).
+	net341 := func(l loss.Kind, init nn.Initializer) (*nn.Network[float64], error) {
+		return nn.New[float64](nn.Config{
+			Inputs: 3,
+			Layers: []nn.LayerSpec{
+				{Units: 4, Activation: activation.Sigmoid, NoBias: true},
+				{Units: 1, Activation: activation.Sigmoid, NoBias: true},
+			},
+			Loss:       l,
+			Reduction:  loss.Sum,
+			WeightInit: init,
+		}, rng.New(seed))
+	}
+	xorY := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	switch name {
+	case "hidden-layer":
+		X, y = tutorials.HiddenLayerData()
+		net, err = tutorials.NewHiddenLayerNet(seed)
+	case "xor":
+		X, y = tutorials.X4(), xorY
+		net, err = net341(loss.HalfSSE, nn.UniformSym)
+	case "sse":
+		X, y = tutorials.X4(), xorY
+		net, err = net341(loss.SSE, nn.Uniform)
+	case "single-layer":
+		X, y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
+		net, err = nn.New[float64](nn.Config{
+			Inputs:     3,
+			Layers:     []nn.LayerSpec{{Units: 1, Activation: activation.Sigmoid, NoBias: true}},
+			Loss:       loss.HalfSSE,
+			Reduction:  loss.Sum,
+			WeightInit: nn.UniformSym,
+		}, rng.New(seed))
+	}
+	return net, X, y, lr, title, err
+}
+
+// traceModel loads a float32 model as a float64 network and the first
+// rows of a labelled CSV file as its batch: the features standardised as
+// in training, the targets one-hot for a classifier (in the model's class
+// order) or standardised for a regressor with a target scaler.
+func traceModel(modelPath, dataPath string, rows int) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
+	m, err := nn.Load[float32](modelPath)
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	net = &nn.Network[float64]{Loss: m.Network.Loss, Reduction: m.Network.Reduction}
+	for _, l := range m.Network.Layers {
+		l64 := &nn.Layer[float64]{W: tensor.Convert[float64](l.W), Activation: l.Activation}
+		if l.B != nil {
+			l64.B = tensor.Convert[float64](l.B)
+		}
+		net.Layers = append(net.Layers, l64)
+	}
+	d, err := loadLabelled(dataPath, "", m.Target, taskOfModel(m))
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	if d.X.Cols() != net.Inputs() {
+		return nil, nil, nil, "", fmt.Errorf("%s: has %d feature columns, the model was trained on %d", dataPath, d.X.Cols(), net.Inputs())
+	}
+	n := min(rows, d.Len())
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	d = d.Subset(idx)
+	X = d.X
+	if m.Scaler != nil {
+		if X, err = data.Transform[float64](m.Scaler, X); err != nil {
+			return nil, nil, nil, "", fmt.Errorf("%s: %w", dataPath, err)
+		}
+	}
+	switch {
+	case len(m.Classes) > 0:
+		if d.Labels == nil {
+			return nil, nil, nil, "", fmt.Errorf("%s: the target column %q holds numbers, but %s is a classifier", dataPath, d.Target, modelPath)
+		}
+		y = tensor.Zeros[float64](n, len(m.Classes))
+		for i, label := range d.Labels {
+			k := slices.Index(m.Classes, label)
+			if k < 0 {
+				return nil, nil, nil, "", fmt.Errorf("%s: row %d: class %q is not one of the model's classes (%s)", dataPath, i+1, label, shortList(m.Classes, 8))
+			}
+			y.Set(i, k, 1)
+		}
+	default:
+		if d.Y == nil {
+			return nil, nil, nil, "", fmt.Errorf("%s: the target column %q holds labels, but %s is a regressor", dataPath, d.Target, modelPath)
+		}
+		y = d.Y
+		if m.TargetScaler != nil {
+			if y, err = data.Transform[float64](m.TargetScaler, y); err != nil {
+				return nil, nil, nil, "", fmt.Errorf("%s: %w", dataPath, err)
+			}
+		}
+	}
+	title = fmt.Sprintf("%s on the first %d rows of %s", filepath.Base(modelPath), n, filepath.Base(dataPath))
+	return net, X, y, title, nil
+}
+
+// traceLayers builds the network --layers describes, with every weight
+// and bias drawn from [0, 1) after np.random.seed(--seed) as the
+// hidden-layer tutorial draws them, and the half sum of squared errors,
+// and reads --input and --target.
+func traceLayers(c traceConfig) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
+	k, err := activation.Parse(c.act)
+	if err != nil {
+		return nil, nil, nil, "", usagef("trace: --activation: %v", err)
+	}
+	if k == activation.Softmax {
+		return nil, nil, nil, "", usagef("trace: --activation: softmax has no element-wise slope; use sigmoid, tanh, relu, leaky-relu or identity")
+	}
+	in, out := c.layers[0], c.layers[len(c.layers)-1]
+	if X, err = parseMatrix("input", c.input, in); err != nil {
+		return nil, nil, nil, "", err
+	}
+	if y, err = parseMatrix("target", c.target, out); err != nil {
+		return nil, nil, nil, "", err
+	}
+	if X.Rows() != y.Rows() {
+		return nil, nil, nil, "", usagef("trace: --input has %d rows but --target has %d; want one target row per sample", X.Rows(), y.Rows())
+	}
+	cfg := nn.Config{Inputs: in, Loss: loss.HalfSSE, Reduction: loss.Sum, WeightInit: nn.Uniform, BiasInit: nn.Uniform}
+	for _, n := range c.layers[1:] {
+		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: n, Activation: k})
+	}
+	if net, err = nn.New[float64](cfg, rng.New(c.seed)); err != nil {
+		return nil, nil, nil, "", err
+	}
+	sizes := make([]string, len(c.layers))
+	for i, n := range c.layers {
+		sizes[i] = strconv.Itoa(n)
+	}
+	title = fmt.Sprintf("network %s (%s), seed %d", strings.Join(sizes, ","), k, c.seed)
+	return net, X, y, title, nil
+}
+
+// parseMatrix reads the value of --flag, rows split by ";" and values by
+// ",", each row with cols finite numbers.
+func parseMatrix(flag, s string, cols int) (*tensor.Dense[float64], error) {
+	var rows [][]float64
+	for i, r := range strings.Split(s, ";") {
+		fields := strings.Split(r, ",")
+		if len(fields) != cols {
+			return nil, usagef("trace: --%s: row %d has %d values, want %d", flag, i+1, len(fields), cols)
+		}
+		row := make([]float64, cols)
+		for j, v := range fields {
+			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, usagef("trace: --%s: row %d, value %d is %q, want a finite number", flag, i+1, j+1, strings.TrimSpace(v))
+			}
+			row[j] = x
+		}
+		rows = append(rows, row)
+	}
+	return tensor.FromRows(rows), nil
+}
