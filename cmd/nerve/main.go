@@ -12,6 +12,8 @@
 //	inspect   show a model file's header and network summary
 //	demo      run one of the classic "neural network from scratch" tutorials
 //	trace     show one training iteration step by step, every matrix
+//	plot      draw a loss curve, decision boundary, network diagram or activations
+//	gradcheck compare a network's gradients with finite differences
 //	bench     time training (or inference) of an MLP on synthetic data
 //	help      show help for nerve or one of its commands
 //
@@ -60,6 +62,8 @@ func commands() []*command {
 		inspectCommand(),
 		demoCommand(),
 		traceCommand(),
+		plotCommand(),
+		gradcheckCommand(),
 		benchCommand(),
 		helpCommand(),
 	}

@@ -43,6 +43,7 @@ type trainConfig struct {
 	checkpoint, resume         string
 	noScaling                  bool
 	quiet, json                bool
+	plot                       string // --plot DIR, "" for none
 }
 
 func defaultTrainConfig() trainConfig {
@@ -87,6 +88,7 @@ func (c *trainConfig) flags() *flagSet {
 	f.String(&c.resume, "resume", "continue the run whose checkpoint is `FILE` with its data and settings (--epochs may raise the count), reaching the weights of an uninterrupted run; it goes on checkpointing to FILE unless --checkpoint says otherwise")
 	f.Bool(&c.quiet, "quiet", "print only the final result, no progress")
 	f.Bool(&c.json, "json", "print one JSON object per epoch and a summary object on stdout, no progress")
+	f.Var(plotDirValue{&c.plot}, "plot", "after training, draw loss.png, network.svg and (for a classifier of 2 features) boundary.png in `DIR`, created if missing")
 	return f
 }
 
@@ -306,6 +308,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	model.Features, model.Target = trainSet.Features, trainSet.Target
 	if err := nn.Save(c.out, model); err != nil {
+		return err
+	}
+	if err := writeTrainPlots(c.plot, hist, model, trainSet, log); err != nil {
 		return err
 	}
 	summary["model"] = c.out

@@ -1,0 +1,519 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/gradcheck"
+	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/tutorials"
+)
+
+func gradcheckCommand() *command {
+	return &command{
+		name:  "gradcheck",
+		args:  "[TUTORIAL] [flags]",
+		short: "compare a network's backpropagated gradients with finite differences",
+		help:  gradcheckHelp,
+		run:   runGradcheck,
+	}
+}
+
+// gradcheckTutorials are the tutorials whose networks gradcheck can
+// build, in the order of nerve demo --list.
+var gradcheckTutorials = []string{"single-layer", "xor", "hidden-layer", "sse", "l-layer"}
+
+// gradcheckConfig is what the gradcheck command line says.
+type gradcheckConfig struct {
+	model, data, labels, target string
+	layers                      []int
+	activation, output, loss    string
+	reduction                   string
+	rows                        int
+	seed                        uint32
+	eps, threshold              float64
+}
+
+func defaultGradcheckConfig() gradcheckConfig {
+	return gradcheckConfig{
+		activation: "tanh", output: "auto", loss: "mse", reduction: "mean",
+		seed: 1, eps: gradcheck.DefaultEpsilon, threshold: gradcheck.Threshold,
+	}
+}
+
+// gradcheckOnly names the flags that only one way of choosing the
+// network takes.
+var gradcheckOnly = []struct{ flag, mode string }{
+	{"data", "--model"}, {"labels", "--model"}, {"target", "--model"},
+	{"activation", "--layers"}, {"output", "--layers"}, {"loss", "--layers"}, {"reduction", "--layers"},
+}
+
+func (c *gradcheckConfig) flags() *flagSet {
+	f := newFlagSet("gradcheck")
+	f.String(&c.model, "model", "check the network of the model `FILE` (converted to float64) on --data")
+	f.String(&c.data, "data", "with --model: labelled samples `FILE`, CSV (the model's target column, else the last) or IDX images with --labels")
+	f.String(&c.labels, "labels", "with --model: IDX labels `FILE` for IDX images in --data")
+	f.String(&c.target, "target", "with --model: the target `COLUMN` of the CSV file (default: the model's, else the last)")
+	f.Var(sizesValue{&c.layers}, "layers", "check a fresh network of sizes `N,N,...` from inputs to outputs, e.g. 4,3,1, on random data")
+	f.String(&c.activation, "activation", "with --layers: the hidden layers' activation `NAME`: "+kindNames(activation.Kinds()))
+	f.String(&c.output, "output", "with --layers: the output activation `NAME`, or auto: sigmoid for binary-cross-entropy, softmax for cross-entropy, identity otherwise")
+	f.String(&c.loss, "loss", "with --layers: the loss `NAME`: "+kindNames(loss.Kinds()))
+	f.Var(choiceValue{&c.reduction, []string{"mean", "sum"}}, "reduction", "with --layers: `mean|sum` of the per-sample losses")
+	f.Var(atLeastOneValue{&c.rows}, "rows", "check on the first `N` samples (default: 16 of --data, 8 random ones with --layers, all of a tutorial's)")
+	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for a tutorial's initial weights, or --layers' weights and random data")
+	f.Var(positiveValue{&c.eps}, "eps", "finite-difference step `X`")
+	f.Var(thresholdValue{&c.threshold}, "threshold", "fail when a relative error is not below `X` (0 always fails)")
+	return f
+}
+
+func gradcheckHelp(w io.Writer) {
+	fmt.Fprintf(w, `Usage: nerve gradcheck [TUTORIAL] [flags]
+
+Gradcheck compares the gradients backpropagation gives for every weight,
+bias and input of a network with the fourth-order central differences
+
+	(L(θ−2ε) − 8·L(θ−ε) + 8·L(θ+ε) − L(θ+2ε)) / 12ε
+
+in float64, prints the relative error ‖analytic − numeric‖ / (‖analytic‖
++ ‖numeric‖) of each tensor (layer 0 is the input X) and fails, with
+exit status 1, when one is not below --threshold. Right gradients give
+errors around 1e-9 or less, wrong ones errors near 1; the default
+threshold %g is the one nerve's own gradient tests use.
+
+The network is one of:
+
+  TUTORIAL                a tutorial's network with its initial weights
+                          for --seed, on its data: %s
+  --model FILE --data F   a trained model, on the first --rows samples of F
+                          (standardised as the model does it)
+  --layers N,N,...        a fresh network (--activation, --output, --loss,
+                          --reduction) on --rows random samples
+
+Finite differences are meaningless across the kink of relu and
+leaky-relu at 0: a sample whose pre-activation a step of ε could move
+across 0 can fail a right gradient. Such samples are left out, and the
+count is printed. Every value is evaluated four times, so a big model
+takes long: check it on few --rows.
+
+Examples:
+
+	nerve gradcheck xor
+	nerve gradcheck l-layer --seed 3
+	nerve gradcheck --model model.nerve --data train.csv --rows 32
+	nerve gradcheck --layers 4,8,3 --activation relu --loss cross-entropy
+
+Flags:
+
+`, gradcheck.Threshold, strings.Join(gradcheckTutorials, ", "))
+	c := defaultGradcheckConfig()
+	c.flags().printDefaults(w)
+}
+
+func runGradcheck(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	c := defaultGradcheckConfig()
+	f := c.flags()
+	pos, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		gradcheckHelp(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("gradcheck: want at most one tutorial name, got %d: %s", len(pos), strings.Join(pos, " "))
+	}
+	modes := 0
+	for _, on := range []bool{len(pos) == 1, c.model != "", c.layers != nil} {
+		if on {
+			modes++
+		}
+	}
+	if modes != 1 {
+		return usagef("gradcheck: want exactly one of a TUTORIAL name (%s), --model FILE or --layers N,N,...", strings.Join(gradcheckTutorials, ", "))
+	}
+	for _, o := range gradcheckOnly {
+		if f.set(o.flag) && !(o.mode == "--model" && c.model != "" || o.mode == "--layers" && c.layers != nil) {
+			return usagef("gradcheck: --%s applies only with %s", o.flag, o.mode)
+		}
+	}
+
+	var job *gradJob
+	switch {
+	case len(pos) == 1:
+		if !slices.Contains(gradcheckTutorials, pos[0]) {
+			return usagef("gradcheck: unknown tutorial %q (want one of %s)", pos[0], strings.Join(gradcheckTutorials, ", "))
+		}
+		job, err = tutorialJob(ctx, pos[0], c.seed)
+	case c.model != "":
+		if c.data == "" {
+			return usagef("gradcheck: --model needs --data FILE (labelled samples)")
+		}
+		if c.labels != "" && c.target != "" {
+			return usagef("gradcheck: --target applies to CSV files, not IDX images with --labels")
+		}
+		job, err = modelJob(c.model, c.data, c.labels, c.target)
+		if c.rows == 0 {
+			c.rows = 16
+		}
+	default:
+		if c.rows == 0 {
+			c.rows = 8
+		}
+		job, err = layersJob(c)
+	}
+	if err != nil {
+		return err
+	}
+	if c.rows > 0 && c.rows < job.X.Rows() {
+		job.X, job.Y = job.X.Slice(0, c.rows), job.Y.Slice(0, c.rows)
+	}
+	var dropped int
+	job.X, job.Y, dropped = awayFromKinks(job.net, job.X, job.Y, c.eps)
+	if dropped > 0 {
+		job.note = fmt.Sprintf("%d of %d samples left out: a relu pre-activation too near its kink at 0 for steps of ε", dropped, dropped+job.X.Rows())
+	}
+	if job.X.Rows() == 0 {
+		return fmt.Errorf("gradcheck: every sample has a relu pre-activation too near the kink at 0 for steps of ε = %g; nothing to check (try a smaller --eps)", c.eps)
+	}
+
+	fmt.Fprintf(stdout, "gradient check of %s\n", job.what)
+	evals := 4 * (job.net.NumParams() + job.X.Rows()*job.X.Cols())
+	fmt.Fprintf(stdout, "%s, %s, ε = %g, %d loss evaluations\n", describeNet(job.net), nounCount(job.X.Rows(), "sample"), c.eps, evals)
+	if job.note != "" {
+		fmt.Fprintln(stdout, job.note)
+	}
+	fmt.Fprintln(stdout)
+	rep, err := checkCtx(ctx, job.net, job.X, job.Y, c.eps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, rep.String())
+	worst := slices.MaxFunc(rep.Results, func(a, b gradcheck.Result) int { return cmp.Compare(a.RelErr, b.RelErr) })
+	where := fmt.Sprintf("layer %d %s %s", worst.Layer, worst.Param, worst.Shape)
+	if !rep.OK(c.threshold) {
+		fmt.Fprintf(stdout, "\nFAIL: max relative error %.3e (%s) is not below the threshold %g\n", worst.RelErr, where, c.threshold)
+		return fmt.Errorf("gradient check failed: max relative error %.3e at %s is not below the threshold %g", worst.RelErr, where, c.threshold)
+	}
+	fmt.Fprintf(stdout, "\nok: max relative error %.3e (%s) is below the threshold %g\n", worst.RelErr, where, c.threshold)
+	return nil
+}
+
+// gradJob is a network and the data to check it on.
+type gradJob struct {
+	what string // what the network is, for the heading
+	net  *nn.Network[float64]
+	X, Y *tensor.Dense[float64]
+	note string // printed under the heading
+}
+
+// checkCtx runs gradcheck.Check, giving up when ctx is cancelled: a big
+// model can take minutes and Check does not look at ctx. The goroutine
+// is left to finish on its own, which is fine in a command that exits.
+func checkCtx(ctx context.Context, net *nn.Network[float64], X, Y *tensor.Dense[float64], eps float64) (gradcheck.Report, error) {
+	type result struct {
+		rep gradcheck.Report
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rep, err := gradcheck.Check(net, X, Y, eps)
+		done <- result{rep, err}
+	}()
+	select {
+	case r := <-done:
+		return r.rep, r.err
+	case <-ctx.Done():
+		return gradcheck.Report{}, ctx.Err()
+	}
+}
+
+// tutorialJob builds a tutorial's network with its initial weights for
+// seed, and its data.
+func tutorialJob(ctx context.Context, name string, seed uint32) (*gradJob, error) {
+	j := &gradJob{what: fmt.Sprintf("the %s tutorial's network (seed %d)", name, seed)}
+	var r tutorials.Result
+	var err error
+	switch name {
+	case "single-layer":
+		r, err = tutorials.SingleLayer(ctx, seed, 0) // 0 iterations: the initial weights
+		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
+	case "xor":
+		r, err = tutorials.XOR(ctx, seed, 0)
+		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	case "sse":
+		r, err = tutorials.SSE(ctx, seed, 0)
+		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	case "hidden-layer":
+		r.Net, err = tutorials.NewHiddenLayerNet(seed)
+		j.X, j.Y = tutorials.HiddenLayerData()
+	case "l-layer":
+		// The course's layout is samples as columns, W as out×in: the
+		// nn view is the transpose of every matrix.
+		X, Y, perr := tutorials.Planar()
+		if perr != nil {
+			return nil, perr
+		}
+		p := tutorials.InitializeParametersDeep(tutorials.LLayerDefaults.Layers, rng.New(seed))
+		r.Net = &nn.Network[float64]{Loss: loss.BinaryCrossEntropy, Reduction: loss.Mean}
+		for l := range p.W {
+			act := activation.ReLU
+			if l == len(p.W)-1 {
+				act = activation.Sigmoid
+			}
+			r.Net.Layers = append(r.Net.Layers, &nn.Layer[float64]{W: p.W[l].Transpose(), B: p.B[l].Transpose(), Activation: act})
+		}
+		j.X, j.Y = X.Transpose(), Y.Transpose()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gradcheck: %s: %w", name, err)
+	}
+	j.net = r.Net
+	return j, nil
+}
+
+// modelJob reads a model file as float64 and labelled data for it: the
+// samples standardised and the targets encoded as in training (one-hot
+// rows in the order of the model's classes; regression targets
+// standardised with the model's target scaling).
+func modelJob(modelPath, dataPath, labels, target string) (*gradJob, error) {
+	m, err := nn.Load[float64](modelPath)
+	if err != nil {
+		return nil, err
+	}
+	task := data.TaskRegression
+	if len(m.Classes) > 0 {
+		task = data.TaskClassification
+	}
+	if target == "" {
+		target = m.Target
+	}
+	d, err := loadLabelled(dataPath, labels, target, task)
+	if err != nil {
+		return nil, err
+	}
+	if d.X.Cols() != m.Network.Inputs() {
+		return nil, fmt.Errorf("%s: has %d feature columns, the model %s was trained on %d", dataPath, d.X.Cols(), modelPath, m.Network.Inputs())
+	}
+	j := &gradJob{what: fmt.Sprintf("the model %s on %s", modelPath, dataPath), net: m.Network}
+	j.X = d.X
+	if m.Scaler != nil {
+		if j.X, err = data.Transform[float64](m.Scaler, d.X); err != nil {
+			return nil, fmt.Errorf("%s: %w", dataPath, err)
+		}
+	}
+	if task == data.TaskClassification {
+		idx := make([]int, d.Len())
+		for i, l := range d.Labels {
+			k := slices.Index(m.Classes, l)
+			if k < 0 {
+				return nil, fmt.Errorf("%s: sample %d has label %q, which is not one of the model's classes (%s)", dataPath, i+1, l, shortList(m.Classes, 8))
+			}
+			idx[i] = k
+		}
+		j.Y = data.OneHot[float64](idx, len(m.Classes))
+		if m.Network.Outputs() == 1 { // a sigmoid output: the probability of class 1
+			j.Y = tensor.Zeros[float64](d.Len(), 1)
+			for i, k := range idx {
+				j.Y.Set(i, 0, float64(k))
+			}
+		}
+	} else {
+		if d.Y.Cols() != m.Network.Outputs() {
+			return nil, fmt.Errorf("%s: has %d target columns, the model %s has %d outputs", dataPath, d.Y.Cols(), modelPath, m.Network.Outputs())
+		}
+		j.Y = d.Y
+		if m.TargetScaler != nil {
+			if j.Y, err = data.Transform[float64](m.TargetScaler, d.Y); err != nil {
+				return nil, fmt.Errorf("%s: %w", dataPath, err)
+			}
+		}
+	}
+	return j, nil
+}
+
+// layersJob builds a fresh network from --layers and its flags, with
+// random weights and biases, and random data fitting its loss.
+func layersJob(c gradcheckConfig) (*gradJob, error) {
+	lk, err := loss.Parse(c.loss)
+	if err != nil {
+		return nil, usagef("gradcheck: --loss: %v", err)
+	}
+	hidden, err := activation.Parse(c.activation)
+	if err != nil {
+		return nil, usagef("gradcheck: --activation: %v", err)
+	}
+	out := activation.Identity
+	switch {
+	case c.output != "auto":
+		if out, err = activation.Parse(c.output); err != nil {
+			return nil, usagef("gradcheck: --output: %v", err)
+		}
+	case lk == loss.BinaryCrossEntropy:
+		out = activation.Sigmoid
+	case lk == loss.CrossEntropy:
+		out = activation.Softmax
+	}
+	cfg := nn.Config{Inputs: c.layers[0], Loss: lk, WeightInit: nn.GlorotNormal, BiasInit: nn.StandardNormal}
+	if c.reduction == "sum" {
+		cfg.Reduction = loss.Sum
+	}
+	sizes := c.layers[1:]
+	for i, n := range sizes {
+		a := hidden
+		if i == len(sizes)-1 {
+			a = out
+		}
+		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: n, Activation: a})
+	}
+	src := rng.New(c.seed)
+	net, err := nn.New[float64](cfg, src)
+	if err != nil {
+		return nil, usagef("gradcheck: --layers %s: %v", sizesValue{&c.layers}, err)
+	}
+	m, outputs := c.rows, sizes[len(sizes)-1]
+	X := tensor.Zeros[float64](m, c.layers[0])
+	for i := range X.Data() {
+		X.Data()[i] = src.Uniform(-1, 1)
+	}
+	Y := tensor.Zeros[float64](m, outputs)
+	for i := range m {
+		switch lk {
+		case loss.CrossEntropy:
+			Y.Set(i, int(src.Interval(uint64(outputs-1))), 1)
+		case loss.BinaryCrossEntropy:
+			for j := range outputs {
+				Y.Set(i, j, float64(src.Interval(1)))
+			}
+		default:
+			for j := range outputs {
+				Y.Set(i, j, src.Uniform(-1, 1))
+			}
+		}
+	}
+	what := fmt.Sprintf("a fresh network (seed %d) on random data", c.seed)
+	return &gradJob{what: what, net: net, X: X, Y: Y}, nil
+}
+
+// awayFromKinks returns the samples whose pre-activations at every relu
+// or leaky-relu layer stay on one side of the kink at 0 whichever single
+// value the check moves by up to ±2·eps, and how many it left out.
+//
+// For one sample, moving an input moves it by 2·eps, and moving a weight
+// or bias of layer l moves Z of layer l by at most 2·eps·max(1, |A_prev|);
+// a change of size δ in A_prev moves Z by at most δ·max_j Σ_i |W_ij|, and
+// an activation's output moves by at most its input's change (each has a
+// slope of at most 1). Since the check moves one value at a time, the
+// bound at layer l is the larger of the direct and the propagated change;
+// a sample is kept when every relu pre-activation is at least twice its
+// layer's bound away from 0.
+func awayFromKinks(net *nn.Network[float64], X, Y *tensor.Dense[float64], eps float64) (x, y *tensor.Dense[float64], dropped int) {
+	cache, err := net.Forward(X)
+	if err != nil {
+		return X, Y, 0 // the check will report the shape error
+	}
+	// norm[l] is max_j Σ_i |W_ij| of layer l.
+	norm := make([]float64, len(net.Layers))
+	for l, layer := range net.Layers {
+		for j := range layer.Outputs() {
+			s := 0.0
+			for i := range layer.Inputs() {
+				s += math.Abs(layer.W.At(i, j))
+			}
+			norm[l] = math.Max(norm[l], s)
+		}
+	}
+	var keep []int
+	for i := range X.Rows() {
+		ok := true
+		delta := 2 * eps // the largest move of the layer's input
+		for l, lc := range cache.Layers {
+			inMax := 1.0
+			for _, v := range lc.APrev.Row(i) {
+				inMax = math.Max(inMax, math.Abs(v))
+			}
+			delta = math.Max(2*eps*inMax, delta*norm[l])
+			if a := net.Layers[l].Activation; a != activation.ReLU && a != activation.LeakyReLU {
+				continue
+			}
+			for _, z := range lc.Z.Row(i) {
+				if math.Abs(z) < 2*delta {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			keep = append(keep, i)
+		}
+	}
+	if len(keep) == X.Rows() {
+		return X, Y, 0
+	}
+	x, y = tensor.Zeros[float64](len(keep), X.Cols()), tensor.Zeros[float64](len(keep), Y.Cols())
+	for k, i := range keep {
+		copy(x.Row(k), X.Row(i))
+		copy(y.Row(k), Y.Row(i))
+	}
+	return x, y, X.Rows() - len(keep)
+}
+
+// describeNet returns e.g. "3 → 4 sigmoid → 1 sigmoid, loss half-sse (sum)".
+func describeNet(net *nn.Network[float64]) string {
+	parts := []string{strconv.Itoa(net.Inputs())}
+	for _, l := range net.Layers {
+		p := fmt.Sprintf("%d %s", l.Outputs(), l.Activation)
+		if l.B == nil {
+			p += " (no bias)"
+		}
+		parts = append(parts, p)
+	}
+	return fmt.Sprintf("%s, loss %s (%s)", strings.Join(parts, " → "), net.Loss, net.Reduction)
+}
+
+// kindNames lists the names of activations or losses, comma-separated.
+func kindNames[K fmt.Stringer](kinds []K) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.String()
+	}
+	return strings.Join(names, ", ")
+}
+
+// nounCount returns e.g. "1 sample" or "4 samples".
+func nounCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// thresholdValue is a flag holding a finite number ≥ 0.
+type thresholdValue struct{ p *float64 }
+
+func (v thresholdValue) Set(s string) error {
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(x >= 0) || math.IsInf(x, 0) {
+		return fmt.Errorf("%q is not a finite number ≥ 0", s)
+	}
+	*v.p = x
+	return nil
+}
+
+func (v thresholdValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
