@@ -16,26 +16,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nerve-ml/nerve/rng"
+	"github.com/nerve-ml/nerve/data"
 )
 
 var updateSpiral = flag.Bool("update-spiral", false, "rewrite testdata/spiral.csv from spiralCSV")
 
-// spiralCSV returns the table of testdata/spiral.csv: perArm points on
-// each of three spiral arms, as in the CS231n notes (radius r from 0 to
-// 1, angle 4k + 4r plus noise of standard deviation 0.2 for arm k), drawn
-// with numpy's legacy generator seeded 0, with a header x1,x2,arm and the
-// labels arm1, arm2, arm3.
+// spiralCSV returns the table of testdata/spiral.csv: data.Spiral's three
+// arms of perArm points each (noise 0.2, seed 0), with a header x1,x2,arm
+// and the labels arm1, arm2, arm3.
 func spiralCSV(perArm int) string {
-	src := rng.New(0)
-	var b strings.Builder
-	b.WriteString("x1,x2,arm\n")
-	for k := range 3 {
-		for i := range perArm {
-			r := float64(i) / float64(perArm-1)
-			th := 4*float64(k) + 4*r + 0.2*src.NormFloat64()
-			fmt.Fprintf(&b, "%.4f,%.4f,arm%d\n", r*math.Sin(th), r*math.Cos(th), k+1)
-		}
+	d := data.Spiral(perArm, 3, 0.2, 0)
+	for i, l := range d.Labels {
+		d.Labels[i] = "arm" + string(rune('1'+l[0]-'0'))
+	}
+	var b bytes.Buffer
+	if err := data.WriteCSV(&b, d, true); err != nil {
+		panic(err)
 	}
 	return b.String()
 }
