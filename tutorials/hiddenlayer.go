@@ -86,8 +86,7 @@ func runHiddenLayer(ctx context.Context, w io.Writer, o Options) error {
 // weights += its negative gradient (learning rate 1). Every 100 iterations
 // it records the loss of that iteration's feedforward.
 func SSE(ctx context.Context, seed uint32, iterations int) (Result, error) {
-	X := X4()
-	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	X, y := X4(), xorY()
 	net, err := newNet341(seed, loss.SSE, nn.Uniform)
 	if err != nil {
 		return Result{}, err

@@ -38,15 +38,8 @@ type Result struct {
 // which is nerve's Forward, Backward and Update with the half-SSE loss,
 // summed over the batch, at learning rate 1.
 func SingleLayer(ctx context.Context, seed uint32, iterations int) (Result, error) {
-	X := X4()
-	y := tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
-	net, err := nn.New[float64](nn.Config{
-		Inputs:     3,
-		Layers:     []nn.LayerSpec{{Units: 1, Activation: activation.Sigmoid, NoBias: true}},
-		Loss:       loss.HalfSSE,
-		Reduction:  loss.Sum,
-		WeightInit: nn.UniformSym,
-	}, rng.New(seed))
+	X, y := X4(), singleLayerY()
+	net, err := newSingleLayerNet(seed)
 	if err != nil {
 		return Result{}, err
 	}
@@ -60,8 +53,7 @@ func SingleLayer(ctx context.Context, seed uint32, iterations int) (Result, erro
 // iterations it records mean|y − l2| before that iteration's update, as
 // the original prints it.
 func XOR(ctx context.Context, seed uint32, iterations int) (Result, error) {
-	X := X4()
-	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	X, y := X4(), xorY()
 	net, err := newNet341(seed, loss.HalfSSE, nn.UniformSym)
 	if err != nil {
 		return Result{}, err

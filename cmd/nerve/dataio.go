@@ -207,3 +207,60 @@ func writeFileAtomic(path string, fill func(w io.Writer) error) (err error) {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// networkData reads labelled data for the model at modelPath (already
+// loaded as m) and returns it as the network sees it in training: the
+// features standardised with the model's scaler, and the targets encoded
+// as in training — one-hot rows in the order of the model's classes (a
+// 0/1 column for a single sigmoid output), or regression targets
+// standardised with the model's target scaler.
+func networkData(m *nn.Model[float64], modelPath, dataPath, labels, target string) (X, Y *tensor.Dense[float64], err error) {
+	task := data.TaskRegression
+	if len(m.Classes) > 0 {
+		task = data.TaskClassification
+	}
+	if target == "" {
+		target = m.Target
+	}
+	d, err := loadLabelled(dataPath, labels, target, task)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.X.Cols() != m.Network.Inputs() {
+		return nil, nil, fmt.Errorf("%s: has %d feature columns, the model %s was trained on %d", dataPath, d.X.Cols(), modelPath, m.Network.Inputs())
+	}
+	X = d.X
+	if m.Scaler != nil {
+		if X, err = data.Transform[float64](m.Scaler, d.X); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", dataPath, err)
+		}
+	}
+	if task == data.TaskClassification {
+		idx := make([]int, d.Len())
+		for i, l := range d.Labels {
+			k := slices.Index(m.Classes, l)
+			if k < 0 {
+				return nil, nil, fmt.Errorf("%s: sample %d has label %q, which is not one of the model's classes (%s)", dataPath, i+1, l, shortList(m.Classes, 8))
+			}
+			idx[i] = k
+		}
+		if m.Network.Outputs() == 1 { // a sigmoid output: the probability of class 1
+			Y = tensor.Zeros[float64](d.Len(), 1)
+			for i, k := range idx {
+				Y.Set(i, 0, float64(k))
+			}
+			return X, Y, nil
+		}
+		return X, data.OneHot[float64](idx, len(m.Classes)), nil
+	}
+	if d.Y.Cols() != m.Network.Outputs() {
+		return nil, nil, fmt.Errorf("%s: has %d target columns, the model %s has %d outputs", dataPath, d.Y.Cols(), modelPath, m.Network.Outputs())
+	}
+	Y = d.Y
+	if m.TargetScaler != nil {
+		if Y, err = data.Transform[float64](m.TargetScaler, d.Y); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", dataPath, err)
+		}
+	}
+	return X, Y, nil
+}

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
-	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/gradcheck"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
@@ -156,7 +155,7 @@ func runGradcheck(ctx context.Context, args []string, stdout, _ io.Writer) error
 		if !slices.Contains(gradcheckTutorials, pos[0]) {
 			return usagef("gradcheck: unknown tutorial %q (want one of %s)", pos[0], strings.Join(gradcheckTutorials, ", "))
 		}
-		job, err = tutorialJob(ctx, pos[0], c.seed)
+		job, err = tutorialJob(pos[0], c.seed)
 	case c.model != "":
 		if c.data == "" {
 			return usagef("gradcheck: --model needs --data FILE (labelled samples)")
@@ -240,108 +239,28 @@ func checkCtx(ctx context.Context, net *nn.Network[float64], X, Y *tensor.Dense[
 	}
 }
 
-// tutorialJob builds a tutorial's network with its initial weights for
-// seed, and its data.
-func tutorialJob(ctx context.Context, name string, seed uint32) (*gradJob, error) {
-	j := &gradJob{what: fmt.Sprintf("the %s tutorial's network (seed %d)", name, seed)}
-	var r tutorials.Result
-	var err error
-	switch name {
-	case "single-layer":
-		r, err = tutorials.SingleLayer(ctx, seed, 0) // 0 iterations: the initial weights
-		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
-	case "xor":
-		r, err = tutorials.XOR(ctx, seed, 0)
-		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	case "sse":
-		r, err = tutorials.SSE(ctx, seed, 0)
-		j.X, j.Y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	case "hidden-layer":
-		r.Net, err = tutorials.NewHiddenLayerNet(seed)
-		j.X, j.Y = tutorials.HiddenLayerData()
-	case "l-layer":
-		// The course's layout is samples as columns, W as out×in: the
-		// nn view is the transpose of every matrix.
-		X, Y, perr := tutorials.Planar()
-		if perr != nil {
-			return nil, perr
-		}
-		p := tutorials.InitializeParametersDeep(tutorials.LLayerDefaults.Layers, rng.New(seed))
-		r.Net = &nn.Network[float64]{Loss: loss.BinaryCrossEntropy, Reduction: loss.Mean}
-		for l := range p.W {
-			act := activation.ReLU
-			if l == len(p.W)-1 {
-				act = activation.Sigmoid
-			}
-			r.Net.Layers = append(r.Net.Layers, &nn.Layer[float64]{W: p.W[l].Transpose(), B: p.B[l].Transpose(), Activation: act})
-		}
-		j.X, j.Y = X.Transpose(), Y.Transpose()
-	}
+// tutorialJob is a tutorial's network at its initial weights, with its
+// data.
+func tutorialJob(name string, seed uint32) (*gradJob, error) {
+	p, err := tutorials.NewProblem(name, seed)
 	if err != nil {
 		return nil, fmt.Errorf("gradcheck: %s: %w", name, err)
 	}
-	j.net = r.Net
-	return j, nil
+	return &gradJob{what: fmt.Sprintf("the %s tutorial's network (seed %d)", name, seed), net: p.Net, X: p.X, Y: p.Y}, nil
 }
 
-// modelJob reads a model file as float64 and labelled data for it: the
-// samples standardised and the targets encoded as in training (one-hot
-// rows in the order of the model's classes; regression targets
-// standardised with the model's target scaling).
+// modelJob reads a model file as float64 and labelled data for it, as
+// the network saw them in training (see networkData).
 func modelJob(modelPath, dataPath, labels, target string) (*gradJob, error) {
 	m, err := nn.Load[float64](modelPath)
 	if err != nil {
 		return nil, err
 	}
-	task := data.TaskRegression
-	if len(m.Classes) > 0 {
-		task = data.TaskClassification
-	}
-	if target == "" {
-		target = m.Target
-	}
-	d, err := loadLabelled(dataPath, labels, target, task)
+	X, Y, err := networkData(m, modelPath, dataPath, labels, target)
 	if err != nil {
 		return nil, err
 	}
-	if d.X.Cols() != m.Network.Inputs() {
-		return nil, fmt.Errorf("%s: has %d feature columns, the model %s was trained on %d", dataPath, d.X.Cols(), modelPath, m.Network.Inputs())
-	}
-	j := &gradJob{what: fmt.Sprintf("the model %s on %s", modelPath, dataPath), net: m.Network}
-	j.X = d.X
-	if m.Scaler != nil {
-		if j.X, err = data.Transform[float64](m.Scaler, d.X); err != nil {
-			return nil, fmt.Errorf("%s: %w", dataPath, err)
-		}
-	}
-	if task == data.TaskClassification {
-		idx := make([]int, d.Len())
-		for i, l := range d.Labels {
-			k := slices.Index(m.Classes, l)
-			if k < 0 {
-				return nil, fmt.Errorf("%s: sample %d has label %q, which is not one of the model's classes (%s)", dataPath, i+1, l, shortList(m.Classes, 8))
-			}
-			idx[i] = k
-		}
-		j.Y = data.OneHot[float64](idx, len(m.Classes))
-		if m.Network.Outputs() == 1 { // a sigmoid output: the probability of class 1
-			j.Y = tensor.Zeros[float64](d.Len(), 1)
-			for i, k := range idx {
-				j.Y.Set(i, 0, float64(k))
-			}
-		}
-	} else {
-		if d.Y.Cols() != m.Network.Outputs() {
-			return nil, fmt.Errorf("%s: has %d target columns, the model %s has %d outputs", dataPath, d.Y.Cols(), modelPath, m.Network.Outputs())
-		}
-		j.Y = d.Y
-		if m.TargetScaler != nil {
-			if j.Y, err = data.Transform[float64](m.TargetScaler, d.Y); err != nil {
-				return nil, fmt.Errorf("%s: %w", dataPath, err)
-			}
-		}
-	}
-	return j, nil
+	return &gradJob{what: fmt.Sprintf("the model %s on %s", modelPath, dataPath), net: m.Network, X: X, Y: Y}, nil
 }
 
 // layersJob builds a fresh network from --layers and its flags, with

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
-	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
@@ -24,17 +23,8 @@ import (
 // defaultTrace is the tutorial "nerve trace" shows when given nothing.
 const defaultTrace = "hidden-layer"
 
-// traceTutorials are the tutorials "nerve trace" knows by name, with the
-// learning rate each one uses.
-var traceTutorials = []struct {
-	name string
-	lr   float64
-}{
-	{"hidden-layer", tutorials.HiddenLayerLR},
-	{"xor", 1},
-	{"single-layer", 1},
-	{"sse", 1},
-}
+// traceTutorials are the tutorials "nerve trace" knows by name.
+var traceTutorials = []string{"hidden-layer", "xor", "single-layer", "sse"}
 
 func traceCommand() *command {
 	return &command{
@@ -241,125 +231,38 @@ func describeMode(mode string, pos []string) string {
 	return "the " + defaultTrace + " tutorial"
 }
 
-// traceTutorial builds a tutorial's network, seeded, with its data and
-// learning rate.
+// traceTutorial returns a tutorial's network at its initial weights, its
+// data and learning rate, and a title.
 func traceTutorial(name string, seed uint32) (net *nn.Network[float64], X, y *tensor.Dense[float64], lr float64, title string, err error) {
-	var names []string
-	found := false
-	for _, t := range traceTutorials {
-		names = append(names, t.name)
-		if t.name == name {
-			found, lr = true, t.lr
-		}
-	}
-	if !found {
-		return nil, nil, nil, 0, "", usagef("trace: unknown tutorial %q (want one of %s)", name, strings.Join(names, ", "))
+	if !slices.Contains(traceTutorials, name) {
+		return nil, nil, nil, 0, "", usagef("trace: unknown tutorial %q (want one of %s)", name, strings.Join(traceTutorials, ", "))
 	}
 	tu, err := tutorials.Lookup(name)
 	if err != nil {
 		return nil, nil, nil, 0, "", usagef("trace: %v", err)
 	}
-	title = fmt.Sprintf("%s, seed %d: %s", name, seed, tu.Title)
-	// The networks as package tutorials builds them (xor's, single-layer's
-	// and sse's constructors are not exported; these are the same calls).
-	net341 := func(l loss.Kind, init nn.Initializer) (*nn.Network[float64], error) {
-		return nn.New[float64](nn.Config{
-			Inputs: 3,
-			Layers: []nn.LayerSpec{
-				{Units: 4, Activation: activation.Sigmoid, NoBias: true},
-				{Units: 1, Activation: activation.Sigmoid, NoBias: true},
-			},
-			Loss:       l,
-			Reduction:  loss.Sum,
-			WeightInit: init,
-		}, rng.New(seed))
+	p, err := tutorials.NewProblem(name, seed)
+	if err != nil {
+		return nil, nil, nil, 0, "", err
 	}
-	xorY := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	switch name {
-	case "hidden-layer":
-		X, y = tutorials.HiddenLayerData()
-		net, err = tutorials.NewHiddenLayerNet(seed)
-	case "xor":
-		X, y = tutorials.X4(), xorY
-		net, err = net341(loss.HalfSSE, nn.UniformSym)
-	case "sse":
-		X, y = tutorials.X4(), xorY
-		net, err = net341(loss.SSE, nn.Uniform)
-	case "single-layer":
-		X, y = tutorials.X4(), tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
-		net, err = nn.New[float64](nn.Config{
-			Inputs:     3,
-			Layers:     []nn.LayerSpec{{Units: 1, Activation: activation.Sigmoid, NoBias: true}},
-			Loss:       loss.HalfSSE,
-			Reduction:  loss.Sum,
-			WeightInit: nn.UniformSym,
-		}, rng.New(seed))
-	}
-	return net, X, y, lr, title, err
+	return p.Net, p.X, p.Y, p.LR, fmt.Sprintf("%s, seed %d: %s", name, seed, tu.Title), nil
 }
 
-// traceModel loads a float32 model as a float64 network and the first
-// rows of a labelled CSV file as its batch: the features standardised as
-// in training, the targets one-hot for a classifier (in the model's class
-// order) or standardised for a regressor with a target scaler.
+// traceModel loads a model as a float64 network and the first rows of a
+// labelled file as its batch, as the network saw them in training (see
+// networkData).
 func traceModel(modelPath, dataPath string, rows int) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
-	m, err := nn.Load[float32](modelPath)
+	m, err := nn.Load[float64](modelPath)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}
-	net = &nn.Network[float64]{Loss: m.Network.Loss, Reduction: m.Network.Reduction}
-	for _, l := range m.Network.Layers {
-		l64 := &nn.Layer[float64]{W: tensor.Convert[float64](l.W), Activation: l.Activation}
-		if l.B != nil {
-			l64.B = tensor.Convert[float64](l.B)
-		}
-		net.Layers = append(net.Layers, l64)
-	}
-	d, err := loadLabelled(dataPath, "", m.Target, taskOfModel(m))
-	if err != nil {
+	if X, y, err = networkData(m, modelPath, dataPath, "", ""); err != nil {
 		return nil, nil, nil, "", err
 	}
-	if d.X.Cols() != net.Inputs() {
-		return nil, nil, nil, "", fmt.Errorf("%s: has %d feature columns, the model was trained on %d", dataPath, d.X.Cols(), net.Inputs())
-	}
-	n := min(rows, d.Len())
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	d = d.Subset(idx)
-	X = d.X
-	if m.Scaler != nil {
-		if X, err = data.Transform[float64](m.Scaler, X); err != nil {
-			return nil, nil, nil, "", fmt.Errorf("%s: %w", dataPath, err)
-		}
-	}
-	switch {
-	case len(m.Classes) > 0:
-		if d.Labels == nil {
-			return nil, nil, nil, "", fmt.Errorf("%s: the target column %q holds numbers, but %s is a classifier", dataPath, d.Target, modelPath)
-		}
-		y = tensor.Zeros[float64](n, len(m.Classes))
-		for i, label := range d.Labels {
-			k := slices.Index(m.Classes, label)
-			if k < 0 {
-				return nil, nil, nil, "", fmt.Errorf("%s: row %d: class %q is not one of the model's classes (%s)", dataPath, i+1, label, shortList(m.Classes, 8))
-			}
-			y.Set(i, k, 1)
-		}
-	default:
-		if d.Y == nil {
-			return nil, nil, nil, "", fmt.Errorf("%s: the target column %q holds labels, but %s is a regressor", dataPath, d.Target, modelPath)
-		}
-		y = d.Y
-		if m.TargetScaler != nil {
-			if y, err = data.Transform[float64](m.TargetScaler, y); err != nil {
-				return nil, nil, nil, "", fmt.Errorf("%s: %w", dataPath, err)
-			}
-		}
-	}
+	n := min(rows, X.Rows())
+	X, y = X.Slice(0, n).Clone(), y.Slice(0, n).Clone()
 	title = fmt.Sprintf("%s on the first %d rows of %s", filepath.Base(modelPath), n, filepath.Base(dataPath))
-	return net, X, y, title, nil
+	return m.Network, X, y, title, nil
 }
 
 // traceLayers builds the network --layers describes, with every weight

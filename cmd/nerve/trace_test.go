@@ -222,7 +222,7 @@ func TestTraceModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, stderr, code = runCase(t, "trace", "--model", modelPath, "--data", bad)
-	if code != 1 || !strings.Contains(stderr, `row 2: class "z"`) || !strings.Contains(stderr, "bad.csv") {
+	if code != 1 || !strings.Contains(stderr, `sample 2 has label "z"`) || !strings.Contains(stderr, "bad.csv") {
 		t.Errorf("unknown class: exit status %d, stderr %q", code, stderr)
 	}
 	_, stderr, code = runCase(t, "trace", "--model", filepath.Join(dir, "none.nerve"), "--data", csvPath)
