@@ -19,6 +19,7 @@
 //
 //	layer 0  internal/kernel  matrix-multiply inner loops and their reference twin
 //	         rng              numpy-compatible MT19937 random numbers
+//	         internal/atomicfile  files written whole or not at all
 //	layer 1  tensor           dense row-major float32/float64 matrices
 //	layer 2  activation       sigmoid, tanh, ReLU, softmax, ... forward and backward
 //	         loss             SSE, MSE, cross-entropies: value and gradient
@@ -28,8 +29,10 @@
 //	layer 3  nn               dense layers, networks, Forward, Cost, Backward, Update; model files
 //	layer 4  train            Fit: epochs, batches, validation, early stopping
 //	         gradcheck        finite-difference checks of Backward
-//	layer 5  nerve            this package: Classifier and Regressor
+//	layer 5  nerve            this package: Classifier and Regressor; checkpoints
 //	         tutorials        the five numpy programs ported to nerve
+//	         trace            one training iteration, step by step, as text, Markdown or HTML
+//	         plot             loss curves, decision boundaries, network diagrams, heat-maps
 //	layer 6  cmd/nerve        the command line
 //
 // nerve grew out of five classic "neural network from scratch" numpy

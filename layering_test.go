@@ -23,6 +23,7 @@ const module = "github.com/nerve-ml/nerve"
 var layers = map[string]int{
 	"":                5,
 	"internal/kernel": 0,
+	"internal/atomicfile": 0,
 	"rng":             0,
 	"tensor":          1,
 	"activation":      2,

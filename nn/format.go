@@ -10,13 +10,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/internal/atomicfile"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -288,53 +288,19 @@ func Save[T tensor.Float](path string, m *Model[T]) error {
 }
 
 // save is Save with a hook that may wrap the writer, for tests.
-func save[T tensor.Float](path string, m *Model[T], wrap func(io.Writer) io.Writer) (err error) {
+func save[T tensor.Float](path string, m *Model[T], wrap func(io.Writer) io.Writer) error {
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		if fi.IsDir() {
-			return fmt.Errorf("save model %s: is a directory", path)
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		if wrap != nil {
+			w = wrap(w)
 		}
-		mode = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+		_, err := m.WriteTo(w)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("save model %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("save model %s: %w", path, err)
-		}
-	}()
-	var w io.Writer = f
-	if wrap != nil {
-		w = wrap(w)
-	}
-	if _, err := m.WriteTo(w); err != nil {
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every system can sync a
-	// directory, and the model is in place either way.
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

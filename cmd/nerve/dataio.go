@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/internal/atomicfile"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -181,31 +181,8 @@ func checkOutPath(flag, path string) error {
 // writeFileAtomic writes what fill produces to path through a temporary
 // file in the same directory, renamed into place only when everything
 // was written: a failure never leaves a partial file at path.
-func writeFileAtomic(path string, fill func(w io.Writer) error) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	bw := bufio.NewWriter(tmp)
-	if err = fill(bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+func writeFileAtomic(path string, fill func(w io.Writer) error) error {
+	return atomicfile.Write(path, fill)
 }
 
 // networkData reads labelled data for the model at modelPath (already
