@@ -11,16 +11,17 @@ package activation
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
+	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
 // Kind names an activation function.
 type Kind int
 
-// The activation functions. The zero value is Identity.
+// The activation functions. The zero value is Identity. The numbering is
+// kernel.Act's, where the loops are.
 const (
 	Identity  Kind = iota // f(z) = z
 	Sigmoid               // f(z) = 1/(1+e⁻ᶻ)
@@ -31,7 +32,7 @@ const (
 )
 
 // LeakySlope is the slope of LeakyReLU for z ≤ 0.
-const LeakySlope = 0.01
+const LeakySlope = kernel.LeakySlope
 
 // ErrUnknown is wrapped by Parse when a name is not an activation.
 var ErrUnknown = errors.New("unknown activation")
@@ -82,64 +83,26 @@ func Parse(s string) (Kind, error) {
 // Forward sets a = f(z). a may be z itself.
 func Forward[T tensor.Float](k Kind, a, z *tensor.Dense[T]) {
 	same("Forward", a, z)
-	ad, zd := a.Data(), z.Data()
-	switch k {
-	case Identity:
-		copy(ad, zd)
-	case Sigmoid:
-		for i, v := range zd {
-			ad[i] = T(sigmoid(float64(v)))
-		}
-	case Tanh:
-		for i, v := range zd {
-			ad[i] = T(math.Tanh(float64(v)))
-		}
-	case ReLU:
-		for i, v := range zd {
-			if v > 0 {
-				ad[i] = v
-			} else {
-				ad[i] = 0
-			}
-		}
-	case LeakyReLU:
-		for i, v := range zd {
-			if v > 0 {
-				ad[i] = v
-			} else {
-				ad[i] = LeakySlope * v
-			}
-		}
-	case Softmax:
-		_, cols := z.Dims()
-		for r := 0; r < z.Rows(); r++ {
-			softmaxRow(ad[r*cols:(r+1)*cols], zd[r*cols:(r+1)*cols])
-		}
-	default:
-		panic(fmt.Sprintf("activation: Forward: invalid kind %d", int(k)))
-	}
+	valid("Forward", k)
+	kernel.BiasAct(kernel.Act(k), z.Rows(), z.Cols(), z.Data(), nil, a.Data())
 }
 
-// sigmoid is 1/(1+e⁻ᶻ), the form the tutorials use. It cannot overflow to
-// NaN: for z < −709, e⁻ᶻ is +Inf and the result is exactly 0.
-func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
-
-// softmaxRow computes a stable softmax: the row maximum is subtracted
-// before exponentiating, so no e^z overflows.
-func softmaxRow[T tensor.Float](a, z []T) {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = math.Max(m, float64(v))
+// ForwardBias is a dense layer's forward epilogue in one pass: it adds
+// the 1×cols row b to every row of z, in place (Z = A_prev·W + b), and
+// sets a = f(z). a may be z itself, when Z need not be kept. A nil b
+// adds nothing. The results are those of z.AddRowVector(z, b) followed by
+// Forward(k, a, z), bit for bit.
+func ForwardBias[T tensor.Float](k Kind, a, z, b *tensor.Dense[T]) {
+	same("ForwardBias", a, z)
+	valid("ForwardBias", k)
+	var bd []T
+	if b != nil {
+		if b.Rows() != 1 || b.Cols() != z.Cols() {
+			panic(fmt.Sprintf("activation: ForwardBias: b is %s, want (1, %d)", b.Shape(), z.Cols()))
+		}
+		bd = b.Data()
 	}
-	var sum float64
-	for i, v := range z {
-		e := math.Exp(float64(v) - m)
-		a[i] = T(e)
-		sum += e
-	}
-	for i := range a {
-		a[i] = T(float64(a[i]) / sum)
-	}
+	kernel.BiasAct(kernel.Act(k), z.Rows(), z.Cols(), z.Data(), bd, a.Data())
 }
 
 // Slope sets s = f′(z), using the activation a = f(z) where that is how
@@ -189,53 +152,30 @@ func Slope[T tensor.Float](k Kind, s, z, a *tensor.Dense[T]) {
 // Softmax the Jacobian-vector product per row,
 // dzⱼ = aⱼ·(daⱼ − Σₖ daₖ·aₖ). dz may be da itself.
 func Backward[T tensor.Float](k Kind, dz, da, z, a *tensor.Dense[T]) {
+	BackwardBias(k, dz, nil, da, z, a)
+}
+
+// BackwardBias is Backward and, in the same pass, the bias gradient of a
+// dense layer: db = Σᵢ dz[i,:], the rows added in order (the result of
+// db.SumRows(dz), bit for bit). A nil db is not computed.
+func BackwardBias[T tensor.Float](k Kind, dz, db, da, z, a *tensor.Dense[T]) {
 	same("Backward", dz, da)
 	same("Backward", dz, z)
 	same("Backward", dz, a)
-	dzd, dad, zd, ad := dz.Data(), da.Data(), z.Data(), a.Data()
-	switch k {
-	case Identity:
-		copy(dzd, dad)
-	case Sigmoid:
-		for i, g := range dad {
-			v := ad[i]
-			dzd[i] = g * (v * (1 - v))
+	valid("Backward", k)
+	var dbd []T
+	if db != nil {
+		if db.Rows() != 1 || db.Cols() != dz.Cols() {
+			panic(fmt.Sprintf("activation: BackwardBias: db is %s, want (1, %d)", db.Shape(), dz.Cols()))
 		}
-	case Tanh:
-		for i, g := range dad {
-			v := ad[i]
-			dzd[i] = g * (1 - v*v)
-		}
-	case ReLU:
-		for i, g := range dad {
-			if zd[i] > 0 {
-				dzd[i] = g
-			} else {
-				dzd[i] = 0
-			}
-		}
-	case LeakyReLU:
-		for i, g := range dad {
-			if zd[i] <= 0 {
-				dzd[i] = LeakySlope * g
-			} else {
-				dzd[i] = g
-			}
-		}
-	case Softmax:
-		cols := dz.Cols()
-		for r := 0; r < dz.Rows(); r++ {
-			ar, gr, out := ad[r*cols:(r+1)*cols], dad[r*cols:(r+1)*cols], dzd[r*cols:(r+1)*cols]
-			var dot T
-			for j, g := range gr {
-				dot += g * ar[j]
-			}
-			for j, g := range gr {
-				out[j] = ar[j] * (g - dot)
-			}
-		}
-	default:
-		panic(fmt.Sprintf("activation: Backward: invalid kind %d", int(k)))
+		dbd = db.Data()
+	}
+	kernel.ActBackward(kernel.Act(k), dz.Rows(), dz.Cols(), dz.Data(), da.Data(), z.Data(), a.Data(), dbd)
+}
+
+func valid(op string, k Kind) {
+	if !k.Valid() {
+		panic(fmt.Sprintf("activation: %s: invalid kind %d", op, int(k)))
 	}
 }
 

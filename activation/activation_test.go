@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -147,4 +148,42 @@ func ExampleForward() {
 	Forward(Sigmoid, a, z)
 	fmt.Printf("%.4f\n", a.Row(0))
 	// Output: [0.2689 0.5000 0.7311]
+}
+
+func TestKindsAreKernelActs(t *testing.T) {
+	want := map[Kind]kernel.Act{Identity: kernel.Identity, Sigmoid: kernel.Sigmoid, Tanh: kernel.Tanh,
+		ReLU: kernel.ReLU, LeakyReLU: kernel.LeakyReLU, Softmax: kernel.Softmax}
+	for _, k := range Kinds() {
+		if kernel.Act(k) != want[k] {
+			t.Errorf("%v is %d, kernel's is %d", k, int(k), int(want[k]))
+		}
+	}
+}
+
+func TestForwardBiasIsAddThenForward(t *testing.T) {
+	for _, k := range Kinds() {
+		z := testMatrix()
+		b := tensor.FromRows([][]float64{make([]float64, z.Cols())})
+		for j := range b.Data() {
+			b.Data()[j] = 0.3*float64(j) - 0.4
+		}
+		want := z.Clone()
+		want.AddRowVector(want, b)
+		wantA := tensor.Zeros[float64](z.Dims())
+		Forward(k, wantA, want)
+		a := tensor.Zeros[float64](z.Dims())
+		ForwardBias(k, a, z, b)
+		if !tensor.Equal(z, want) || !tensor.Equal(a, wantA) {
+			t.Errorf("%v: ForwardBias gave Z %v, A %v; want %v, %v", k, z, a, want, wantA)
+		}
+		da := testMatrix()
+		dz, db := tensor.Zeros[float64](z.Dims()), tensor.Zeros[float64](1, z.Cols())
+		BackwardBias(k, dz, db, da, z, a)
+		wantDZ, wantDB := tensor.Zeros[float64](z.Dims()), tensor.Zeros[float64](1, z.Cols())
+		Backward(k, wantDZ, da, z, a)
+		wantDB.SumRows(wantDZ)
+		if !tensor.Equal(dz, wantDZ) || !tensor.Equal(db, wantDB) {
+			t.Errorf("%v: BackwardBias gave dZ %v, db %v; want %v, %v", k, dz, db, wantDZ, wantDB)
+		}
+	}
 }

@@ -11,6 +11,12 @@
 //	grads, err := net.Backward(cache, y) // dZ, dW, db, dA_prev, last layer first
 //	net.Update(grads, 0.1)              // W −= lr·dW, b −= lr·db
 //
+// Forward and Backward return new matrices on every call, as a learner
+// expects. A training loop that runs them thousands of times uses
+// ForwardInto and BackwardInto instead, which refill one Cache and one
+// Gradients in place, so that after the first batch a step allocates
+// nothing (package train does this). Predict allocates only its result.
+//
 // Samples are rows: X is samples×features, W is inputs×outputs and b is
 // 1×outputs. Whether gradients are summed over the batch (the tutorials)
 // or averaged (PyTorch, scikit-learn) is the network's loss.Reduction.
@@ -23,6 +29,7 @@
 // from numpy with testdata/read_model.py.
 //
 // A Network is safe for concurrent use by any number of goroutines that
-// only call Forward, Cost, Backward or Predict; Update and any write to a
-// layer's W or b must not run concurrently with them.
+// only call Forward, Cost, Backward or Predict (or ForwardInto and
+// BackwardInto, each goroutine with its own Cache and Gradients); Update
+// and any write to a layer's W or b must not run concurrently with them.
 package nn

@@ -41,29 +41,52 @@ type LayerGradients[T tensor.Float] struct {
 // if aPrev does not have Inputs() columns; Network.Forward checks this and
 // returns an error instead.
 func (l *Layer[T]) Forward(aPrev *tensor.Dense[T]) LayerCache[T] {
-	m := aPrev.Rows()
-	z := tensor.Zeros[T](m, l.Outputs())
-	a := tensor.Zeros[T](m, l.Outputs())
-	l.forwardTo(z, a, aPrev)
-	return LayerCache[T]{APrev: aPrev, Z: z, A: a}
+	var c LayerCache[T]
+	l.forwardInto(&c, aPrev)
+	return c
 }
 
+// forwardInto is Forward into c, reusing c.Z and c.A (see tensor.Reuse).
+func (l *Layer[T]) forwardInto(c *LayerCache[T], aPrev *tensor.Dense[T]) {
+	m := aPrev.Rows()
+	c.APrev = aPrev
+	c.Z = tensor.Reuse(c.Z, m, l.Outputs())
+	c.A = tensor.Reuse(c.A, m, l.Outputs())
+	l.forwardTo(c.Z, c.A, aPrev)
+}
+
+// forwardTo computes Z = A_prev·W, then, in one pass, Z += b and A = f(Z).
+// a may be z when Z need not be kept.
 func (l *Layer[T]) forwardTo(z, a, aPrev *tensor.Dense[T]) {
 	tensor.MatMul(z, aPrev, tensor.NoTrans, l.W, tensor.NoTrans) // Z = A_prev·W
-	if l.B != nil {
-		z.AddRowVector(z, l.B) // Z += b
-	}
-	activation.Forward(l.Activation, a, z) // A = f(Z)
+	activation.ForwardBias(l.Activation, a, z, l.B)              // Z += b; A = f(Z)
 }
 
 // Backward runs the layer's backward step from dA = ∂L/∂A: the delta
 // dZ = dA ⊙ f′(Z), then LinearBackward.
 func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients[T] {
-	dZ := tensor.Zeros[T](dA.Dims())
-	activation.Backward(l.Activation, dZ, dA, c.Z, c.A)
-	g := l.LinearBackward(c, dZ)
-	g.DA = dA
+	var g LayerGradients[T]
+	l.backwardInto(&g, c, dA, true)
 	return g
+}
+
+// backwardInto is Backward into g, reusing its matrices; dA_prev is
+// computed only when inputGrad is set (else g.DAPrev is nil).
+func (l *Layer[T]) backwardInto(g *LayerGradients[T], c LayerCache[T], dA *tensor.Dense[T], inputGrad bool) {
+	g.DA = dA
+	g.DZ = tensor.Reuse(g.DZ, dA.Rows(), dA.Cols())
+	g.DB = l.reuseDB(g.DB)
+	activation.BackwardBias(l.Activation, g.DZ, g.DB, dA, c.Z, c.A) // dZ = dA ⊙ f′(Z); db = Σᵢ dZ[i,:]
+	l.linearInto(g, c, false, inputGrad)
+}
+
+// reuseDB returns db resized for the layer's bias gradient, or nil for a
+// layer without bias.
+func (l *Layer[T]) reuseDB(db *tensor.Dense[T]) *tensor.Dense[T] {
+	if l.B == nil {
+		return nil
+	}
+	return tensor.Reuse(db, 1, l.Outputs())
 }
 
 // LinearBackward computes the gradients of the linear part Z = A_prev·W + b
@@ -73,18 +96,27 @@ func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients
 //	db      = Σᵢ dZ[i,:]   (1×outputs)
 //	dA_prev = dZ·Wᵀ        (samples×inputs)
 func (l *Layer[T]) LinearBackward(c LayerCache[T], dZ *tensor.Dense[T]) LayerGradients[T] {
-	g := LayerGradients[T]{
-		DZ:     dZ,
-		DW:     tensor.Zeros[T](l.W.Dims()),
-		DAPrev: tensor.Zeros[T](c.APrev.Dims()),
-	}
-	tensor.MatMul(g.DW, c.APrev, tensor.Trans, dZ, tensor.NoTrans)
-	if l.B != nil {
-		g.DB = tensor.Zeros[T](1, l.Outputs())
-		g.DB.SumRows(dZ)
-	}
-	tensor.MatMul(g.DAPrev, dZ, tensor.NoTrans, l.W, tensor.Trans)
+	g := LayerGradients[T]{DZ: dZ}
+	l.linearInto(&g, c, true, true)
 	return g
+}
+
+// linearInto computes g.DW, g.DB (when withDB; else it is already done)
+// and, when inputGrad is set, g.DAPrev from g.DZ, reusing g's matrices.
+func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool) {
+	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
+	tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	if withDB {
+		if g.DB = l.reuseDB(g.DB); g.DB != nil {
+			g.DB.SumRows(g.DZ) // db = Σᵢ dZ[i,:]
+		}
+	}
+	if !inputGrad {
+		g.DAPrev = nil
+		return
+	}
+	g.DAPrev = tensor.Reuse(g.DAPrev, c.APrev.Rows(), c.APrev.Cols())
+	tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
 }
 
 // Update applies one plain gradient-descent step to the layer:

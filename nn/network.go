@@ -3,6 +3,8 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"sync"
+	"unsafe"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/loss"
@@ -175,6 +177,9 @@ func (n *Network[T]) Clone() *Network[T] {
 
 // Cache holds every layer's forward values for one batch: Layers[l] has
 // A_prev, Z and A of layer l+1 (the tutorials number layers from 1).
+//
+// The zero Cache is empty and ready for ForwardInto, which fills it and,
+// called again, overwrites it in place.
 type Cache[T tensor.Float] struct {
 	Layers []LayerCache[T]
 }
@@ -184,8 +189,16 @@ func (c *Cache[T]) Output() *tensor.Dense[T] { return c.Layers[len(c.Layers)-1].
 
 // Gradients holds every layer's gradients from one backward pass, indexed
 // like the layers (Layers[0] is the first layer).
+//
+// The zero Gradients is empty and ready for BackwardInto, which fills it
+// and, called again, overwrites it in place.
 type Gradients[T tensor.Float] struct {
 	Layers []LayerGradients[T]
+	// NoInputGrad makes BackwardInto skip the gradient with respect to
+	// the input X, leaving Layers[0].DAPrev nil: a training step does not
+	// need it, and for a wide input it costs as much as the first
+	// layer's dW. Backward always computes it.
+	NoInputGrad bool
 }
 
 // checkX returns an error wrapping ErrShape if X does not have one column
@@ -205,26 +218,95 @@ func (n *Network[T]) checkX(X *tensor.Dense[T]) error {
 // ErrShape if X has the wrong number of columns. It does not modify the
 // network.
 func (n *Network[T]) Forward(X *tensor.Dense[T]) (*Cache[T], error) {
-	if err := n.checkX(X); err != nil {
+	c := new(Cache[T])
+	if err := n.ForwardInto(c, X); err != nil {
 		return nil, err
-	}
-	c := &Cache[T]{Layers: make([]LayerCache[T], len(n.Layers))}
-	a := X
-	for i, l := range n.Layers {
-		c.Layers[i] = l.Forward(a)
-		a = c.Layers[i].A
 	}
 	return c, nil
 }
 
+// ForwardInto is Forward writing into c instead of a new Cache: it
+// reuses the Z and A matrices that c holds from an earlier call, resized
+// to X's number of samples (see tensor.Dense.Resize), so that a training
+// loop that keeps one Cache allocates nothing after its first batch. c's
+// earlier values are overwritten, also in matrices taken from it before;
+// X must not share storage with them. A zero Cache is filled with new
+// matrices. On error c is left as it was.
+func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
+	if err := n.checkX(X); err != nil {
+		return err
+	}
+	L := len(n.Layers)
+	if cap(c.Layers) < L {
+		c.Layers = append(c.Layers[:cap(c.Layers)], make([]LayerCache[T], L-cap(c.Layers))...)
+	}
+	c.Layers = c.Layers[:L]
+	a := X
+	for i, l := range n.Layers {
+		l.forwardInto(&c.Layers[i], a)
+		a = c.Layers[i].A
+	}
+	return nil
+}
+
 // Predict returns the network's output for X. It never modifies the
-// network, so any number of goroutines may call it at once.
+// network, so any number of goroutines may call it at once. It computes
+// only the activations, each hidden layer's over its Z, in two scratch
+// buffers that a sync.Pool lends to one call at a time: once the pool
+// holds buffers big enough, the returned matrix is the only allocation.
 func (n *Network[T]) Predict(X *tensor.Dense[T]) (*tensor.Dense[T], error) {
-	c, err := n.Forward(X)
-	if err != nil {
+	if err := n.checkX(X); err != nil {
 		return nil, err
 	}
-	return c.Output(), nil
+	m, L := X.Rows(), len(n.Layers)
+	out := tensor.Zeros[T](m, n.Outputs())
+	s := getScratch[T]()
+	a := X
+	for i, l := range n.Layers {
+		dst := out
+		if i < L-1 {
+			dst = s[i%2]
+			dst.Resize(m, l.Outputs())
+		}
+		l.forwardTo(dst, dst, a) // A over Z: the hidden Z are not kept
+		a = dst
+	}
+	putScratch(s)
+	return out, nil
+}
+
+// scratch is a pair of buffers for Predict's hidden layers, used in turn.
+type scratch[T tensor.Float] [2]*tensor.Dense[T]
+
+// scratchPools hold a *scratch[float32] (index 0) or *scratch[float64].
+var scratchPools [2]sync.Pool
+
+func scratchPool[T tensor.Float]() *sync.Pool {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		return &scratchPools[0]
+	}
+	return &scratchPools[1]
+}
+
+// getScratch returns a pair of buffers from the pool, or new ones.
+func getScratch[T tensor.Float]() *scratch[T] {
+	if s, ok := scratchPool[T]().Get().(*scratch[T]); ok {
+		return s
+	}
+	return &scratch[T]{tensor.Zeros[T](0, 0), tensor.Zeros[T](0, 0)}
+}
+
+// putScratch returns s to the pool, unless its buffers have grown beyond
+// what a pool should keep alive (16 MiB each).
+func putScratch[T tensor.Float](s *scratch[T]) {
+	var z T
+	for _, d := range s {
+		if cap(d.Data())*int(unsafe.Sizeof(z)) > 16<<20 {
+			return
+		}
+	}
+	scratchPool[T]().Put(s)
 }
 
 func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T]) error {
@@ -255,25 +337,46 @@ func (n *Network[T]) Cost(c *Cache[T], y *tensor.Dense[T]) (float64, error) {
 // softmax + cross-entropy, directly from dZ = ŷ − y (scaled by the
 // reduction). It does not modify the network.
 func (n *Network[T]) Backward(c *Cache[T], y *tensor.Dense[T]) (*Gradients[T], error) {
-	if err := n.checkY(c, y); err != nil {
+	g := new(Gradients[T])
+	if err := n.BackwardInto(g, c, y); err != nil {
 		return nil, err
 	}
+	return g, nil
+}
+
+// BackwardInto is Backward writing into g instead of a new Gradients: it
+// reuses the matrices g holds from an earlier call, resized to the
+// batch (see tensor.Dense.Resize), so that a training loop that keeps one
+// Gradients allocates nothing after its first batch. g's earlier values
+// are overwritten, also in matrices taken from it before. With
+// g.NoInputGrad set it does not compute ∂L/∂X. On error g is left as it
+// was.
+func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]) error {
+	if err := n.checkY(c, y); err != nil {
+		return err
+	}
 	L := len(n.Layers)
-	g := &Gradients[T]{Layers: make([]LayerGradients[T], L)}
-	last := c.Layers[L-1]
+	if cap(g.Layers) < L {
+		g.Layers = append(g.Layers[:cap(g.Layers)], make([]LayerGradients[T], L-cap(g.Layers))...)
+	}
+	g.Layers = g.Layers[:L]
+	last, top := c.Layers[L-1], &g.Layers[L-1]
+	m, k := last.A.Dims()
+	inputGrad := func(l int) bool { return l > 0 || !g.NoInputGrad }
 	if n.fused() {
-		dZ := tensor.Zeros[T](last.A.Dims())
-		loss.GradientLogits(n.Loss, dZ, last.A, y, n.Reduction)
-		g.Layers[L-1] = n.Layers[L-1].LinearBackward(last, dZ)
+		top.DA = nil
+		top.DZ = tensor.Reuse(top.DZ, m, k)
+		loss.GradientLogits(n.Loss, top.DZ, last.A, y, n.Reduction) // dZ = ŷ − y
+		n.Layers[L-1].linearInto(top, last, true, inputGrad(L-1))
 	} else {
-		dA := tensor.Zeros[T](last.A.Dims())
-		loss.Gradient(n.Loss, dA, last.A, y, n.Reduction)
-		g.Layers[L-1] = n.Layers[L-1].Backward(last, dA)
+		top.DA = tensor.Reuse(top.DA, m, k)
+		loss.Gradient(n.Loss, top.DA, last.A, y, n.Reduction) // dA = ∂L/∂ŷ
+		n.Layers[L-1].backwardInto(top, last, top.DA, inputGrad(L-1))
 	}
 	for l := L - 2; l >= 0; l-- {
-		g.Layers[l] = n.Layers[l].Backward(c.Layers[l], g.Layers[l+1].DAPrev)
+		n.Layers[l].backwardInto(&g.Layers[l], c.Layers[l], g.Layers[l+1].DAPrev, inputGrad(l))
 	}
-	return g, nil
+	return nil
 }
 
 // Update applies one step of plain gradient descent to every layer:

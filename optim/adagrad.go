@@ -49,17 +49,24 @@ func (o *adagrad[T]) Step(params []Param[T]) {
 	clr := T(-(o.cfg.LR / (1 + float64(o.t-1)*o.cfg.LRDecay)))
 	wd := T(o.cfg.WeightDecay)
 	eps := T(o.cfg.Eps)
+	decay := o.cfg.WeightDecay != 0
 	for i, prm := range params {
-		p, g := prm.Value.Data(), prm.Grad.Data()
-		s := o.st.bufs[0][i]
-		for e := range p {
-			gi := g[e]
-			if o.cfg.WeightDecay != 0 {
-				gi = gi + wd*p[e]
-			}
-			s[e] = s[e] + gi*gi
-			std := T(math.Sqrt(float64(s[e]))) + eps
-			p[e] = p[e] + clr*(gi/std)
+		adagradUpdate(prm.Value.Data(), prm.Grad.Data(), o.st.bufs[0][i], clr, wd, eps, decay)
+	}
+}
+
+// adagradUpdate is one AdaGrad step over one parameter, with the
+// coefficients in registers.
+func adagradUpdate[T tensor.Float](p, g, s []T, clr, wd, eps T, decay bool) {
+	n := len(p)
+	g, s = g[:n], s[:n]
+	for e, gi := range g {
+		if decay {
+			gi = gi + wd*p[e]
 		}
+		se := s[e] + gi*gi
+		s[e] = se
+		std := T(math.Sqrt(float64(se))) + eps
+		p[e] = p[e] + clr*(gi/std)
 	}
 }

@@ -3,6 +3,7 @@ package optim
 import (
 	"math"
 
+	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -93,37 +94,25 @@ func (o *adam[T]) Step(params []Param[T]) {
 	c := o.cfg
 	bc1 := 1 - math.Pow(c.Beta1, float64(o.t))
 	bc2 := 1 - math.Pow(c.Beta2, float64(o.t))
-	step := T(-(c.LR / bc1))
-	bc2sqrt := T(math.Sqrt(bc2))
-	b1, c1 := T(c.Beta1), T(1-c.Beta1)
-	b2, c2 := T(c.Beta2), T(1-c.Beta2)
-	eps := T(c.Eps)
-	wd := T(c.WeightDecay)
-	decay := T(1 - c.LR*c.WeightDecay)
-	l2 := !o.decoupled && c.WeightDecay != 0
+	coef := kernel.AdamCoef[T]{
+		NegStep:  T(-(c.LR / bc1)),
+		BC2Sqrt:  T(math.Sqrt(bc2)),
+		B1:       T(c.Beta1),
+		C1:       T(1 - c.Beta1),
+		B2:       T(c.Beta2),
+		C2:       T(1 - c.Beta2),
+		Eps:      T(c.Eps),
+		WD:       T(c.WeightDecay),
+		Decay:    T(1 - c.LR*c.WeightDecay),
+		L2:       !o.decoupled && c.WeightDecay != 0,
+		Decouple: o.decoupled,
+		AMSGrad:  c.AMSGrad,
+	}
 	for i, prm := range params {
-		p, g := prm.Value.Data(), prm.Grad.Data()
-		m, v := o.st.bufs[0][i], o.st.bufs[1][i]
 		var vmax []T
 		if c.AMSGrad {
 			vmax = o.st.bufs[2][i]
 		}
-		for e := range p {
-			gi := g[e]
-			if o.decoupled {
-				p[e] = p[e] * decay
-			} else if l2 {
-				gi = gi + wd*p[e]
-			}
-			m[e] = m[e]*b1 + c1*gi
-			v[e] = v[e]*b2 + c2*gi*gi
-			vh := v[e]
-			if c.AMSGrad {
-				vmax[e] = max(vmax[e], v[e])
-				vh = vmax[e]
-			}
-			denom := T(math.Sqrt(float64(vh)))/bc2sqrt + eps
-			p[e] = p[e] + step*(m[e]/denom)
-		}
+		kernel.Adam(prm.Value.Data(), prm.Grad.Data(), o.st.bufs[0][i], o.st.bufs[1][i], vmax, coef)
 	}
 }

@@ -22,7 +22,11 @@
 // (foreach=False, maximize=False), evaluated in the same order, elementwise,
 // in the precision T of the tensors. Scalar coefficients (bias corrections,
 // decayed learning rates) are computed in float64 and converted to T, as
-// PyTorch converts Python scalars to the tensor's dtype. Below, p is a
+// PyTorch converts Python scalars to the tensor's dtype. Each step is one
+// pass over every parameter's elements; SGD and Adam run it in assembly
+// where the CPU has AVX-512, with every operation rounded on its own as
+// in the Go loop (no fused multiply-adds), so the results do not depend
+// on the CPU, and split between threads for large parameters. Below, p is a
 // parameter, g its gradient, t the step number starting at 1, lr the current
 // learning rate and λ the weight decay.
 //

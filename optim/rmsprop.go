@@ -48,35 +48,53 @@ func (o *rmsprop[T]) SetLR(lr float64) { o.cfg.LR = lr }
 func (o *rmsprop[T]) Step(params []Param[T]) {
 	o.steps.n++
 	o.st.ready(params, 3, 0)
-	lr := T(-o.cfg.LR)
-	wd := T(o.cfg.WeightDecay)
-	alpha := T(o.cfg.Alpha)
-	c := T(1 - o.cfg.Alpha)
-	eps := T(o.cfg.Eps)
-	mu := T(o.cfg.Momentum)
+	c := rmspropCoef[T]{
+		lr:       T(-o.cfg.LR),
+		wd:       T(o.cfg.WeightDecay),
+		alpha:    T(o.cfg.Alpha),
+		c:        T(1 - o.cfg.Alpha),
+		eps:      T(o.cfg.Eps),
+		mu:       T(o.cfg.Momentum),
+		decay:    o.cfg.WeightDecay != 0,
+		centered: o.cfg.Centered,
+		momentum: o.cfg.Momentum > 0,
+	}
 	for i, prm := range params {
-		p, g := prm.Value.Data(), prm.Grad.Data()
-		s, a, b := o.st.bufs[0][i], o.st.bufs[1][i], o.st.bufs[2][i]
-		for e := range p {
-			gi := g[e]
-			if o.cfg.WeightDecay != 0 {
-				gi = gi + wd*p[e]
-			}
-			s[e] = s[e]*alpha + c*gi*gi
-			var d T
-			if o.cfg.Centered {
-				a[e] = a[e]*alpha + c*gi
-				d = T(math.Sqrt(float64(s[e] - a[e]*a[e])))
-			} else {
-				d = T(math.Sqrt(float64(s[e])))
-			}
-			d = d + eps
-			if o.cfg.Momentum > 0 {
-				b[e] = b[e]*mu + gi/d
-				p[e] = p[e] + lr*b[e]
-			} else {
-				p[e] = p[e] + lr*(gi/d)
-			}
+		c.update(prm.Value.Data(), prm.Grad.Data(), o.st.bufs[0][i], o.st.bufs[1][i], o.st.bufs[2][i])
+	}
+}
+
+// rmspropCoef holds one step's coefficients in T, so that the loop over
+// the elements reads them from registers.
+type rmspropCoef[T tensor.Float] struct {
+	lr, wd, alpha, c, eps, mu T
+	decay, centered, momentum bool
+}
+
+func (c rmspropCoef[T]) update(p, g, s, a, b []T) {
+	n := len(p)
+	g, s, a, b = g[:n], s[:n], a[:n], b[:n]
+	for e, gi := range g {
+		if c.decay {
+			gi = gi + c.wd*p[e]
+		}
+		se := s[e]*c.alpha + c.c*gi*gi
+		s[e] = se
+		var d T
+		if c.centered {
+			ae := a[e]*c.alpha + c.c*gi
+			a[e] = ae
+			d = T(math.Sqrt(float64(se - ae*ae)))
+		} else {
+			d = T(math.Sqrt(float64(se)))
+		}
+		d = d + c.eps
+		if c.momentum {
+			be := b[e]*c.mu + gi/d
+			b[e] = be
+			p[e] = p[e] + c.lr*be
+		} else {
+			p[e] = p[e] + c.lr*(gi/d)
 		}
 	}
 }

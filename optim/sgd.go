@@ -1,6 +1,9 @@
 package optim
 
-import "github.com/nerve-ml/nerve/tensor"
+import (
+	"github.com/nerve-ml/nerve/internal/kernel"
+	"github.com/nerve-ml/nerve/tensor"
+)
 
 // SGD configures stochastic gradient descent, optionally with momentum
 // (torch.optim.SGD). The zero value is plain SGD with learning rate 0.01.
@@ -47,34 +50,21 @@ func (o *sgd[T]) Step(params []Param[T]) {
 		k = 1
 	}
 	first := !o.st.ready(params, k, 0)
-	lr := T(-o.cfg.LR)
-	wd := T(o.cfg.WeightDecay)
-	mu := T(o.cfg.Momentum)
-	damp := T(1 - o.cfg.Dampening)
+	c := kernel.SGDCoef[T]{
+		NegLR:    T(-o.cfg.LR),
+		WD:       T(o.cfg.WeightDecay),
+		Mu:       T(o.cfg.Momentum),
+		Damp:     T(1 - o.cfg.Dampening),
+		Decay:    o.cfg.WeightDecay != 0,
+		Momentum: k == 1,
+		First:    first,
+		Nesterov: o.cfg.Nesterov,
+	}
 	for i, prm := range params {
-		p, g := prm.Value.Data(), prm.Grad.Data()
 		var buf []T
 		if k == 1 {
 			buf = o.st.bufs[0][i]
 		}
-		for e := range p {
-			d := g[e]
-			if o.cfg.WeightDecay != 0 {
-				d = d + wd*p[e]
-			}
-			if k == 1 {
-				if first {
-					buf[e] = d
-				} else {
-					buf[e] = buf[e]*mu + damp*d
-				}
-				if o.cfg.Nesterov {
-					d = d + mu*buf[e]
-				} else {
-					d = buf[e]
-				}
-			}
-			p[e] = p[e] + lr*d
-		}
+		kernel.SGD(prm.Value.Data(), prm.Grad.Data(), buf, c)
 	}
 }

@@ -32,7 +32,9 @@ func New[T Float](rows, cols int, data []T) *Dense[T] {
 	if len(data) != rows*cols {
 		panic(fmt.Sprintf("tensor: New: %d values for shape (%d, %d), want %d", len(data), rows, cols, rows*cols))
 	}
-	return &Dense[T]{rows: rows, cols: cols, data: data}
+	// Capped at its length, so that Resize never grows into whatever
+	// follows data in the caller's array.
+	return &Dense[T]{rows: rows, cols: cols, data: data[:len(data):len(data)]}
 }
 
 // Zeros returns a new rows×cols matrix of zeros.
@@ -95,12 +97,42 @@ func (m *Dense[T]) Row(i int) []T {
 	return m.data[i*m.cols : (i+1)*m.cols]
 }
 
-// Slice returns rows [from, to) as a matrix sharing m's storage.
+// Slice returns rows [from, to) as a matrix sharing m's storage. Resizing
+// the result never reaches the rows of m after it.
 func (m *Dense[T]) Slice(from, to int) *Dense[T] {
 	if from < 0 || to < from || to > m.rows {
 		panic(fmt.Sprintf("tensor: Slice(%d, %d) out of range for shape %s", from, to, m.Shape()))
 	}
-	return &Dense[T]{rows: to - from, cols: m.cols, data: m.data[from*m.cols : to*m.cols]}
+	return &Dense[T]{rows: to - from, cols: m.cols, data: m.data[from*m.cols : to*m.cols : to*m.cols]}
+}
+
+// Resize sets m's shape to rows×cols, for a buffer about to be
+// overwritten: it reuses m's storage when that can hold rows·cols
+// elements, and allocates new storage otherwise. Storage is never given
+// back, so a buffer that alternates between a batch size and a smaller
+// last batch allocates only once. The elements' values afterwards are
+// unspecified, and matrices sharing m's storage (from Reshape or Data)
+// may see them change. Resize panics if a dimension is negative.
+func (m *Dense[T]) Resize(rows, cols int) {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("tensor: Resize: negative dimension (%d, %d)", rows, cols))
+	}
+	n := rows * cols
+	if n > cap(m.data) {
+		m.data = make([]T, n)
+	}
+	m.rows, m.cols, m.data = rows, cols, m.data[:n]
+}
+
+// Reuse returns m resized to rows×cols (see Resize), or a new zero
+// rows×cols matrix when m is nil: the way to keep a buffer in a field
+// that starts out nil.
+func Reuse[T Float](m *Dense[T], rows, cols int) *Dense[T] {
+	if m == nil {
+		return Zeros[T](rows, cols)
+	}
+	m.Resize(rows, cols)
+	return m
 }
 
 // Clone returns a deep copy of m.

@@ -188,3 +188,43 @@ func ExampleDense_AddRowVector() {
 	// [[11 22]
 	//  [13 24]]
 }
+
+func TestResize(t *testing.T) {
+	m := Zeros[float32](4, 3)
+	data := &m.Data()[0]
+	m.Resize(2, 5)
+	if r, c := m.Dims(); r != 2 || c != 5 || len(m.Data()) != 10 || &m.Data()[0] != data {
+		t.Fatalf("Resize(2, 5) of a 4×3 matrix: shape %s, %d values, same storage %v; want (2, 5), 10, true", m.Shape(), len(m.Data()), &m.Data()[0] == data)
+	}
+	m.Resize(3, 4) // back up to the capacity: no new storage
+	if &m.Data()[0] != data || len(m.Data()) != 12 {
+		t.Fatal("Resize within the capacity allocated")
+	}
+	m.Resize(5, 5)
+	if len(m.Data()) != 25 || m.Rows() != 5 {
+		t.Fatalf("Resize(5, 5): shape %s, %d values", m.Shape(), len(m.Data()))
+	}
+	if n := testing.AllocsPerRun(10, func() { m.Resize(1, 7); m.Resize(5, 5) }); n != 0 {
+		t.Errorf("Resize within the capacity allocates %v times; want 0", n)
+	}
+	// A view never grows into the rows after it.
+	p := FromRows([][]float64{{1, 2}, {3, 4}, {5, 6}})
+	v := p.Slice(0, 1)
+	v.Resize(2, 2)
+	v.Fill(-1)
+	if p.At(1, 0) != 3 {
+		t.Errorf("resizing a Slice overwrote the parent: %v", p)
+	}
+	// Neither does a matrix over a caller's slice.
+	buf := []float64{1, 2, 3, 4}
+	w := New(1, 2, buf[:2])
+	w.Resize(2, 2)
+	w.Fill(0)
+	if buf[2] != 3 {
+		t.Errorf("resizing New's matrix overwrote the caller's array: %v", buf)
+	}
+	if got := Reuse[float64](nil, 2, 3); got.Rows() != 2 || got.Cols() != 3 {
+		t.Errorf("Reuse(nil, 2, 3) is %s", got.Shape())
+	}
+	mustPanic(t, "negative dimension", func() { m.Resize(-1, 2) })
+}

@@ -1,6 +1,10 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/nerve-ml/nerve/internal/kernel"
+)
 
 // Add sets m = a + b element by element.
 func (m *Dense[T]) Add(a, b *Dense[T]) {
@@ -74,12 +78,7 @@ func (m *Dense[T]) SumRows(a *Dense[T]) {
 	if overlaps(m.data, a.data) {
 		panic("tensor: SumRows: dst shares storage with its input")
 	}
-	clear(m.data)
-	for i := 0; i < a.rows; i++ {
-		for j, x := range a.data[i*a.cols : (i+1)*a.cols] {
-			m.data[j] += x
-		}
-	}
+	kernel.SumRows(a.rows, a.cols, a.data, m.data)
 }
 
 // Apply sets m[i,j] = f(a[i,j]).

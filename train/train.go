@@ -211,15 +211,13 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			return hist, err
 		}
 	}
-	t := &trainer[T]{net: net, opt: opt, classify: classifier(net), softmax: softmaxOutput(net)}
+	t := newTrainer(net, opt)
 	n := X.Rows()
 	bs := cfg.BatchSize
 	if bs == 0 || bs > n {
 		bs = n
 	}
 	batches := (n + bs - 1) / bs
-	xb := tensor.Zeros[T](bs, X.Cols())
-	yb := tensor.Zeros[T](bs, Y.Cols())
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
@@ -270,14 +268,9 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 				return hist, err
 			}
 			lo, hi := b*bs, min((b+1)*bs, n)
-			bx, by := xb.Slice(0, hi-lo), yb.Slice(0, hi-lo)
-			if bs == n && cfg.NoShuffle {
-				bx, by = X, Y
-			} else {
-				for i, j := range order[lo:hi] {
-					copy(bx.Row(i), X.Row(j))
-					copy(by.Row(i), Y.Row(j))
-				}
+			bx, by := X, Y
+			if bs != n || !cfg.NoShuffle {
+				bx, by = t.gather(X, Y, order[lo:hi])
 			}
 			cost, hits, err := t.step(bx, by)
 			if err != nil {
@@ -311,7 +304,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			return hist, err
 		}
 		if valX != nil {
-			rec.ValLoss, rec.ValAccuracy, err = Evaluate(net, valX, valY)
+			rec.ValLoss, rec.ValAccuracy, err = t.evaluate(valX, valY)
 			if err != nil {
 				return hist, err
 			}
@@ -488,16 +481,17 @@ func checkData[T tensor.Float](net *nn.Network[T], xName, yName string, X, Y *te
 // that holds a value that is not finite.
 func checkParams[T tensor.Float](net *nn.Network[T], epoch int, lr float64) error {
 	for i, l := range net.Layers {
-		for _, p := range []struct {
-			name string
-			d    *tensor.Dense[T]
-		}{{fmt.Sprintf("W%d", i+1), l.W}, {fmt.Sprintf("b%d", i+1), l.B}} {
-			if p.d == nil {
+		for _, p := range [2]*tensor.Dense[T]{l.W, l.B} {
+			if p == nil {
 				continue
 			}
-			for _, v := range p.d.Data() {
+			for _, v := range p.Data() {
 				if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
-					return &DivergedError{Epoch: epoch, What: p.name, Value: f, LR: lr}
+					name := "W"
+					if p == l.B {
+						name = "b"
+					}
+					return &DivergedError{Epoch: epoch, What: fmt.Sprintf("%s%d", name, i+1), Value: f, LR: lr}
 				}
 			}
 		}
@@ -553,13 +547,19 @@ func Evaluate[T tensor.Float](net *nn.Network[T], X, Y *tensor.Dense[T]) (cost, 
 	if err != nil {
 		return 0, 0, err
 	}
+	return score(net, c, Y)
+}
+
+// score returns the loss and accuracy (NaN for a regressor) of the
+// forward pass c against Y.
+func score[T tensor.Float](net *nn.Network[T], c *nn.Cache[T], Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
 	cost, err = net.Cost(c, Y)
 	if err != nil {
 		return 0, 0, err
 	}
 	accuracy = math.NaN()
 	if classifier(net) {
-		accuracy = hits(c.Output(), Y, softmaxOutput(net)) / float64(X.Rows())
+		accuracy = hits(c.Output(), Y, softmaxOutput(net)) / float64(Y.Rows())
 	}
 	return cost, accuracy, nil
 }
@@ -607,40 +607,73 @@ func argmax[T tensor.Float](row []T) int {
 	return best
 }
 
-// trainer holds what one batch step needs.
+// trainer holds what one batch step needs, and owns every buffer the
+// steps use, so that a step after the first allocates nothing: the
+// forward cache, the gradients, the optimizer's parameter list and the
+// batch the samples are gathered into. A trainer built as a literal with
+// only net, opt, classify and softmax set creates them on its first step.
 type trainer[T tensor.Float] struct {
 	net      *nn.Network[T]
 	opt      optim.Optimizer[T]
 	params   []optim.Param[T]
 	classify bool
 	softmax  bool
+
+	cache  nn.Cache[T]
+	grads  nn.Gradients[T]
+	xb, yb *tensor.Dense[T] // the batch being trained on
+	val    nn.Cache[T]      // the validation pass's forward values
+}
+
+func newTrainer[T tensor.Float](net *nn.Network[T], opt optim.Optimizer[T]) *trainer[T] {
+	return &trainer[T]{net: net, opt: opt, classify: classifier(net), softmax: softmaxOutput(net)}
+}
+
+// gather copies the samples order[i] of X and Y into the trainer's batch
+// buffers, in that order, and returns them.
+func (t *trainer[T]) gather(X, Y *tensor.Dense[T], order []int) (xb, yb *tensor.Dense[T]) {
+	t.xb = tensor.Reuse(t.xb, len(order), X.Cols())
+	t.yb = tensor.Reuse(t.yb, len(order), Y.Cols())
+	for i, j := range order {
+		copy(t.xb.Row(i), X.Row(j))
+		copy(t.yb.Row(i), Y.Row(j))
+	}
+	return t.xb, t.yb
 }
 
 // step runs forward, cost, backward and the optimizer's update on one
 // batch and returns the batch's loss (before the update) and the number
 // of correctly classified samples (0 for a regressor).
 func (t *trainer[T]) step(X, Y *tensor.Dense[T]) (cost, correct float64, err error) {
-	c, err := t.net.Forward(X) // step 1: forward, keeping A_prev, Z, A
-	if err != nil {
+	if err := t.net.ForwardInto(&t.cache, X); err != nil { // step 1: forward, keeping A_prev, Z, A
 		return 0, 0, err
 	}
-	if cost, err = t.net.Cost(c, Y); err != nil { // step 2: cost
+	if cost, err = t.net.Cost(&t.cache, Y); err != nil { // step 2: cost
 		return 0, 0, err
 	}
 	if t.classify {
-		correct = hits(c.Output(), Y, t.softmax)
+		correct = hits(t.cache.Output(), Y, t.softmax)
 	}
-	g, err := t.net.Backward(c, Y) // step 3: dZ, dW, db, dA_prev per layer
-	if err != nil {
+	t.grads.NoInputGrad = true                                        // ∂L/∂X is not needed
+	if err := t.net.BackwardInto(&t.grads, &t.cache, Y); err != nil { // step 3: dZ, dW, db, dA_prev per layer
 		return 0, 0, err
 	}
 	t.params = t.params[:0] // step 4: update every W and b
 	for i, l := range t.net.Layers {
-		t.params = append(t.params, optim.Param[T]{Value: l.W, Grad: g.Layers[i].DW})
+		t.params = append(t.params, optim.Param[T]{Value: l.W, Grad: t.grads.Layers[i].DW})
 		if l.B != nil {
-			t.params = append(t.params, optim.Param[T]{Value: l.B, Grad: g.Layers[i].DB})
+			t.params = append(t.params, optim.Param[T]{Value: l.B, Grad: t.grads.Layers[i].DB})
 		}
 	}
 	t.opt.Step(t.params)
 	return cost, correct, nil
+}
+
+// evaluate is Evaluate on data Fit has checked, reusing the trainer's
+// validation cache from one epoch to the next.
+func (t *trainer[T]) evaluate(X, Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
+	if err := t.net.ForwardInto(&t.val, X); err != nil {
+		return 0, 0, err
+	}
+	return score(t.net, &t.val, Y)
 }

@@ -1,5 +1,6 @@
 // Package kernel holds the numeric inner loops of nerve: matrix multiply
-// and its plain reference twin.
+// and its plain reference twin, and the fused element-wise passes of a
+// training step.
 //
 // Everything above this package multiplies matrices through Gemm. GemmRef
 // is the textbook triple loop, kept beside it as the definition every
@@ -10,11 +11,18 @@
 //   - float32 on amd64 with AVX-512: an 8×32 assembly micro-kernel in a
 //     BLIS-style loop nest (k blocks ≤ 320, A blocks of 128 rows, B panels
 //     of up to 4096 columns, both packed into 64-byte aligned, pooled
-//     buffers), or, for small shapes (m ≤ 8 or m·n·k ≤ 65536), an unpacked
-//     8×32 kernel that reads A and B in place;
+//     buffers), or, for small shapes (m ≤ 8 or m·n·k ≤ 65536) and for an
+//     untransposed B with m ≤ 128 or k·n ≤ 2¹⁷ (every product of an MLP
+//     step at batch ≤ 128 but dA_prev = dZ·Wᵀ), an unpacked 8×32 kernel
+//     that reads A and B in place, with a 1×128 kernel for the last one to
+//     three rows (a single sample);
 //   - float32 on amd64 with AVX2 and FMA: a 6×16 assembly micro-kernel in
 //     the same loop nest;
-//   - float64, and float32 elsewhere or with -tags noasm: the exact
+//   - float64 on amd64: the exact in-order loops below m·n·k = 64³ (the
+//     tutorials match numpy to the last digit there); above, an 8×16
+//     AVX-512 (or 6×8 AVX2+FMA) assembly micro-kernel in the same loop
+//     nest;
+//   - float64 and float32 elsewhere or with -tags noasm: the exact
 //     in-order loops below m·n·k = 64³, a blocked pure-Go path with a 2×4
 //     register tile above.
 //
@@ -23,6 +31,19 @@
 // spin briefly between jobs and exit when idle. The split never changes
 // the arithmetic of any element, so results are bit-identical for every
 // thread count.
+//
+// The fused passes do in one sweep over memory what a dense layer and its
+// optimizer would otherwise do in several, each with the exact arithmetic
+// of the separate steps, so that they give the same bits:
+//
+//   - BiasAct, the forward epilogue: Z += b and A = f(Z) (ReLU in AVX-512
+//     assembly);
+//   - ActBackward, dZ = dA ⊙ f′(Z) together with db = Σᵢ dZ[i,:] (ReLU in
+//     AVX-512 assembly), and SumRows;
+//   - SGD and Adam, one optimizer step per parameter in one loop over its
+//     elements (AVX-512 assembly for float32 and float64, without fused
+//     multiply-adds, so that it rounds as the Go loop does), split between
+//     threads for large parameters.
 //
 // The package works on raw row-major slices with explicit leading
 // dimensions, as BLAS does. It does not validate its arguments beyond what

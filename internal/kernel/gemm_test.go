@@ -161,6 +161,8 @@ func paths32() []path {
 	if canAVX512 {
 		ps = append(ps,
 			path{"avx512-small", true, false, 1, 0},
+			path{"avx512-small-2parts", true, false, 1, 2},
+			path{"avx512-small-3parts", true, false, 1, 3},
 			path{"avx512", true, false, -1, 0},
 			path{"avx512-2parts", true, false, -1, 2},
 			path{"avx512-3parts", true, false, -1, 3})
@@ -173,6 +175,26 @@ func paths32() []path {
 	return append(ps,
 		path{"go", false, false, 0, 0},
 		path{"go-2parts", false, false, 0, 2})
+}
+
+// paths64 lists the float64 paths above the exact limit that this machine
+// (or build) can run. The same hooks select the float64 kernels.
+func paths64() []path {
+	var ps []path
+	if canAVX512 {
+		ps = append(ps,
+			path{"avx512", true, false, 0, 0},
+			path{"avx512-2parts", true, false, 0, 2},
+			path{"avx512-3parts", true, false, 0, 3})
+	}
+	if canAVX2 {
+		ps = append(ps,
+			path{"avx2", false, true, 0, 0},
+			path{"avx2-3parts", false, true, 0, 3})
+	}
+	return append(ps,
+		path{"go", false, false, 0, 0},
+		path{"go-3parts", false, false, 0, 3})
 }
 
 // use selects path p until the returned function is called.
@@ -203,6 +225,9 @@ func sweep() [][3]int {
 		[3]int{127, 129, 257}, [3]int{257, 127, 65}, [3]int{129, 257, 33},
 		[3]int{65, 257, 650}, [3]int{33, 4100, 9}, // more than one B panel
 		[3]int{128, 256, 784}, [3]int{128, 128, 256}, [3]int{32, 10, 128}, [3]int{1, 256, 784},
+		// One to three rows after the blocks of eight, 128 columns or more:
+		// the one-row kernel, with and without leftover columns.
+		[3]int{1, 128, 9}, [3]int{2, 129, 17}, [3]int{3, 300, 5}, [3]int{9, 256, 33}, [3]int{11, 385, 40},
 	)
 }
 
@@ -235,9 +260,9 @@ func TestGemmAlphaBeta(t *testing.T) {
 					restore()
 				}
 				p64 := newProblem[float64](&s, tr[0], tr[1], sh[0], sh[1], sh[2], ab[0], ab[1])
-				for _, parts := range []int{0, 2, 3} {
-					restore := use(path{parts: parts})
-					p64.run(t, fmt.Sprintf("float64 parts=%d", parts), 0x1p-53)
+				for _, pa := range paths64() {
+					restore := use(pa)
+					p64.run(t, "float64 "+pa.name, 0x1p-53)
 					restore()
 				}
 			}
@@ -245,17 +270,54 @@ func TestGemmAlphaBeta(t *testing.T) {
 	}
 }
 
+// sweep64 lists shapes (m, n, k) that reach the blocked float64 path
+// (m·n·k ≥ exactLimit): m over every remainder modulo the tile heights
+// (8, 6, 2) with a few n, n over every remainder modulo the tile widths
+// (16, 8, 4) with a few m (a tile's rows and columns are cut
+// independently), and k just deep enough, ending on every remainder of the
+// unrolled k loop. Where k would be deeper than 4096, m grows by 48 rows
+// (the same remainders) instead, to keep the operands small.
+func sweep64() [][3]int {
+	var mn [][2]int
+	for m := 1; m <= 17; m++ {
+		for _, n := range []int{7, 16, 33} {
+			mn = append(mn, [2]int{m, n})
+		}
+	}
+	for n := 1; n <= 33; n++ {
+		for _, m := range []int{5, 8, 13} {
+			mn = append(mn, [2]int{m, n})
+		}
+	}
+	mn = append(mn, [2]int{70, 70}, [2]int{33, 47}, [2]int{47, 33})
+	var shapes [][3]int
+	for _, s := range mn {
+		m, n := s[0], s[1]
+		k := (exactLimit + m*n - 1) / (m * n)
+		for k > 4096 {
+			m += 48
+			k = (exactLimit + m*n - 1) / (m * n)
+		}
+		shapes = append(shapes, [3]int{m, n, k + (m+n)%4})
+	}
+	return shapes
+}
+
 func TestGemm64(t *testing.T) {
 	s := lcg(9)
-	shapes := sweep()
-	shapes = append(shapes, [3]int{64, 64, 64}, [3]int{63, 65, 64}, [3]int{100, 70, 90})
+	shapes := append(sweep(), sweep64()...)
+	shapes = append(shapes, [3]int{64, 64, 64}, [3]int{63, 65, 64}, [3]int{100, 70, 90}, [3]int{70, 70, 70})
 	for _, sh := range shapes {
+		paths := paths64()
+		if sh[0]*sh[1]*sh[2] < exactLimit {
+			paths = paths[:1] // the exact loops on every path
+		}
 		for i, tr := range transposes {
 			ab := alphaBetas[(i+sh[0]+sh[1]+sh[2])%len(alphaBetas)]
 			p := newProblem[float64](&s, tr[0], tr[1], sh[0], sh[1], sh[2], ab[0], ab[1])
-			for _, parts := range []int{0, 3} {
-				restore := use(path{parts: parts})
-				p.run(t, fmt.Sprintf("parts=%d", parts), 0x1p-53)
+			for _, pa := range paths {
+				restore := use(pa)
+				p.run(t, pa.name, 0x1p-53)
 				restore()
 			}
 		}
@@ -301,50 +363,48 @@ func checkExact[T Float](t *testing.T, p *problem[T]) {
 func TestGemmThreadsBitIdentical(t *testing.T) {
 	defer SetThreads(0)
 	s := lcg(11)
-	shapes := [][3]int{{128, 256, 784}, {127, 129, 257}, {300, 40, 70}, {40, 300, 70}, {9, 1000, 33}}
+	shapes := [][3]int{{128, 256, 784}, {127, 129, 257}, {300, 40, 70}, {40, 300, 70}, {9, 1000, 33}, {2, 1000, 40}, {267, 300, 20}}
 	for _, sh := range shapes {
 		for _, tr := range transposes {
 			p32 := newProblem[float32](&s, tr[0], tr[1], sh[0], sh[1], sh[2], 0.5, 0.25)
-			p64 := newProblem[float64](&s, tr[0], tr[1], sh[0], sh[1], sh[2], 0.5, 0.25)
 			for _, base := range paths32() {
-				if base.parts != 0 || base.small > 0 {
+				if base.parts != 0 {
 					continue
 				}
-				var ref []float32
-				for _, parts := range []int{1, 2, 3, 0} {
-					pa := base
-					pa.parts = parts
-					if parts == 0 {
-						SetThreads(0)
-					}
-					restore := use(pa)
-					c := p32.run(t, fmt.Sprintf("%s parts=%d", pa.name, parts), 0x1p-24)
-					restore()
-					if ref == nil {
-						ref = c
-						continue
-					}
-					for i := range c {
-						if math.Float32bits(c[i]) != math.Float32bits(ref[i]) {
-							t.Fatalf("%s %v: parts=%d differs from parts=1 at %d: %v vs %v", base.name, p32, parts, i, c[i], ref[i])
-						}
-					}
-				}
+				checkThreads(t, p32, base, 0x1p-24)
 			}
-			var ref []float64
-			for _, parts := range []int{1, 2, 3, 0} {
-				restore := use(path{parts: parts})
-				c := p64.run(t, fmt.Sprintf("float64 parts=%d", parts), 0x1p-53)
-				restore()
-				if ref == nil {
-					ref = c
+			p64 := newProblem[float64](&s, tr[0], tr[1], sh[0], sh[1], sh[2], 0.5, 0.25)
+			for _, base := range paths64() {
+				if base.parts != 0 {
 					continue
 				}
-				for i := range c {
-					if math.Float64bits(c[i]) != math.Float64bits(ref[i]) {
-						t.Fatalf("float64 %v: parts=%d differs from parts=1 at %d", p64, parts, i)
-					}
-				}
+				checkThreads(t, p64, base, 0x1p-53)
+			}
+		}
+	}
+}
+
+// checkThreads runs p on path base split into 1, 2 and 3 parts and on
+// SetThreads(0) threads, and checks that all results are bit-identical.
+func checkThreads[T Float](t *testing.T, p *problem[T], base path, eps float64) {
+	t.Helper()
+	var ref []T
+	for _, parts := range []int{1, 2, 3, 0} {
+		pa := base
+		pa.parts = parts
+		if parts == 0 {
+			SetThreads(0)
+		}
+		restore := use(pa)
+		c := p.run(t, fmt.Sprintf("%s parts=%d", pa.name, parts), eps)
+		restore()
+		if ref == nil {
+			ref = c
+			continue
+		}
+		for i := range c {
+			if math.Float64bits(float64(c[i])) != math.Float64bits(float64(ref[i])) {
+				t.Fatalf("%s %v: parts=%d differs from parts=1 at %d: %v vs %v", base.name, p, parts, i, c[i], ref[i])
 			}
 		}
 	}

@@ -3,8 +3,8 @@ package kernel
 // The pure-Go blocked path: the same loop nest as the float32 assembly
 // path around a 2×4 register-tile micro-kernel (eight accumulators
 // and six operands fit the sixteen amd64 float registers; 4×4 spills) written in Go. It serves
-// float64 above the small-shape limit and float32 where no assembly kernel
-// can run.
+// float64 above the exact limit and float32 where no assembly kernel can
+// run (other platforms, -tags noasm, CPUs without AVX2 and FMA).
 
 const (
 	goMR = 2
@@ -58,42 +58,54 @@ func goGemmPacked[T float32 | float64](transA, transB bool, m, n, k int, alpha T
 // goKernel64 sums a 2×4 tile: acc[4r+j] = Σₚ a[2p+r]·b[4p+j], with
 // len(b) == 2·len(a) == 4k. goKernel32 is its float32 twin. The two are
 // written out rather than generic, and leave scaling to the caller, so that
-// the eight accumulators, two values of A and a temporary stay in
+// the eight accumulators, two values of A and a value of B stay in
 // registers (the generic instance, or alpha and beta kept live, spill).
+// Each value of B is loaded just before its two multiply-adds, by index:
+// sub-slicing a[2p:2p+2] and b[4p:4p+4] instead, the compiler hoisted
+// all the loads and products and spilled an accumulator, at 0.6× the
+// speed (4.6 against 7.9 GFLOP/s on panels in L1, Zen 5).
 func goKernel64(a, b []float64, acc *[2 * goNR]float64) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float64
-	b = b[:2*len(a)]
-	for i := 0; i+2 <= len(a); i += 2 {
-		aa := a[i : i+2 : i+2]
-		bb := b[2*i : 2*i+4 : 2*i+4]
-		a0, a1 := aa[0], aa[1]
-		c00 += a0 * bb[0]
-		c10 += a1 * bb[0]
-		c01 += a0 * bb[1]
-		c11 += a1 * bb[1]
-		c02 += a0 * bb[2]
-		c12 += a1 * bb[2]
-		c03 += a0 * bb[3]
-		c13 += a1 * bb[3]
+	k := len(a) / 2
+	a, b = a[:2*k], b[:4*k]
+	for p := 0; p < k; p++ {
+		a0 := a[2*p]
+		a1 := a[2*p+1]
+		b0 := b[4*p]
+		c00 += a0 * b0
+		c10 += a1 * b0
+		b1 := b[4*p+1]
+		c01 += a0 * b1
+		c11 += a1 * b1
+		b2 := b[4*p+2]
+		c02 += a0 * b2
+		c12 += a1 * b2
+		b3 := b[4*p+3]
+		c03 += a0 * b3
+		c13 += a1 * b3
 	}
 	*acc = [2 * goNR]float64{c00, c01, c02, c03, c10, c11, c12, c13}
 }
 
 func goKernel32(a, b []float32, acc *[2 * goNR]float32) {
 	var c00, c01, c02, c03, c10, c11, c12, c13 float32
-	b = b[:2*len(a)]
-	for i := 0; i+2 <= len(a); i += 2 {
-		aa := a[i : i+2 : i+2]
-		bb := b[2*i : 2*i+4 : 2*i+4]
-		a0, a1 := aa[0], aa[1]
-		c00 += a0 * bb[0]
-		c10 += a1 * bb[0]
-		c01 += a0 * bb[1]
-		c11 += a1 * bb[1]
-		c02 += a0 * bb[2]
-		c12 += a1 * bb[2]
-		c03 += a0 * bb[3]
-		c13 += a1 * bb[3]
+	k := len(a) / 2
+	a, b = a[:2*k], b[:4*k]
+	for p := 0; p < k; p++ {
+		a0 := a[2*p]
+		a1 := a[2*p+1]
+		b0 := b[4*p]
+		c00 += a0 * b0
+		c10 += a1 * b0
+		b1 := b[4*p+1]
+		c01 += a0 * b1
+		c11 += a1 * b1
+		b2 := b[4*p+2]
+		c02 += a0 * b2
+		c12 += a1 * b2
+		b3 := b[4*p+3]
+		c03 += a0 * b3
+		c13 += a1 * b3
 	}
 	*acc = [2 * goNR]float32{c00, c01, c02, c03, c10, c11, c12, c13}
 }

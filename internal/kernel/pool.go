@@ -158,6 +158,21 @@ type job struct {
 	f32    call[float32]
 	f64    call[float64]
 	is64   bool
+
+	// An element-wise job (an optimizer update) instead of a multiply:
+	// elems points to one of the tasks below.
+	elems  elemTask
+	sgd32  sgdTask[float32]
+	sgd64  sgdTask[float64]
+	adam32 adamTask[float32]
+	adam64 adamTask[float64]
+}
+
+// An elemTask is an element-wise loop over n elements that runs in parts
+// of chunk elements: run(lo, hi) does elements [lo, hi).
+type elemTask interface {
+	run(lo, hi int)
+	clear()
 }
 
 // call holds the arguments of one Gemm call.
@@ -188,12 +203,20 @@ func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.f32 = call[float32]{}
 		j.f64 = call[float64]{}
+		if j.elems != nil {
+			j.elems.clear()
+			j.elems = nil
+		}
 		jobPool.Put(j)
 	}
 }
 
 // run computes part i of the job.
 func (j *job) run(i int) {
+	if j.elems != nil {
+		j.elems.run(i*j.chunk, (i+1)*j.chunk)
+		return
+	}
 	buf := packPool.Get().(*packBuf)
 	if j.is64 {
 		runPart(&j.f64, j.byRows, i*j.chunk, j.chunk, j.s, buf)
@@ -227,19 +250,27 @@ func runPart[T float32 | float64](c *call[T], byRows bool, lo, size int, s tileS
 	packed(s, c.transA, c.transB, m, n, c.k, c.alpha, a, c.lda, b, c.ldb, c.beta, cc, c.ldc, buf)
 }
 
-// packed runs the single-thread blocked path for tile shape s.
+// packed runs the single-thread path for tile shape s: blocked and
+// packed, or, for shapeSmall, the unpacked AVX-512 kernel.
 func packed[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, buf *packBuf) {
 	switch x := any(a).(type) {
 	case []float32:
 		b, c, alpha, beta := any(b).([]float32), any(c).([]float32), float32(alpha), float32(beta)
-		if s == shapeGo {
+		switch s {
+		case shapeSmall:
+			sgemmSmall(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
+		case shapeGo:
 			goGemmPacked(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, &buf.a32, &buf.b32, &buf.g32)
-		} else {
+		default:
 			sgemmPacked(s, transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
 		}
 	case []float64:
 		b, c, alpha, beta := any(b).([]float64), any(c).([]float64), float64(alpha), float64(beta)
-		goGemmPacked(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, &buf.a64, &buf.b64, &buf.g64)
+		if s == shapeGo {
+			goGemmPacked(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, &buf.a64, &buf.b64, &buf.g64)
+		} else {
+			dgemmPacked(s, transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
+		}
 	}
 }
 
@@ -267,6 +298,12 @@ func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, 
 	case *call[float64]:
 		j.f64, j.is64 = *x, true
 	}
+	start(j, parts)
+}
+
+// start runs job j in parts parts, on this thread and on up to
+// Threads()−1 helpers, and returns when every part is done.
+func start(j *job, parts int) {
 	j.parts = int32(parts)
 	j.next.Store(0)
 	j.done.Store(0)
@@ -282,12 +319,12 @@ func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, 
 	// yielding, since a yield can let a just-woken helper onto this
 	// thread's P, where it and the caller would take turns. Yield only if
 	// the wait gets long (a helper descheduled).
-	var start time.Time
+	var t0 time.Time
 	for i := 0; j.done.Load() < j.parts; i++ {
 		if i%1024 == 1023 {
-			if start.IsZero() {
-				start = time.Now()
-			} else if time.Since(start) > time.Millisecond {
+			if t0.IsZero() {
+				t0 = time.Now()
+			} else if time.Since(t0) > time.Millisecond {
 				runtime.Gosched()
 			}
 		}

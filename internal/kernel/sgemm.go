@@ -18,8 +18,8 @@ import (
 // the work is split between threads: the k blocking depends on k alone and
 // the tile grid is anchored at C[0,0] (thread chunks are whole tiles).
 
-// useAVX512 and useAVX2 select the float32 kernels; tests flip them to
-// exercise every path on one machine.
+// useAVX512 and useAVX2 select the float32 kernels and the float64 ones
+// (dgemm_packed.go); tests flip them to exercise every path on one machine.
 var (
 	useAVX512 = asmKernels && canAVX512
 	useAVX2   = asmKernels && canAVX2
@@ -36,6 +36,9 @@ type tileShape struct{ mr, nr, mc int }
 var (
 	shape512 = tileShape{8, 32, 128}
 	shape256 = tileShape{6, 16, 96}
+	// shapeSmall is the unpacked AVX-512 path (sgemmSmall): its tiles
+	// are 8×32 and it has no A blocks.
+	shapeSmall = tileShape{8, 32, 0}
 )
 
 // kBlock returns the k block depth: k split into equal blocks no deeper
@@ -257,6 +260,10 @@ func packA32(transA bool, a []float32, lda, ic, pc, mc, kb, mr int, dst []float3
 	}
 }
 
+// gemvRows is the most rows left over after the blocks of eight that
+// sgemmSmall gives to the one-row kernel.
+const gemvRows = 3
+
 // sgemmSmall computes C = alpha·op(A)·op(B) + beta·C without packing A
 // (and without packing B unless it is transposed) with the AVX-512
 // unpacked kernel, eight rows by 32 columns at a time.
@@ -299,6 +306,30 @@ func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 			} else {
 				ai = &a[i*lda]
 			}
+		} else if h <= gemvRows && n >= 128 {
+			// One, two or three rows left: the one-row kernel reads B
+			// once per row instead of computing eight padded rows, for
+			// the columns it covers; the padded kernel does the rest.
+			n128 := n &^ 127
+			for r := i; r < m; r++ {
+				j := 0
+				for ; j+256 <= n128; j += 256 {
+					sgemv512w(k, &a[r*rs], ps, &b[j], ldb, &c[r*ldc+j], alpha, beta)
+				}
+				if j < n128 {
+					sgemv512(k, &a[r*rs], ps, &b[j], ldb, &c[r*ldc+j], alpha, beta)
+				}
+			}
+			if n128 == n {
+				break
+			}
+			buf.a32 = aligned(buf.a32, 8*k)
+			packA32(transA, a, lda, i, 0, h, k, 8, buf.a32)
+			for j := n128; j < n; j += 32 {
+				w := min(32, n-j)
+				sgemmSmall512(k, &buf.a32[0], 1, 8, &b[j], ldb, &c[i*ldc+j], ldc, alpha, beta, h, colMask(w))
+			}
+			break
 		} else {
 			// Fewer than eight rows left: pack them (zero-padded to eight)
 			// so that the kernel reads nothing outside A.

@@ -36,6 +36,22 @@ func sgemmKernel512(k int, a, b, c *float32, ldc int, alpha, beta float32, mr in
 //go:noescape
 func sgemmSmall512(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mr int, mask uint32)
 
+// sgemv512 computes one row of 128 columns of C with AVX-512, reading a
+// (step ps) and B (row p at b[p*ldb:]) in place:
+//
+//	for j < 128:
+//		acc := Σ_{p<k} a[p*ps]·b[p*ldb+j]   (fused multiply-adds, p ascending)
+//		c[j] = alpha·acc + beta·c[j]         (c not read when beta == 0)
+//
+//go:noescape
+func sgemv512(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
+
+// sgemv512w is sgemv512 for 256 columns (j < 256), reading each row of B
+// as one contiguous run.
+//
+//go:noescape
+func sgemv512w(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
+
 // sgemmKernel256 computes a full 6×16 tile of C from a packed 6-row panel
 // of A and a packed 16-column panel of B with AVX2 and FMA:
 //

@@ -53,6 +53,27 @@ func sgemmSmall512(k int, a *float32, rs, ps int, b *float32, ldb int, c *float3
 	storeTile(acc[:mr], c, ldc, alpha, beta, mask)
 }
 
+// sgemv512 is the Go twin of the AVX-512 one-row kernel.
+func sgemv512(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32) {
+	var acc [1][32]float32
+	for j0 := 0; j0 < 128; j0 += 32 {
+		acc[0] = [32]float32{}
+		for p := 0; p < k; p++ {
+			av := *(*float32)(unsafe.Add(unsafe.Pointer(a), 4*p*ps))
+			for j := 0; j < 32; j++ {
+				acc[0][j] += av * *(*float32)(unsafe.Add(unsafe.Pointer(b), 4*(p*ldb+j0+j)))
+			}
+		}
+		storeTile(acc[:], (*float32)(unsafe.Add(unsafe.Pointer(c), 4*j0)), 0, alpha, beta, 0xffffffff)
+	}
+}
+
+// sgemv512w is the Go twin of the 256-column one-row kernel.
+func sgemv512w(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32) {
+	sgemv512(k, a, ps, b, ldb, c, alpha, beta)
+	sgemv512(k, a, ps, (*float32)(unsafe.Add(unsafe.Pointer(b), 4*128)), ldb, (*float32)(unsafe.Add(unsafe.Pointer(c), 4*128)), alpha, beta)
+}
+
 func storeTile(acc [][32]float32, c *float32, ldc int, alpha, beta float32, mask uint32) {
 	for r := range acc {
 		for j := 0; j < 32; j++ {

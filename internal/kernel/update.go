@@ -1,0 +1,305 @@
+package kernel
+
+import "math"
+
+// The optimizer updates: one pass over a parameter and its gradient (and
+// the optimizer's buffers), each element updated with the formulas of
+// torch.optim in the order package optim documents. Every operation is
+// rounded to T on its own, as Go evaluates the expressions below, with no
+// fused multiply-adds, so the assembly versions give the same bits as the
+// Go loops.
+
+// SGDCoef holds the coefficients of an SGD step, already converted to T.
+type SGDCoef[T Float] struct {
+	NegLR    T    // −learning rate
+	WD       T    // weight decay λ, used when Decay
+	Mu, Damp T    // momentum μ and 1 − dampening, used when Momentum
+	Decay    bool // add λ·p to the gradient
+	Momentum bool // keep a momentum buffer
+	First    bool // first step: the buffer is set to the gradient
+	Nesterov bool // Nesterov momentum
+}
+
+// SGD applies one torch.optim.SGD step to the parameter p with gradient g
+// and, with momentum, buffer buf (all of the same length):
+//
+//	d = g + λ·p                               when Decay
+//	buf = d (First) or buf·μ + (1−τ)·d         when Momentum
+//	d = d + μ·buf (Nesterov) or d = buf        when Momentum
+//	p = p + (−lr)·d
+//
+// A large parameter is split between threads (see SetThreads) in fixed
+// parts; no element's arithmetic depends on the split.
+func SGD[T Float](p, g, buf []T, c SGDCoef[T]) {
+	n := len(p)
+	g = g[:n]
+	if c.Momentum {
+		buf = buf[:n]
+	}
+	if parts, chunk := updateParts(n); parts > 1 {
+		t := sgdTask[T]{p, g, buf, c}
+		if runElems(&t, parts, chunk) {
+			return
+		}
+	}
+	sgdSerial(p, g, buf, &c)
+}
+
+// sgdSerial is SGD on the calling thread.
+func sgdSerial[T Float](p, g, buf []T, c *SGDCoef[T]) {
+	done := sgdAsm(p, g, buf, c)
+	sgdGo(p[done:], g[done:], sliceFrom(buf, done), c)
+}
+
+// sgdTask is an SGD step as a job for the thread pool.
+type sgdTask[T Float] struct {
+	p, g, buf []T
+	c         SGDCoef[T]
+}
+
+func (t *sgdTask[T]) run(lo, hi int) {
+	hi = min(hi, len(t.p))
+	if lo < hi {
+		sgdSerial(t.p[lo:hi], t.g[lo:hi], sub(t.buf, lo, hi), &t.c)
+	}
+}
+
+func (t *sgdTask[T]) clear() { *t = sgdTask[T]{} }
+
+// sub returns s[lo:hi], or nil for a nil s.
+func sub[T any](s []T, lo, hi int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[lo:hi]
+}
+
+func sliceFrom[T any](s []T, i int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[i:]
+}
+
+// sgdGo is the reference loop of SGD.
+func sgdGo[T Float](p, g, buf []T, c *SGDCoef[T]) {
+	lr, wd, mu, damp := c.NegLR, c.WD, c.Mu, c.Damp
+	g = g[:len(p)]
+	switch {
+	case !c.Momentum && !c.Decay:
+		for i, gi := range g {
+			p[i] = p[i] + lr*gi
+		}
+	case !c.Momentum:
+		for i, gi := range g {
+			d := gi + wd*p[i]
+			p[i] = p[i] + lr*d
+		}
+	default:
+		buf = buf[:len(p)]
+		for i, d := range g {
+			if c.Decay {
+				d = d + wd*p[i]
+			}
+			var b T
+			if c.First {
+				b = d
+			} else {
+				b = buf[i]*mu + damp*d
+			}
+			buf[i] = b
+			if c.Nesterov {
+				d = d + mu*b
+			} else {
+				d = b
+			}
+			p[i] = p[i] + lr*d
+		}
+	}
+}
+
+// AdamCoef holds the coefficients of an Adam or AdamW step, already
+// converted to T.
+type AdamCoef[T Float] struct {
+	NegStep  T // −lr/(1−β₁ᵗ)
+	BC2Sqrt  T // √(1−β₂ᵗ)
+	B1, C1   T // β₁ and 1−β₁
+	B2, C2   T // β₂ and 1−β₂
+	Eps      T
+	WD       T // λ, used when L2
+	Decay    T // 1 − lr·λ, used when Decoupled
+	L2       bool
+	Decouple bool
+	AMSGrad  bool
+}
+
+// Adam applies one torch.optim.Adam (AdamW when Decouple) step to the
+// parameter p with gradient g, first moment m, second moment v and, with
+// AMSGrad, the running maximum vmax (all of the same length):
+//
+//	p = p·(1 − lr·λ)                      when Decouple
+//	g' = g + λ·p                          when L2
+//	m = m·β₁ + (1−β₁)·g'
+//	v = v·β₂ + (1−β₂)·g'·g'
+//	vmax = max(vmax, v)                   when AMSGrad, and v̂ = vmax, else v̂ = v
+//	p = p + (−step)·(m / (√v̂ / √bc₂ + ε))
+//
+// A large parameter is split between threads (see SetThreads) in fixed
+// parts; no element's arithmetic depends on the split.
+func Adam[T Float](p, g, m, v, vmax []T, c AdamCoef[T]) {
+	n := len(p)
+	g, m, v = g[:n], m[:n], v[:n]
+	if c.AMSGrad {
+		vmax = vmax[:n]
+	}
+	if parts, chunk := updateParts(n); parts > 1 {
+		t := adamTask[T]{p, g, m, v, vmax, c}
+		if runElems(&t, parts, chunk) {
+			return
+		}
+	}
+	adamSerial(p, g, m, v, vmax, &c)
+}
+
+// adamSerial is Adam on the calling thread.
+func adamSerial[T Float](p, g, m, v, vmax []T, c *AdamCoef[T]) {
+	done := adamAsm(p, g, m, v, vmax, c)
+	adamGo(p[done:], g[done:], m[done:], v[done:], sliceFrom(vmax, done), c)
+}
+
+// adamTask is an Adam step as a job for the thread pool.
+type adamTask[T Float] struct {
+	p, g, m, v, vmax []T
+	c                AdamCoef[T]
+}
+
+func (t *adamTask[T]) run(lo, hi int) {
+	hi = min(hi, len(t.p))
+	if lo < hi {
+		adamSerial(t.p[lo:hi], t.g[lo:hi], t.m[lo:hi], t.v[lo:hi], sub(t.vmax, lo, hi), &t.c)
+	}
+}
+
+func (t *adamTask[T]) clear() { *t = adamTask[T]{} }
+
+// updateMin is the parameter size from which an update is split between
+// threads, in parts that are a multiple of updateAlign elements.
+const (
+	updateMin   = 1 << 15
+	updateAlign = 64
+)
+
+// updateParts returns how many parts of how many elements an update of n
+// elements is split into (one part: not split). It depends on n and the
+// thread setting only.
+func updateParts(n int) (parts, chunk int) {
+	parts = Threads()
+	if forceParts > 0 {
+		parts = forceParts
+	} else if n < updateMin {
+		parts = 1
+	}
+	if parts <= 1 || n == 0 {
+		return 1, n
+	}
+	chunk = (n + parts - 1) / parts
+	chunk = (chunk + updateAlign - 1) / updateAlign * updateAlign
+	return (n + chunk - 1) / chunk, chunk
+}
+
+// runElems runs task t in parts on the thread pool. It reports false,
+// doing nothing, for element types the pool has no room for (named
+// float types).
+func runElems(t elemTask, parts, chunk int) bool {
+	j := jobPool.Get().(*job)
+	switch x := t.(type) {
+	case *sgdTask[float32]:
+		j.sgd32, j.elems = *x, &j.sgd32
+	case *sgdTask[float64]:
+		j.sgd64, j.elems = *x, &j.sgd64
+	case *adamTask[float32]:
+		j.adam32, j.elems = *x, &j.adam32
+	case *adamTask[float64]:
+		j.adam64, j.elems = *x, &j.adam64
+	default:
+		jobPool.Put(j)
+		return false
+	}
+	j.chunk = chunk
+	start(j, parts)
+	return true
+}
+
+// adamGo is the reference loop of Adam.
+func adamGo[T Float](p, g, m, v, vmax []T, c *AdamCoef[T]) {
+	step, bc2, b1, c1, b2, c2, eps, wd, decay := c.NegStep, c.BC2Sqrt, c.B1, c.C1, c.B2, c.C2, c.Eps, c.WD, c.Decay
+	n := len(p)
+	g, m, v = g[:n], m[:n], v[:n]
+	if c.AMSGrad {
+		vmax = vmax[:n]
+	}
+	for i, gi := range g {
+		pi := p[i]
+		if c.Decouple {
+			pi = pi * decay
+		} else if c.L2 {
+			gi = gi + wd*pi
+		}
+		mi := m[i]*b1 + c1*gi
+		vi := v[i]*b2 + c2*gi*gi
+		m[i], v[i] = mi, vi
+		vh := vi
+		if c.AMSGrad {
+			vh = max(vmax[i], vi)
+			vmax[i] = vh
+		}
+		denom := sqrt(vh)/bc2 + eps
+		p[i] = pi + step*(mi/denom)
+	}
+}
+
+// sqrt is the correctly rounded square root in T: for float32 the float64
+// root rounded to float32, which is the float32 root.
+func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
+
+// useUpdate512 selects the AVX-512 optimizer updates; tests turn it off
+// to compare them with the Go loops.
+var useUpdate512 = asmKernels && canAVX512
+
+// The flag bits of the SGD assembly, and the modes of Adam's.
+const (
+	sgdDecay    = 1
+	sgdMomentum = 2
+	sgdFirst    = 4
+	sgdNesterov = 8
+
+	adamL2       = 1
+	adamDecouple = 2
+)
+
+func (c *SGDCoef[T]) flags() int {
+	f := 0
+	if c.Decay {
+		f |= sgdDecay
+	}
+	if c.Momentum {
+		f |= sgdMomentum
+		if c.First {
+			f |= sgdFirst
+		}
+		if c.Nesterov {
+			f |= sgdNesterov
+		}
+	}
+	return f
+}
+
+func (c *AdamCoef[T]) mode() int {
+	switch {
+	case c.Decouple:
+		return adamDecouple
+	case c.L2:
+		return adamL2
+	}
+	return 0
+}

@@ -1,0 +1,7 @@
+//go:build race
+
+package nn
+
+// raceEnabled skips the allocation counts: under the race detector
+// sync.Pool drops objects at random, so pooled buffers are reallocated.
+const raceEnabled = true
