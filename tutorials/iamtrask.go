@@ -73,15 +73,17 @@ func XOR(ctx context.Context, seed uint32, iterations int) (Result, error) {
 // their loop.
 func descend(ctx context.Context, net *nn.Network[float64], X, y *tensor.Dense[float64], iterations int, lr float64, every int, probe func(*nn.Cache[float64]) (float64, error)) (Result, error) {
 	r := Result{Net: net}
+	// One cache and one set of gradients serve every iteration: the
+	// same Forward and Backward, without allocating each time.
+	cache := &nn.Cache[float64]{}
+	grads := &nn.Gradients[float64]{}
 	for i := range iterations {
 		if err := canceled(ctx, i); err != nil {
 			return Result{}, err
 		}
-		cache, err := net.Forward(X)
-		if err != nil {
+		if err := net.ForwardInto(cache, X); err != nil {
 			return Result{}, err
 		}
-		r.Output = cache.Output()
 		if every > 0 && i%every == 0 {
 			v, err := probe(cache)
 			if err != nil {
@@ -90,11 +92,13 @@ func descend(ctx context.Context, net *nn.Network[float64], X, y *tensor.Dense[f
 			r.Trace = append(r.Trace, v)
 			r.TraceAt = append(r.TraceAt, i)
 		}
-		grads, err := net.Backward(cache, y)
-		if err != nil {
+		if err := net.BackwardInto(grads, cache, y); err != nil {
 			return Result{}, err
 		}
 		net.Update(grads, lr)
+	}
+	if iterations > 0 {
+		r.Output = cache.Output()
 	}
 	if r.Output == nil { // zero iterations
 		var err error
