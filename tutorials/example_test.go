@@ -40,3 +40,23 @@ func ExampleTutorial_Run() {
 	// 1   0   1   1       0.993588980497
 	// 1   1   1   1       0.992119573219
 }
+
+// One iteration of the hidden-layer tutorial by hand: forward, backward
+// and update on the tutorial's own network, data and learning rate.
+func ExampleNewProblem() {
+	p, err := tutorials.NewProblem("hidden-layer", 1)
+	if err != nil {
+		panic(err)
+	}
+	cache, err := p.Net.Forward(p.X)
+	if err != nil {
+		panic(err)
+	}
+	cost, _ := p.Net.Cost(cache, p.Y)
+	grads, _ := p.Net.Backward(cache, p.Y)
+	p.Net.Update(grads, p.LR)
+	again, _ := p.Net.Forward(p.X)
+	costAfter, _ := p.Net.Cost(again, p.Y)
+	fmt.Printf("%d samples, lr %g: loss %.4f before the update, %.4f after\n", p.X.Rows(), p.LR, cost, costAfter)
+	// Output: 3 samples, lr 0.1: loss 0.3567 before the update, 0.3554 after
+}
