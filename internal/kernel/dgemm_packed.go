@@ -55,17 +55,7 @@ func dgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float64, a
 						// Partial AVX2 tile: compute alpha·acc into a
 						// temporary tile, then merge the valid part.
 						dgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 8, alpha, 0)
-						for r := 0; r < h; r++ {
-							cr := c[ci+r*ldc : ci+r*ldc+w]
-							tr := t[r*8 : r*8+w]
-							if bet == 0 {
-								copy(cr, tr)
-								continue
-							}
-							for j, v := range tr {
-								cr[j] = v + bet*cr[j]
-							}
-						}
+						mergeTile(c[ci:], ldc, t[:], 8, h, w, bet)
 					}
 				}
 			}

@@ -118,17 +118,7 @@ func sgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float32, a
 						// temporary tile, then merge the valid part.
 						t := &buf.t32
 						sgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 16, alpha, 0)
-						for r := 0; r < h; r++ {
-							cr := c[ci+r*ldc : ci+r*ldc+w]
-							tr := t[r*16 : r*16+w]
-							if bet == 0 {
-								copy(cr, tr)
-								continue
-							}
-							for j, v := range tr {
-								cr[j] = v + bet*cr[j]
-							}
-						}
+						mergeTile(c[ci:], ldc, t[:], 16, h, w, bet)
 					}
 				}
 			}
@@ -340,6 +330,24 @@ func sgemmSmall(transA, transB bool, m, n, k int, alpha float32, a []float32, ld
 		for j := 0; j < n; j += 32 {
 			w := min(32, n-j)
 			sgemmSmall512(k, ai, ars, aps, &b[j], ldb, &c[i*ldc+j], ldc, alpha, beta, h, colMask(w))
+		}
+	}
+}
+
+// mergeTile writes the valid h×w part of a temporary tile t (row stride
+// ldt, holding alpha·op(A)·op(B)) into C: C = t + beta·C, or C = t
+// without reading C when beta is 0. The AVX2 kernels compute partial
+// tiles this way.
+func mergeTile[T float32 | float64](c []T, ldc int, t []T, ldt, h, w int, beta T) {
+	for r := 0; r < h; r++ {
+		cr := c[r*ldc : r*ldc+w]
+		tr := t[r*ldt : r*ldt+w]
+		if beta == 0 {
+			copy(cr, tr)
+			continue
+		}
+		for j, v := range tr {
+			cr[j] = v + beta*cr[j]
 		}
 	}
 }
