@@ -95,13 +95,7 @@ func Forward[T tensor.Float](k Kind, a, z *tensor.Dense[T]) {
 func ForwardBias[T tensor.Float](k Kind, a, z, b *tensor.Dense[T]) {
 	same("ForwardBias", a, z)
 	valid("ForwardBias", k)
-	var bd []T
-	if b != nil {
-		if b.Rows() != 1 || b.Cols() != z.Cols() {
-			panic(fmt.Sprintf("activation: ForwardBias: b is %s, want (1, %d)", b.Shape(), z.Cols()))
-		}
-		bd = b.Data()
-	}
+	bd := rowData("ForwardBias", "b", b, z.Cols())
 	kernel.BiasAct(kernel.Act(k), z.Rows(), z.Cols(), z.Data(), bd, a.Data())
 }
 
@@ -163,14 +157,20 @@ func BackwardBias[T tensor.Float](k Kind, dz, db, da, z, a *tensor.Dense[T]) {
 	same("Backward", dz, z)
 	same("Backward", dz, a)
 	valid("Backward", k)
-	var dbd []T
-	if db != nil {
-		if db.Rows() != 1 || db.Cols() != dz.Cols() {
-			panic(fmt.Sprintf("activation: BackwardBias: db is %s, want (1, %d)", db.Shape(), dz.Cols()))
-		}
-		dbd = db.Data()
-	}
+	dbd := rowData("BackwardBias", "db", db, dz.Cols())
 	kernel.ActBackward(kernel.Act(k), dz.Rows(), dz.Cols(), dz.Data(), da.Data(), z.Data(), a.Data(), dbd)
+}
+
+// rowData returns the data of the 1×n row v (a bias or its gradient), or
+// nil for a nil v.
+func rowData[T tensor.Float](op, name string, v *tensor.Dense[T], n int) []T {
+	if v == nil {
+		return nil
+	}
+	if v.Rows() != 1 || v.Cols() != n {
+		panic(fmt.Sprintf("activation: %s: %s is %s, want (1, %d)", op, name, v.Shape(), n))
+	}
+	return v.Data()
 }
 
 func valid(op string, k Kind) {

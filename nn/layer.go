@@ -55,11 +55,11 @@ func (l *Layer[T]) forwardInto(c *LayerCache[T], aPrev *tensor.Dense[T]) {
 	l.forwardTo(c.Z, c.A, aPrev)
 }
 
-// forwardTo computes Z = A_prev·W, then, in one pass, Z += b and A = f(Z).
+// forwardTo computes Z = A_prev·W, Z += b and A = f(Z), the last two on
+// each block of Z as soon as it is computed.
 // a may be z when Z need not be kept.
 func (l *Layer[T]) forwardTo(z, a, aPrev *tensor.Dense[T]) {
-	tensor.MatMul(z, aPrev, tensor.NoTrans, l.W, tensor.NoTrans) // Z = A_prev·W
-	activation.ForwardBias(l.Activation, a, z, l.B)              // Z += b; A = f(Z)
+	activation.ForwardDense(l.Activation, a, z, aPrev, l.W, l.B) // Z = A_prev·W; Z += b; A = f(Z)
 }
 
 // Backward runs the layer's backward step from dA = ∂L/∂A: the delta
@@ -77,7 +77,7 @@ func (l *Layer[T]) backwardInto(g *LayerGradients[T], c LayerCache[T], dA *tenso
 	g.DZ = tensor.Reuse(g.DZ, dA.Rows(), dA.Cols())
 	g.DB = l.reuseDB(g.DB)
 	activation.BackwardBias(l.Activation, g.DZ, g.DB, dA, c.Z, c.A) // dZ = dA ⊙ f′(Z); db = Σᵢ dZ[i,:]
-	l.linearInto(g, c, false, inputGrad)
+	l.linearInto(g, c, false, inputGrad, lower[T]{})
 }
 
 // reuseDB returns db resized for the layer's bias gradient, or nil for a
@@ -97,13 +97,16 @@ func (l *Layer[T]) reuseDB(db *tensor.Dense[T]) *tensor.Dense[T] {
 //	dA_prev = dZ·Wᵀ        (samples×inputs)
 func (l *Layer[T]) LinearBackward(c LayerCache[T], dZ *tensor.Dense[T]) LayerGradients[T] {
 	g := LayerGradients[T]{DZ: dZ}
-	l.linearInto(&g, c, true, true)
+	l.linearInto(&g, c, true, true, lower[T]{})
 	return g
 }
 
 // linearInto computes g.DW, g.DB (when withDB; else it is already done)
 // and, when inputGrad is set, g.DAPrev from g.DZ, reusing g's matrices.
-func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool) {
+// When below.layer is not nil it is the layer under this one, with its cache
+// and gradients: its delta dZ and bias gradient db are then computed in
+// the same job as dA_prev, which is its dA.
+func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool, below lower[T]) {
 	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
 	tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
 	if withDB {
@@ -116,7 +119,24 @@ func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inp
 		return
 	}
 	g.DAPrev = tensor.Reuse(g.DAPrev, c.APrev.Rows(), c.APrev.Cols())
-	tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+	if below.layer == nil {
+		tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+		return
+	}
+	lg, lc := below.g, below.c
+	lg.DA = g.DAPrev
+	lg.DZ = tensor.Reuse(lg.DZ, lg.DA.Rows(), lg.DA.Cols())
+	lg.DB = below.layer.reuseDB(lg.DB)
+	// dA_prev = dZ·Wᵀ, then below: dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
+	activation.BackwardDense(below.layer.Activation, lg.DZ, lg.DB, lg.DA, g.DZ, l.W, lc.Z, lc.A)
+}
+
+// lower is the layer under the one whose backward step is running, with
+// its cache and the gradients being filled in.
+type lower[T tensor.Float] struct {
+	layer *Layer[T]
+	c     LayerCache[T]
+	g     *LayerGradients[T]
 }
 
 // Update applies one plain gradient-descent step to the layer:

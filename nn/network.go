@@ -363,18 +363,30 @@ func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[
 	last, top := c.Layers[L-1], &g.Layers[L-1]
 	m, k := last.A.Dims()
 	inputGrad := func(l int) bool { return l > 0 || !g.NoInputGrad }
+	// Each layer's dA_prev is computed together with the layer below's
+	// delta dZ and db (activation.BackwardDense), so every layer under the
+	// top one arrives with its dZ and db done.
+	below := func(l int) lower[T] {
+		if l == 0 {
+			return lower[T]{}
+		}
+		return lower[T]{n.Layers[l-1], c.Layers[l-1], &g.Layers[l-1]}
+	}
 	if n.fused() {
 		top.DA = nil
 		top.DZ = tensor.Reuse(top.DZ, m, k)
 		loss.GradientLogits(n.Loss, top.DZ, last.A, y, n.Reduction) // dZ = ŷ − y
-		n.Layers[L-1].linearInto(top, last, true, inputGrad(L-1))
+		n.Layers[L-1].linearInto(top, last, true, inputGrad(L-1), below(L-1))
 	} else {
 		top.DA = tensor.Reuse(top.DA, m, k)
 		loss.Gradient(n.Loss, top.DA, last.A, y, n.Reduction) // dA = ∂L/∂ŷ
-		n.Layers[L-1].backwardInto(top, last, top.DA, inputGrad(L-1))
+		top.DZ = tensor.Reuse(top.DZ, m, k)
+		top.DB = n.Layers[L-1].reuseDB(top.DB)
+		activation.BackwardBias(n.Layers[L-1].Activation, top.DZ, top.DB, top.DA, last.Z, last.A) // dZ = dA ⊙ f′(Z)
+		n.Layers[L-1].linearInto(top, last, false, inputGrad(L-1), below(L-1))
 	}
 	for l := L - 2; l >= 0; l-- {
-		n.Layers[l].backwardInto(&g.Layers[l], c.Layers[l], g.Layers[l+1].DAPrev, inputGrad(l))
+		n.Layers[l].linearInto(&g.Layers[l], c.Layers[l], false, inputGrad(l), below(l))
 	}
 	return nil
 }

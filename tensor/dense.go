@@ -279,6 +279,10 @@ func Dot[T Float](a, b *Dense[T]) *Dense[T] {
 	return dst
 }
 
+// Overlap reports whether a and b share any storage (a matrix overlaps
+// itself).
+func Overlap[T Float](a, b *Dense[T]) bool { return overlaps(a.data, b.data) }
+
 func overlaps[T Float](x, y []T) bool {
 	if len(x) == 0 || len(y) == 0 {
 		return false

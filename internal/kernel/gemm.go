@@ -43,36 +43,58 @@ const exactLimit = 64 * 64 * 64
 
 // sgemm is Gemm for float32.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	s, ok := shape32(transB, m, n, k)
 	switch {
-	case !useAVX512 && !useAVX2 && m*n*k < exactLimit:
+	case !ok:
 		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case k == 0 || alpha == 0:
 		scaleC(m, n, beta, c, ldc)
-	case useAVX512 && smallShape(transB, m, n, k):
-		blocked(shapeSmall, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case useAVX512:
-		blocked(shape512, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case useAVX2:
-		blocked(shape256, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	default:
-		blocked(shapeGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		blocked(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
+}
+
+// shape32 returns the tile shape sgemm multiplies an m×n×k product with,
+// or false where it keeps the exact loops.
+func shape32(transB bool, m, n, k int) (tileShape, bool) {
+	switch {
+	case !useAVX512 && !useAVX2 && m*n*k < exactLimit:
+		return tileShape{}, false
+	case useAVX512 && smallShape(transB, m, n, k):
+		return shapeSmall, true
+	case useAVX512:
+		return shape512, true
+	case useAVX2:
+		return shape256, true
+	}
+	return shapeGo, true
 }
 
 // dgemm is Gemm for float64.
 func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	s, ok := shape64(m, n, k)
 	switch {
-	case m*n*k < exactLimit:
+	case !ok:
 		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	case alpha == 0:
 		scaleC(m, n, beta, c, ldc)
-	case useAVX512:
-		blocked(shape512d, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case useAVX2:
-		blocked(shape256d, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	default:
-		blocked(shapeGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		blocked(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
+}
+
+// shape64 returns the tile shape dgemm multiplies an m×n×k product with,
+// or false where it keeps the exact loops.
+func shape64(m, n, k int) (tileShape, bool) {
+	switch {
+	case m*n*k < exactLimit:
+		return tileShape{}, false
+	case useAVX512:
+		return shape512d, true
+	case useAVX2:
+		return shape256d, true
+	}
+	return shapeGo, true
 }
 
 // smallShape reports whether the AVX-512 path multiplies without packing.
@@ -119,18 +141,25 @@ func parallelVolume(s tileShape) int {
 	return 1 << 16
 }
 
+// split returns how many parts the blocked path with tile shape s splits
+// an m×n×k product into: 1 (not split) below parallelVolume(s) or on one
+// thread.
+func split(s tileShape, m, n, k int) int {
+	if forceParts > 0 {
+		return forceParts
+	}
+	if m*n*k >= parallelVolume(s) {
+		return Threads()
+	}
+	return 1
+}
+
 // blocked runs the packed path with tile shape s, on several threads when
 // the product is big enough.
 func blocked[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	if forceParts > 0 {
-		parallel(s, forceParts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if parts := split(s, m, n, k); parts > 1 {
+		parallel(s, parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 		return
-	}
-	if m*n*k >= parallelVolume(s) {
-		if t := Threads(); t > 1 {
-			parallel(s, t, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-			return
-		}
 	}
 	buf := packPool.Get().(*packBuf)
 	packed(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)

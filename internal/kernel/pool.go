@@ -158,6 +158,8 @@ type job struct {
 	f32    call[float32]
 	f64    call[float64]
 	is64   bool
+	e32    epilogue[float32] // run on each part's block of C
+	e64    epilogue[float64]
 
 	// An element-wise job (an optimizer update) instead of a multiply:
 	// elems points to one of the tasks below.
@@ -203,6 +205,8 @@ func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
 		j.f32 = call[float32]{}
 		j.f64 = call[float64]{}
+		j.e32 = epilogue[float32]{}
+		j.e64 = epilogue[float64]{}
 		if j.elems != nil {
 			j.elems.clear()
 			j.elems = nil
@@ -220,8 +224,10 @@ func (j *job) run(i int) {
 	buf := packPool.Get().(*packBuf)
 	if j.is64 {
 		runPart(&j.f64, j.byRows, i*j.chunk, j.chunk, j.s, buf)
+		j.e64.apply(j.byRows, i*j.chunk, j.chunk, j.f64.m)
 	} else {
 		runPart(&j.f32, j.byRows, i*j.chunk, j.chunk, j.s, buf)
+		j.e32.apply(j.byRows, i*j.chunk, j.chunk, j.f32.m)
 	}
 	packPool.Put(buf)
 }
@@ -275,13 +281,14 @@ func packed[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, 
 }
 
 // parallel computes C = alpha·op(A)·op(B) + beta·C with tile shape s in
-// parts parts (parts ≥ 1), split along the longer side of C in whole tiles.
+// parts parts (parts ≥ 1), split along the longer side of C in whole tiles
+// (see epilogue.splitRows), then runs e (if not nil) on each part's block.
 // The split depends on the shape and parts only, and no element's
 // arithmetic depends on it.
-func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, e *epilogue[T]) {
 	j := jobPool.Get().(*job)
 	j.s = s
-	j.byRows = m >= n
+	j.byRows = e.splitRows(m, n)
 	if j.byRows {
 		j.chunk = (m + parts - 1) / parts
 		j.chunk = (j.chunk + s.mr - 1) / s.mr * s.mr
@@ -295,8 +302,14 @@ func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, 
 	switch x := any(&cl).(type) {
 	case *call[float32]:
 		j.f32, j.is64 = *x, false
+		if e != nil {
+			j.e32 = *any(e).(*epilogue[float32])
+		}
 	case *call[float64]:
 		j.f64, j.is64 = *x, true
+		if e != nil {
+			j.e64 = *any(e).(*epilogue[float64])
+		}
 	}
 	start(j, parts)
 }

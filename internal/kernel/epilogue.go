@@ -1,0 +1,170 @@
+package kernel
+
+// Fused dense-layer steps: a matrix multiply whose element-wise epilogue
+// (the bias and activation of the forward step, the activation derivative
+// and bias gradient of the backward step) runs inside the same job.
+//
+// When the product is split between threads, each thread applies the
+// epilogue to the block of C it has just computed, while that block is
+// still in its cache, instead of the caller making a second, single-thread
+// pass over the whole matrix after the multiply. The numbers are the same
+// as the unfused calls, bit for bit, on any number of threads: every
+// epilogue is element-wise, except the bias gradient, a column sum over
+// all rows, for which the product is split by columns.
+
+// epiKind says which epilogue a job runs after each part.
+type epiKind uint8
+
+const (
+	epiNone        epiKind = iota
+	epiBiasAct             // forward: z += b; a = f(z), with z = C
+	epiActBackward         // backward: dz = da ⊙ f′(z); db = Σᵢ dz[i,:], with da = C
+)
+
+// epilogue holds the operands of a fused step. Every matrix has n columns
+// and row stride n.
+type epilogue[T Float] struct {
+	kind epiKind
+	f    Act
+	n    int
+	b    []T // forward: the bias (nil for none)
+	z, a []T // forward: Z (= C) and A; backward: the cached Z and A
+	da   []T // backward: dA (= C)
+	dz   []T // backward: dZ
+	db   []T // backward: the bias gradient (nil for none)
+}
+
+// GemmBiasAct is a dense layer's forward step in one job:
+//
+//	Z = A_prev·W;  Z += b;  A = f(Z)
+//
+// with A_prev m×k (row stride lda), W k×n (row stride ldw), and Z, A and
+// b (1×n, or nil for no bias) contiguous. a may be z. The result is bit for
+// bit that of Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, z, n)
+// followed by BiasAct(f, m, n, z, b, a).
+func GemmBiasAct[T Float](f Act, m, n, k int, aPrev []T, lda int, w []T, ldw int, b, z, a []T) {
+	e := epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z, a: a}
+	if f == Softmax || !gemmSplit(false, false, m, n, k, aPrev, lda, w, ldw, z, e) {
+		Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, z, n)
+		BiasAct(f, m, n, z, b, a)
+	}
+}
+
+// GemmActBackward is the backward step from one dense layer to the layer
+// below it, in one job:
+//
+//	dA = dZ_next·W_nextᵀ;  dZ = dA ⊙ f′(Z);  db = Σᵢ dZ[i,:]
+//
+// with dZ_next m×k (row stride ldd), W_next n×k as stored (row stride
+// ldw), and dA, dZ, Z, A contiguous m×n (Z or A may be nil where f does not
+// need it, as for ActBackward) and db 1×n or nil. The result is bit for bit
+// that of Gemm(false, true, m, n, k, 1, dzNext, ldd, wNext, ldw, 0, da, n)
+// followed by ActBackward(f, m, n, dz, da, z, a, db).
+func GemmActBackward[T Float](f Act, m, n, k int, dzNext []T, ldd int, wNext []T, ldw int, da, z, a, dz, db []T) {
+	e := epilogue[T]{kind: epiActBackward, f: f, n: n, z: z, a: a, da: da, dz: dz, db: db}
+	if f == Softmax || !gemmSplit(false, true, m, n, k, dzNext, ldd, wNext, ldw, da, e) {
+		Gemm(false, true, m, n, k, 1, dzNext, ldd, wNext, ldw, 0, da, n)
+		ActBackward(f, m, n, dz, da, z, a, db)
+	}
+}
+
+// gemmSplit runs C = op(A)·op(B) (alpha 1, beta 0, C contiguous m×n) with
+// epilogue e as a job split between threads, on the path Gemm would take,
+// and reports whether it did: it does nothing when Gemm would not split
+// the product.
+func gemmSplit[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, e epilogue[T]) bool {
+	if m == 0 || n == 0 || k == 0 {
+		return false
+	}
+	switch x := any(a).(type) {
+	case []float32:
+		s, ok := shape32(transB, m, n, k)
+		if parts := split(s, m, n, k); ok && parts > 1 {
+			parallel(s, parts, transA, transB, m, n, k, 1, x, lda, any(b).([]float32), ldb, 0, any(c).([]float32), n, any(&e).(*epilogue[float32]))
+			return true
+		}
+	case []float64:
+		s, ok := shape64(m, n, k)
+		if parts := split(s, m, n, k); ok && parts > 1 {
+			parallel(s, parts, transA, transB, m, n, k, 1, x, lda, any(b).([]float64), ldb, 0, any(c).([]float64), n, any(&e).(*epilogue[float64]))
+			return true
+		}
+	}
+	return false
+}
+
+// splitRows reports whether a job with epilogue e on an m×n C splits the
+// rows of C: along the longer side, except that a bias gradient needs
+// whole columns.
+func (e *epilogue[T]) splitRows(m, n int) bool {
+	if e != nil && e.kind == epiActBackward && e.db != nil {
+		return false
+	}
+	return m >= n
+}
+
+// apply runs the epilogue on rows (or columns) [lo, lo+size) of the m×n C.
+func (e *epilogue[T]) apply(byRows bool, lo, size, m int) {
+	if e.kind == epiNone {
+		return
+	}
+	n := e.n
+	r0, r1, c0, c1 := 0, m, 0, n
+	if byRows {
+		r0, r1 = lo, min(lo+size, m)
+	} else {
+		c0, c1 = lo, min(lo+size, n)
+	}
+	if r0 >= r1 || c0 >= c1 {
+		return
+	}
+	switch e.kind {
+	case epiBiasAct:
+		if c0 == 0 && c1 == n {
+			o := r0 * n
+			BiasAct(e.f, r1-r0, n, e.z[o:], e.b, e.a[o:])
+			return
+		}
+		b := from(e.b, c0)
+		for r := r0; r < r1; r++ {
+			o := r*n + c0
+			BiasAct(e.f, 1, c1-c0, e.z[o:], b, e.a[o:])
+		}
+	case epiActBackward:
+		if e.db == nil {
+			if c0 == 0 && c1 == n {
+				o := r0 * n
+				ActBackward(e.f, r1-r0, n, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
+				return
+			}
+			for r := r0; r < r1; r++ {
+				o := r*n + c0
+				ActBackward(e.f, 1, c1-c0, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
+			}
+			return
+		}
+		// A block of whole columns: their bias gradient, row by row in
+		// order, as ActBackward sums it.
+		w := c1 - c0
+		db := e.db[c0:c1]
+		clear(db)
+		for r := r0; r < r1; r++ {
+			o := r*n + c0
+			dz, da := e.dz[o:o+w], e.da[o:o+w]
+			if e.f == ReLU {
+				reluBackward(1, w, dz, da, e.z[o:o+w], db)
+				continue
+			}
+			ActBackward(e.f, 1, w, dz, da, from(e.z, o), from(e.a, o), nil)
+			addRows(1, w, dz, db)
+		}
+	}
+}
+
+// from returns x[i:], or nil for a nil x.
+func from[T Float](x []T, i int) []T {
+	if x == nil {
+		return nil
+	}
+	return x[i:]
+}

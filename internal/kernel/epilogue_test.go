@@ -1,0 +1,191 @@
+package kernel
+
+import (
+	"fmt"
+	"testing"
+)
+
+// epilogueShapes are the (m, n, k) the fused steps are checked on: more
+// rows than columns (split by rows) and fewer (by columns), widths that
+// are not whole tiles or whole vectors, and the MLP's shapes.
+var epilogueShapes = [][3]int{
+	{1, 1, 1}, {3, 5, 2}, {17, 9, 33}, {9, 33, 17}, {40, 70, 65}, {70, 40, 129},
+	{33, 257, 16}, {130, 20, 64}, {64, 100, 100},
+	{32, 256, 784}, {128, 128, 256}, {512, 256, 128}, {32, 10, 128},
+}
+
+// TestGemmBiasAct checks that the fused forward step gives the bits of
+// Gemm followed by BiasAct, on every path and split, and that with the
+// product split the epilogue ran inside the job.
+func TestGemmBiasAct(t *testing.T) {
+	testGemmBiasAct[float32](t, paths32())
+	testGemmBiasAct[float64](t, paths64())
+}
+
+// eachEpilogueCase calls check for every path, shape, activation and
+// with and without a bias, with a seeded generator for the case.
+func eachEpilogueCase[T float32 | float64](paths []path, check func(name string, p path, m, n, k int, f Act, bias bool, s *lcg)) {
+	shapes := epilogueShapes
+	if raceEnabled {
+		shapes = shapes[:9] // the small ones: every split, far faster
+	}
+	for _, p := range paths {
+		restore := use(p)
+		for _, sh := range shapes {
+			m, n, k := sh[0], sh[1], sh[2]
+			for _, f := range acts {
+				for _, bias := range []bool{true, false} {
+					name := fmt.Sprintf("%T %s %dx%dx%d %v bias=%v", T(0), p.name, m, n, k, f, bias)
+					s := lcg(m*131 + n*7 + k + int(f))
+					check(name, p, m, n, k, f, bias, &s)
+				}
+			}
+		}
+		restore()
+	}
+}
+
+func testGemmBiasAct[T float32 | float64](t *testing.T, paths []path) {
+	eachEpilogueCase[T](paths, func(name string, p path, m, n, k int, f Act, bias bool, s *lcg) {
+		x, w := fill[T](s, m*k), fill[T](s, k*n)
+		var b []T
+		if bias {
+			b = fill[T](s, n)
+		}
+		zRef, aRef := make([]T, m*n), make([]T, m*n)
+		Gemm(false, false, m, n, k, 1, x, k, w, n, 0, zRef, n)
+		BiasAct(f, m, n, zRef, b, aRef)
+
+		z, a := newGuarded[T](s, m*n), newGuarded[T](s, m*n)
+		GemmBiasAct(f, m, n, k, x, k, w, n, b, z.s(), a.s())
+		z.check(t, name+" Z")
+		a.check(t, name+" A")
+		if i := sameBits(z.s(), zRef); i >= 0 {
+			t.Fatalf("%s: Z[%d] = %v, want %v", name, i, z.s()[i], zRef[i])
+		}
+		if i := sameBits(a.s(), aRef); i >= 0 {
+			t.Fatalf("%s: A[%d] = %v, want %v", name, i, a.s()[i], aRef[i])
+		}
+
+		// The split job itself, where the path splits.
+		if f == Softmax {
+			return
+		}
+		z2, a2 := make([]T, m*n), make([]T, m*n)
+		e := epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z2, a: a2}
+		if gemmSplit(false, false, m, n, k, x, k, w, n, z2, e) {
+			if i := sameBits(a2, aRef); i >= 0 {
+				t.Fatalf("%s: split job: A[%d] = %v, want %v", name, i, a2[i], aRef[i])
+			}
+		} else if p.parts > 1 {
+			_, exact := shapeOf[T](m, n, k)
+			if !exact {
+				t.Fatalf("%s: not split with %d parts forced", name, p.parts)
+			}
+		}
+	})
+}
+
+// TestGemmActBackward checks that the fused backward step gives the bits
+// of Gemm followed by ActBackward, on every path and split.
+func TestGemmActBackward(t *testing.T) {
+	testGemmActBackward[float32](t, paths32())
+	testGemmActBackward[float64](t, paths64())
+}
+
+func testGemmActBackward[T float32 | float64](t *testing.T, paths []path) {
+	eachEpilogueCase[T](paths, func(name string, p path, m, n, k int, f Act, bias bool, s *lcg) {
+		dzNext, w := fill[T](s, m*k), fill[T](s, n*k)
+		z := fill[T](s, m*n)
+		a := make([]T, m*n)
+		BiasAct(f, m, n, append([]T(nil), z...), nil, a)
+		daRef, dzRef := make([]T, m*n), make([]T, m*n)
+		var dbRef []T
+		if bias {
+			dbRef = make([]T, n)
+		}
+		Gemm(false, true, m, n, k, 1, dzNext, k, w, k, 0, daRef, n)
+		ActBackward(f, m, n, dzRef, daRef, z, a, dbRef)
+
+		da, dz := newGuarded[T](s, m*n), newGuarded[T](s, m*n)
+		var db *guarded[T]
+		var dbs []T
+		if bias {
+			db = newGuarded[T](s, n)
+			dbs = db.s()
+		}
+		GemmActBackward(f, m, n, k, dzNext, k, w, k, da.s(), z, a, dz.s(), dbs)
+		da.check(t, name+" dA")
+		dz.check(t, name+" dZ")
+		if i := sameBits(da.s(), daRef); i >= 0 {
+			t.Fatalf("%s: dA[%d] = %v, want %v", name, i, da.s()[i], daRef[i])
+		}
+		if i := sameBits(dz.s(), dzRef); i >= 0 {
+			t.Fatalf("%s: dZ[%d] = %v, want %v", name, i, dz.s()[i], dzRef[i])
+		}
+		if bias {
+			db.check(t, name+" db")
+			if i := sameBits(dbs, dbRef); i >= 0 {
+				t.Fatalf("%s: db[%d] = %v, want %v", name, i, dbs[i], dbRef[i])
+			}
+		}
+
+		if f == Softmax {
+			return
+		}
+		da2, dz2 := make([]T, m*n), make([]T, m*n)
+		var db2 []T
+		if bias {
+			db2 = make([]T, n)
+			for i := range db2 {
+				db2[i] = 99 // must be overwritten, not added to
+			}
+		}
+		e := epilogue[T]{kind: epiActBackward, f: f, n: n, z: z, a: a, da: da2, dz: dz2, db: db2}
+		if gemmSplit(false, true, m, n, k, dzNext, k, w, k, da2, e) {
+			if i := sameBits(dz2, dzRef); i >= 0 {
+				t.Fatalf("%s: split job: dZ[%d] = %v, want %v", name, i, dz2[i], dzRef[i])
+			}
+			if i := sameBits(db2, dbRef); bias && i >= 0 {
+				t.Fatalf("%s: split job: db[%d] = %v, want %v", name, i, db2[i], dbRef[i])
+			}
+		} else if _, exact := shapeOf[T](m, n, k); p.parts > 1 && !exact {
+			t.Fatalf("%s: not split with %d parts forced", name, p.parts)
+		}
+	})
+}
+
+// shapeOf returns the tile shape Gemm multiplies an untransposed-A product
+// with, and whether it keeps the exact loops instead.
+func shapeOf[T float32 | float64](m, n, k int) (tileShape, bool) {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		s, ok := shape32(false, m, n, k)
+		return s, !ok
+	}
+	s, ok := shape64(m, n, k)
+	return s, !ok
+}
+
+// TestGemmEpilogueThreads checks the fused steps on the real pool (no
+// forced split) with one and two threads: the same bits.
+func TestGemmEpilogueThreads(t *testing.T) {
+	defer SetThreads(0)
+	const m, n, k = 128, 256, 784
+	s := lcg(5)
+	x, w, b := fill[float32](&s, m*k), fill[float32](&s, k*n), fill[float32](&s, n)
+	var want []float32
+	for _, threads := range []int{1, 2, 1, 2} {
+		SetThreads(threads)
+		z, a := make([]float32, m*n), make([]float32, m*n)
+		GemmBiasAct(ReLU, m, n, k, x, k, w, n, b, z, a)
+		da, dz, db := make([]float32, m*k), make([]float32, m*k), make([]float32, k)
+		GemmActBackward(ReLU, m, k, n, a, n, w, n, da, x, nil, dz, db)
+		got := append(append(a, dz...), db...)
+		if want == nil {
+			want = got
+		} else if i := sameBits(got, want); i >= 0 {
+			t.Fatalf("%d threads: element %d = %v, want %v", threads, i, got[i], want[i])
+		}
+	}
+}
