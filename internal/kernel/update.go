@@ -266,40 +266,8 @@ func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
 // to compare them with the Go loops.
 var useUpdate512 = asmKernels && canAVX512
 
-// The flag bits of the SGD assembly, and the modes of Adam's.
+// The modes of Adam's assembly (see AdamCoef.mode).
 const (
-	sgdDecay    = 1
-	sgdMomentum = 2
-	sgdFirst    = 4
-	sgdNesterov = 8
-
 	adamL2       = 1
 	adamDecouple = 2
 )
-
-func (c *SGDCoef[T]) flags() int {
-	f := 0
-	if c.Decay {
-		f |= sgdDecay
-	}
-	if c.Momentum {
-		f |= sgdMomentum
-		if c.First {
-			f |= sgdFirst
-		}
-		if c.Nesterov {
-			f |= sgdNesterov
-		}
-	}
-	return f
-}
-
-func (c *AdamCoef[T]) mode() int {
-	switch {
-	case c.Decouple:
-		return adamDecouple
-	case c.L2:
-		return adamL2
-	}
-	return 0
-}

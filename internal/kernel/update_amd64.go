@@ -85,3 +85,38 @@ func adamAsm[T Float](p, g, m, v, _ []T, c *AdamCoef[T]) int {
 	}
 	return 0
 }
+
+// The flag bits of the SGD assembly.
+const (
+	sgdDecay    = 1
+	sgdMomentum = 2
+	sgdFirst    = 4
+	sgdNesterov = 8
+)
+
+func (c *SGDCoef[T]) flags() int {
+	f := 0
+	if c.Decay {
+		f |= sgdDecay
+	}
+	if c.Momentum {
+		f |= sgdMomentum
+		if c.First {
+			f |= sgdFirst
+		}
+		if c.Nesterov {
+			f |= sgdNesterov
+		}
+	}
+	return f
+}
+
+func (c *AdamCoef[T]) mode() int {
+	switch {
+	case c.Decouple:
+		return adamDecouple
+	case c.L2:
+		return adamL2
+	}
+	return 0
+}
