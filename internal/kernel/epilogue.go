@@ -9,8 +9,9 @@ package kernel
 // still in its cache, instead of the caller making a second, single-thread
 // pass over the whole matrix after the multiply. The numbers are the same
 // as the unfused calls, bit for bit, on any number of threads: every
-// epilogue is element-wise, except the bias gradient, a column sum over
-// all rows, for which the product is split by columns.
+// epilogue is element-wise, except softmax, a function of whole rows, for
+// which the product is split by rows, and the bias gradient, a column sum
+// over all rows, for which it is split by columns.
 
 // epiKind says which epilogue a job runs after each part.
 type epiKind uint8
@@ -44,7 +45,7 @@ type epilogue[T Float] struct {
 // followed by BiasAct(f, m, n, z, b, a).
 func GemmBiasAct[T Float](f Act, m, n, k int, aPrev []T, lda int, w []T, ldw int, b, z, a []T) {
 	e := epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z, a: a}
-	if f == Softmax || !gemmSplit(false, false, m, n, k, aPrev, lda, w, ldw, z, e) {
+	if !gemmSplit(false, false, m, n, k, aPrev, lda, w, ldw, z, e) {
 		Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, z, n)
 		BiasAct(f, m, n, z, b, a)
 	}
@@ -94,10 +95,14 @@ func gemmSplit[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T,
 }
 
 // splitRows reports whether a job with epilogue e on an m×n C splits the
-// rows of C: along the longer side, except that a bias gradient needs
-// whole columns.
+// rows of C: along the longer side, except that softmax needs whole rows
+// and a bias gradient whole columns.
 func (e *epilogue[T]) splitRows(m, n int) bool {
-	if e != nil && e.kind == epiActBackward && e.db != nil {
+	switch {
+	case e == nil:
+	case e.kind == epiBiasAct && e.f == Softmax:
+		return true
+	case e.kind == epiActBackward && e.db != nil:
 		return false
 	}
 	return m >= n
