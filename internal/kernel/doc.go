@@ -17,7 +17,8 @@
 //     that reads A and B in place, with a 1×128 kernel for the last one to
 //     three rows (a single sample);
 //   - float32 on amd64 with AVX2 and FMA: a 6×16 assembly micro-kernel in
-//     the same loop nest;
+//     the same loop nest, with assembly packing, an untransposed A read in
+//     place and a 2×32 kernel for the last one or two rows of C;
 //   - float64 on amd64: the exact in-order loops below m·n·k = 64³ (the
 //     tutorials match numpy to the last digit there); above, an 8×16
 //     AVX-512 (or 6×8 AVX2+FMA) assembly micro-kernel in the same loop

@@ -79,8 +79,12 @@ func aligned[T Float](buf []T, n int) []T {
 func colMask(w int) uint32 { return uint32(uint64(1)<<w - 1) }
 
 // sgemmPacked computes C = alpha·op(A)·op(B) + beta·C on one thread with
-// the AVX-512 (s == shape512) or AVX2 kernel.
+// the AVX-512 (s == shape512) or AVX2 (s == shape256) kernel.
 func sgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, buf *packBuf) {
+	if s == shape256 {
+		sgemmPacked256(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
+		return
+	}
 	mr, nr := s.mr, s.nr
 	kc := kBlock(k)
 	ncCap := min(ncMax, (n+nr-1)/nr*nr)
@@ -106,21 +110,183 @@ func sgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float32, a
 					for ir := 0; ir < mc; ir += mr {
 						h := min(mr, mc-ir)
 						ci := (ic+ir)*ldc + jc + jr
-						if nr == 32 {
-							sgemmKernel512(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h, colMask(w))
-							continue
-						}
-						if h == mr && w == nr {
-							sgemmKernel256(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet)
-							continue
-						}
-						// Partial AVX2 tile: compute alpha·acc into a
-						// temporary tile, then merge the valid part.
-						t := &buf.t32
-						sgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 16, alpha, 0)
-						mergeTile(c[ci:], ldc, t[:], 16, h, w, bet)
+						sgemmKernel512(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h, colMask(w))
 					}
 				}
+			}
+		}
+	}
+}
+
+// sgemmPacked256 is sgemmPacked for the AVX2 6×16 kernel. An untransposed
+// A is read in place (sgemmKernel256u) but for the last rows of each A
+// block, which are packed; the last one or two rows of C take the 2×32
+// kernel sgemmEdge256, two B panels at a time. All these kernels compute
+// an element the same way, so which one covers it does not matter. The B
+// panels are 16·kb+16 floats apart: the padding keeps the panels that
+// packB16 writes side by side from falling on the same L1 sets (kb of 64,
+// 128, 256 … would put them a multiple of 4 KiB apart).
+func sgemmPacked256(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, buf *packBuf) {
+	const mr, nr = 6, 16
+	kc := kBlock(k)
+	ncCap := min(ncMax, (n+nr-1)/nr*nr)
+	mcCap := min(shape256.mc, (m+mr-1)/mr*mr)
+	buf.b32 = aligned(buf.b32, (kc*nr+16)*ncCap/nr)
+	buf.a32 = aligned(buf.a32, kc*mcCap)
+	bp, ap := buf.b32, buf.a32
+	for jc := 0; jc < n; jc += ncMax {
+		nc := min(ncMax, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			ps := kb*nr + 16
+			packB256(transB, b, ldb, pc, jc, kb, nc, ps, bp)
+			bet := beta
+			if pc > 0 {
+				bet = 1
+			}
+			for ic := 0; ic < m; ic += shape256.mc {
+				mc := min(shape256.mc, m-ic)
+				if transA {
+					packA256(true, a, lda, ic, pc, mc, kb, ap)
+				} else if h := mc % mr; h != 0 {
+					// An untransposed A is read in place but for its
+					// last rows, packed (zero-padded) where the
+					// kernels expect them.
+					packA256(false, a, lda, ic+mc-h, pc, h, kb, ap[(mc-h)*kb:])
+				}
+				for jr := 0; jr < nc; jr += nr {
+					w := min(nr, nc-jr)
+					bj := &bp[jr/nr*ps]
+					for ir := 0; ir < mc; ir += mr {
+						h := min(mr, mc-ir)
+						ci := (ic+ir)*ldc + jc + jr
+						switch {
+						case w < nr:
+							// Partial columns: compute alpha·acc into a
+							// temporary tile, then merge the valid part.
+							t := &buf.t32
+							if h == mr && !transA {
+								sgemmKernel256u(kb, &a[(ic+ir)*lda+pc], lda, bj, &t[0], 16, alpha, 0, mr)
+							} else {
+								sgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 16, alpha, 0, mr)
+							}
+							mergeTile(c[ci:], ldc, t[:], 16, h, w, bet)
+						case h == mr && !transA:
+							sgemmKernel256u(kb, &a[(ic+ir)*lda+pc], lda, bj, &c[ci], ldc, alpha, bet, h)
+						case h > 2:
+							sgemmKernel256(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h)
+						case jr/nr%2 == 0 && jr+2*nr <= nc:
+							// One or two rows left: two panels at a time
+							// (the odd panel is done with the even one).
+							sgemmEdge256(kb, &ap[ir*kb], bj, ps, &c[ci], ldc, alpha, bet, h)
+						case jr/nr%2 == 0:
+							sgemmKernel256(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packB256 packs op(B)[pc:pc+kb, jc:jc+nc] into 16-column panels ps floats
+// apart: panel q holds dst[q*ps + p*16 + j] = op(B)[pc+p, jc+q*16+j], zero
+// beyond column nc.
+func packB256(transB bool, b []float32, ldb, pc, jc, kb, nc, ps int, dst []float32) {
+	jr := 0
+	if !transB {
+		// The full panels at once, reading B row by row.
+		if np := nc / 16; np > 0 {
+			packB16(kb, np, &b[pc*ldb+jc], ldb, &dst[0], ps)
+			jr = np * 16
+		}
+		if jr < nc {
+			w := nc - jr
+			d := dst[jr/16*ps : jr/16*ps+kb*16]
+			src := b[pc*ldb+jc+jr:]
+			for p := 0; p < kb; p++ {
+				row := d[p*16 : p*16+16]
+				copy(row, src[p*ldb:p*ldb+w])
+				clear(row[w:])
+			}
+		}
+		return
+	}
+	// op(B)[p, j] = B[j, p]: transpose eight rows of B at a time.
+	k8 := kb &^ 7
+	for ; jr < nc; jr += 16 {
+		w := min(16, nc-jr)
+		d := dst[jr/16*ps : jr/16*ps+kb*16]
+		j := 0
+		if w == 16 && k8 > 0 {
+			packB16T(k8, &b[(jc+jr)*ldb+pc], ldb, &d[0])
+		}
+		for ; j+8 <= w; j += 8 {
+			s := (jc+jr+j)*ldb + pc
+			if k8 > 0 && w < 16 {
+				transPack8(k8, &b[s], ldb, &d[j], 16)
+			}
+			for r := 0; r < 8; r++ {
+				row := b[s+r*ldb : s+r*ldb+kb]
+				for p := k8; p < kb; p++ {
+					d[p*16+j+r] = row[p]
+				}
+			}
+		}
+		for ; j < 16; j++ {
+			if j >= w {
+				for p := 0; p < kb; p++ {
+					d[p*16+j] = 0
+				}
+				continue
+			}
+			s := (jc+jr+j)*ldb + pc
+			row := b[s : s+kb]
+			for p, v := range row {
+				d[p*16+j] = v
+			}
+		}
+	}
+}
+
+// packA256 packs op(A)[ic:ic+mc, pc:pc+kb] into 6-row panels: panel q
+// holds dst[q*6*kb + p*6 + r] = op(A)[ic+q*6+r, pc+p], zero beyond row mc.
+func packA256(transA bool, a []float32, lda, ic, pc, mc, kb int, dst []float32) {
+	for ir := 0; ir < mc; ir += 6 {
+		h := min(6, mc-ir)
+		d := dst[ir*kb : ir*kb+kb*6]
+		if transA {
+			// op(A)[i, p] = A[p, i]: row p of the panel is contiguous in A.
+			src := a[pc*lda+ic+ir:]
+			if h == 6 {
+				packA6T(kb, &src[0], lda, &d[0])
+				continue
+			}
+			for p := 0; p < kb; p++ {
+				row := d[p*6 : p*6+6]
+				copy(row, src[p*lda:p*lda+h])
+				clear(row[h:])
+			}
+			continue
+		}
+		s := (ic+ir)*lda + pc
+		k8 := 0
+		if h == 6 {
+			k8 = kb &^ 7
+			if k8 > 0 {
+				packA6(k8, &a[s], lda, &d[0])
+			}
+		}
+		for r := 0; r < 6; r++ {
+			if r >= h {
+				for p := k8; p < kb; p++ {
+					d[p*6+r] = 0
+				}
+				continue
+			}
+			row := a[s+r*lda : s+r*lda+kb]
+			for p := k8; p < kb; p++ {
+				d[p*6+r] = row[p]
 			}
 		}
 	}
@@ -140,10 +306,6 @@ func packB32(transB bool, b []float32, ldb, pc, jc, kb, nc, nr int, dst []float3
 			case w == nr && nr == 32:
 				for p := 0; p < kb; p++ {
 					*(*[32]float32)(d[p*32:]) = *(*[32]float32)(src[p*ldb:])
-				}
-			case w == nr && nr == 16:
-				for p := 0; p < kb; p++ {
-					*(*[16]float32)(d[p*16:]) = *(*[16]float32)(src[p*ldb:])
 				}
 			default:
 				for p := 0; p < kb; p++ {
@@ -199,10 +361,6 @@ func packA32(transA bool, a []float32, lda, ic, pc, mc, kb, mr int, dst []float3
 				for p := 0; p < kb; p++ {
 					*(*[8]float32)(d[p*8:]) = *(*[8]float32)(src[p*lda:])
 				}
-			case h == mr && mr == 6:
-				for p := 0; p < kb; p++ {
-					*(*[6]float32)(d[p*6:]) = *(*[6]float32)(src[p*lda:])
-				}
 			default:
 				for p := 0; p < kb; p++ {
 					row := d[p*mr : p*mr+mr]
@@ -223,15 +381,6 @@ func packA32(transA bool, a []float32, lda, ic, pc, mc, kb, mr int, dst []float3
 				for p := k8; p < kb; p++ {
 					d[p*8+r] = row[p]
 				}
-			}
-			continue
-		}
-		if h == 6 && mr == 6 {
-			r0, r1, r2 := a[s:s+kb], a[s+lda:s+lda+kb], a[s+2*lda:s+2*lda+kb]
-			r3, r4, r5 := a[s+3*lda:s+3*lda+kb], a[s+4*lda:s+4*lda+kb], a[s+5*lda:s+5*lda+kb]
-			for p := range r0 {
-				q := d[p*6 : p*6+6 : p*6+6]
-				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 			}
 			continue
 		}

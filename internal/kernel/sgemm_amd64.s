@@ -296,8 +296,14 @@ done:
 	RET
 
 // ---------------------------------------------------------------------------
-// AVX2+FMA micro-kernel: a full 6×16 tile of C from packed panels.
-// Accumulators Y0..Y11; packed B in Y12, Y13; broadcasts in Y14, Y15.
+// AVX2+FMA micro-kernel: a 6×16 tile of C from packed panels, the first mr
+// rows stored. Accumulators Y0..Y11 (row r in Y(2r), Y(2r+1)); packed B in
+// Y12, Y13; broadcasts in Y14, Y15.
+//
+// Every AVX2 kernel computes an element of C the same way: acc = 0,
+// acc = a·b + acc (one FMA) for p ascending, then acc·alpha and, when
+// beta ≠ 0, acc·alpha + beta·C (one FMA), so a tile's shape never changes
+// its results.
 
 #define STEP256(ao, bo) \
 	VMOVUPS      (bo)(BX), Y12 \
@@ -321,6 +327,7 @@ done:
 	VFMADD231PS  Y12, Y15, Y10 \
 	VFMADD231PS  Y13, Y15, Y11
 
+// Row stores: alpha in Y12, beta in Y13, Y14 and Y15 free.
 #define ROWBETA256(lo, hi) \
 	VMULPS      Y12, lo, lo \
 	VMULPS      Y12, hi, hi \
@@ -329,18 +336,73 @@ done:
 	VFMADD231PS Y13, Y14, lo \
 	VFMADD231PS Y13, Y15, hi \
 	VMOVUPS     lo, (DI) \
-	VMOVUPS     hi, 32(DI) \
-	ADDQ        R8, DI
+	VMOVUPS     hi, 32(DI)
 
 #define ROWZERO256(lo, hi) \
 	VMULPS  Y12, lo, lo \
 	VMULPS  Y12, hi, hi \
 	VMOVUPS lo, (DI) \
-	VMOVUPS hi, 32(DI) \
-	ADDQ    R8, DI
+	VMOVUPS hi, 32(DI)
 
-// func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·sgemmKernel256(SB), NOSPLIT, $0-48
+#define NEXTROW256 \
+	DECQ SI \
+	JZ   adone \
+	ADDQ R8, DI
+
+// The store phase of the 6×16 kernels (frame offsets of alpha, beta, mr
+// as in sgemmKernel256 plus off): rows of C at DI, R8 bytes apart.
+#define STORE256(off) \
+	VBROADCASTSS alpha+(40+off)(FP), Y12 \
+	VBROADCASTSS beta+(44+off)(FP), Y13 \
+	MOVQ         mr+(48+off)(FP), SI \
+	MOVL         beta+(44+off)(FP), DX \
+	TESTL        $0x7fffffff, DX \
+	JZ           azero \
+	ROWBETA256(Y0, Y1) \
+	NEXTROW256 \
+	ROWBETA256(Y2, Y3) \
+	NEXTROW256 \
+	ROWBETA256(Y4, Y5) \
+	NEXTROW256 \
+	ROWBETA256(Y6, Y7) \
+	NEXTROW256 \
+	ROWBETA256(Y8, Y9) \
+	NEXTROW256 \
+	ROWBETA256(Y10, Y11) \
+	JMP          adone \
+azero: \
+	ROWZERO256(Y0, Y1) \
+	NEXTROW256 \
+	ROWZERO256(Y2, Y3) \
+	NEXTROW256 \
+	ROWZERO256(Y4, Y5) \
+	NEXTROW256 \
+	ROWZERO256(Y6, Y7) \
+	NEXTROW256 \
+	ROWZERO256(Y8, Y9) \
+	NEXTROW256 \
+	ROWZERO256(Y10, Y11) \
+adone: \
+	VZEROUPPER \
+	RET
+
+// ZERO256 clears the twelve accumulators of the 6×16 kernels.
+#define ZERO256 \
+	VXORPS Y0, Y0, Y0 \
+	VXORPS Y1, Y1, Y1 \
+	VXORPS Y2, Y2, Y2 \
+	VXORPS Y3, Y3, Y3 \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5 \
+	VXORPS Y6, Y6, Y6 \
+	VXORPS Y7, Y7, Y7 \
+	VXORPS Y8, Y8, Y8 \
+	VXORPS Y9, Y9, Y9 \
+	VXORPS Y10, Y10, Y10 \
+	VXORPS Y11, Y11, Y11
+
+// func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·sgemmKernel256(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -348,18 +410,7 @@ TEXT ·sgemmKernel256(SB), NOSPLIT, $0-48
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
 
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
-	VXORPS Y4, Y4, Y4
-	VXORPS Y5, Y5, Y5
-	VXORPS Y6, Y6, Y6
-	VXORPS Y7, Y7, Y7
-	VXORPS Y8, Y8, Y8
-	VXORPS Y9, Y9, Y9
-	VXORPS Y10, Y10, Y10
-	VXORPS Y11, Y11, Y11
+	ZERO256
 
 aloop4:
 	CMPQ CX, $4
@@ -383,27 +434,190 @@ atail:
 	JMP   atail
 
 astore:
-	VBROADCASTSS alpha+40(FP), Y12
-	VBROADCASTSS beta+44(FP), Y13
-	MOVL         beta+44(FP), DX
-	TESTL        $0x7fffffff, DX
-	JZ           azero
-	ROWBETA256(Y0, Y1)
-	ROWBETA256(Y2, Y3)
-	ROWBETA256(Y4, Y5)
-	ROWBETA256(Y6, Y7)
-	ROWBETA256(Y8, Y9)
-	ROWBETA256(Y10, Y11)
-	VZEROUPPER
-	RET
+	STORE256(0)
 
-azero:
-	ROWZERO256(Y0, Y1)
-	ROWZERO256(Y2, Y3)
-	ROWZERO256(Y4, Y5)
-	ROWZERO256(Y6, Y7)
-	ROWZERO256(Y8, Y9)
-	ROWZERO256(Y10, Y11)
+// The 6×16 kernel reading an untransposed A in place: row r of the tile at
+// step p is SI + r·R9 + 4p for r < 3 and R10 + (r−3)·R9 + 4p for r ≥ 3
+// (R9 = 4·lda, R10 = SI + 3·R9). Registers otherwise as in STEP256.
+
+#define STEP256U(ao, bo) \
+	VMOVUPS      (bo)(BX), Y12 \
+	VMOVUPS      (bo+32)(BX), Y13 \
+	VBROADCASTSS (ao)(SI), Y14 \
+	VFMADD231PS  Y12, Y14, Y0 \
+	VFMADD231PS  Y13, Y14, Y1 \
+	VBROADCASTSS (ao)(SI)(R9*1), Y15 \
+	VFMADD231PS  Y12, Y15, Y2 \
+	VFMADD231PS  Y13, Y15, Y3 \
+	VBROADCASTSS (ao)(SI)(R9*2), Y14 \
+	VFMADD231PS  Y12, Y14, Y4 \
+	VFMADD231PS  Y13, Y14, Y5 \
+	VBROADCASTSS (ao)(R10), Y15 \
+	VFMADD231PS  Y12, Y15, Y6 \
+	VFMADD231PS  Y13, Y15, Y7 \
+	VBROADCASTSS (ao)(R10)(R9*1), Y14 \
+	VFMADD231PS  Y12, Y14, Y8 \
+	VFMADD231PS  Y13, Y14, Y9 \
+	VBROADCASTSS (ao)(R10)(R9*2), Y15 \
+	VFMADD231PS  Y12, Y15, Y10 \
+	VFMADD231PS  Y13, Y15, Y11
+
+// func sgemmKernel256u(k int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·sgemmKernel256u(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	SHLQ $2, R9
+	LEAQ (SI)(R9*2), R10
+	ADDQ R9, R10
+	MOVQ b+24(FP), BX
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+
+	ZERO256
+
+uloop4:
+	CMPQ CX, $4
+	JB   utail
+	STEP256U(0, 0)
+	STEP256U(4, 64)
+	STEP256U(8, 128)
+	STEP256U(12, 192)
+	ADDQ $16, SI
+	ADDQ $16, R10
+	ADDQ $256, BX
+	SUBQ $4, CX
+	JMP  uloop4
+
+utail:
+	TESTQ CX, CX
+	JZ    ustore
+	STEP256U(0, 0)
+	ADDQ  $4, SI
+	ADDQ  $4, R10
+	ADDQ  $64, BX
+	DECQ  CX
+	JMP   utail
+
+ustore:
+	STORE256(8)
+
+// ---------------------------------------------------------------------------
+// AVX2+FMA edge kernel for the last one or two rows of C: a 2×32 tile from
+// the first two rows of a packed 6-row panel of A and two packed 16-column
+// panels of B (BX and BX+R9), the first mr rows stored. Accumulators Y0..Y3
+// (row 0, columns 0..31) and Y4..Y7 (row 1); packed B in Y8..Y11;
+// broadcasts in Y12, Y13.
+
+#define STEP2X32(ao, bo) \
+	VMOVUPS      (bo)(BX), Y8 \
+	VMOVUPS      (bo+32)(BX), Y9 \
+	VMOVUPS      (bo)(BX)(R9*1), Y10 \
+	VMOVUPS      (bo+32)(BX)(R9*1), Y11 \
+	VBROADCASTSS (ao)(AX), Y12 \
+	VBROADCASTSS (ao+4)(AX), Y13 \
+	VFMADD231PS  Y8, Y12, Y0 \
+	VFMADD231PS  Y9, Y12, Y1 \
+	VFMADD231PS  Y10, Y12, Y2 \
+	VFMADD231PS  Y11, Y12, Y3 \
+	VFMADD231PS  Y8, Y13, Y4 \
+	VFMADD231PS  Y9, Y13, Y5 \
+	VFMADD231PS  Y10, Y13, Y6 \
+	VFMADD231PS  Y11, Y13, Y7
+
+// Row stores: alpha in Y12, beta in Y13, Y8..Y11 free.
+#define ROWBETA2X32(c0, c1, c2, c3) \
+	VMULPS      Y12, c0, c0 \
+	VMULPS      Y12, c1, c1 \
+	VMULPS      Y12, c2, c2 \
+	VMULPS      Y12, c3, c3 \
+	VMOVUPS     (DI), Y8 \
+	VMOVUPS     32(DI), Y9 \
+	VMOVUPS     64(DI), Y10 \
+	VMOVUPS     96(DI), Y11 \
+	VFMADD231PS Y13, Y8, c0 \
+	VFMADD231PS Y13, Y9, c1 \
+	VFMADD231PS Y13, Y10, c2 \
+	VFMADD231PS Y13, Y11, c3 \
+	VMOVUPS     c0, (DI) \
+	VMOVUPS     c1, 32(DI) \
+	VMOVUPS     c2, 64(DI) \
+	VMOVUPS     c3, 96(DI)
+
+#define ROWZERO2X32(c0, c1, c2, c3) \
+	VMULPS  Y12, c0, c0 \
+	VMULPS  Y12, c1, c1 \
+	VMULPS  Y12, c2, c2 \
+	VMULPS  Y12, c3, c3 \
+	VMOVUPS c0, (DI) \
+	VMOVUPS c1, 32(DI) \
+	VMOVUPS c2, 64(DI) \
+	VMOVUPS c3, 96(DI)
+
+// func sgemmEdge256(k int, a, b *float32, ps int, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·sgemmEdge256(SB), NOSPLIT, $0-64
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ b+16(FP), BX
+	MOVQ ps+24(FP), R9
+	SHLQ $2, R9
+	MOVQ c+32(FP), DI
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+
+eloop4:
+	CMPQ CX, $4
+	JB   etail
+	STEP2X32(0, 0)
+	STEP2X32(24, 64)
+	STEP2X32(48, 128)
+	STEP2X32(72, 192)
+	ADDQ $96, AX
+	ADDQ $256, BX
+	SUBQ $4, CX
+	JMP  eloop4
+
+etail:
+	TESTQ CX, CX
+	JZ    estore
+	STEP2X32(0, 0)
+	ADDQ  $24, AX
+	ADDQ  $64, BX
+	DECQ  CX
+	JMP   etail
+
+estore:
+	VBROADCASTSS alpha+48(FP), Y12
+	VBROADCASTSS beta+52(FP), Y13
+	MOVQ         mr+56(FP), SI
+	MOVL         beta+52(FP), DX
+	TESTL        $0x7fffffff, DX
+	JZ           ezero
+	ROWBETA2X32(Y0, Y1, Y2, Y3)
+	DECQ         SI
+	JZ           edone
+	ADDQ         R8, DI
+	ROWBETA2X32(Y4, Y5, Y6, Y7)
+	JMP          edone
+
+ezero:
+	ROWZERO2X32(Y0, Y1, Y2, Y3)
+	DECQ SI
+	JZ   edone
+	ADDQ R8, DI
+	ROWZERO2X32(Y4, Y5, Y6, Y7)
+
+edone:
 	VZEROUPPER
 	RET
 
@@ -486,5 +700,245 @@ tloop:
 	JMP     tloop
 
 tdone:
+	VZEROUPPER
+	RET
+
+// ---------------------------------------------------------------------------
+// Packing for the AVX2 6×16 kernel.
+
+// packA6 packs six rows of A (untransposed) into a 6-row panel, eight
+// k-steps at a time: dst[p·6 + r] = src[r·ld + p] for r < 6, p < k8.
+//
+// Y0..Y5 hold rows 0..5 at p..p+7. Unpacking rows (0,1), (2,3), (4,5) and
+// shuffling the first two pairs gives rows 0..3 of step p in one 128-bit
+// lane (Y0..Y3: steps p+0..3 low, p+4..7 high) and rows 4, 5 of step p in
+// one quadword (Y10: steps p+0, p+1 | p+4, p+5; Y11: p+2, p+3 | p+6, p+7).
+
+// func packA6(k8 int, src *float32, ld int, dst *float32)
+TEXT ·packA6(SB), NOSPLIT, $0-32
+	MOVQ k8+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R9
+	SHLQ $2, R9
+	MOVQ dst+24(FP), DI
+	LEAQ (SI)(R9*2), R10
+	LEAQ (R10)(R9*2), R11
+
+a6loop:
+	CMPQ    CX, $8
+	JB      a6done
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R9*1), Y1
+	VMOVUPS (R10), Y2
+	VMOVUPS (R10)(R9*1), Y3
+	VMOVUPS (R11), Y4
+	VMOVUPS (R11)(R9*1), Y5
+	ADDQ    $32, SI
+	ADDQ    $32, R10
+	ADDQ    $32, R11
+
+	VUNPCKLPS Y1, Y0, Y6
+	VUNPCKHPS Y1, Y0, Y7
+	VUNPCKLPS Y3, Y2, Y8
+	VUNPCKHPS Y3, Y2, Y9
+	VUNPCKLPS Y5, Y4, Y10
+	VUNPCKHPS Y5, Y4, Y11
+	VSHUFPS   $0x44, Y8, Y6, Y0
+	VSHUFPS   $0xEE, Y8, Y6, Y1
+	VSHUFPS   $0x44, Y9, Y7, Y2
+	VSHUFPS   $0xEE, Y9, Y7, Y3
+
+	VMOVUPS      X0, (DI)
+	VMOVLPS      X10, 16(DI)
+	VMOVUPS      X1, 24(DI)
+	VMOVHPS      X10, 40(DI)
+	VMOVUPS      X2, 48(DI)
+	VMOVLPS      X11, 64(DI)
+	VMOVUPS      X3, 72(DI)
+	VMOVHPS      X11, 88(DI)
+	VEXTRACTF128 $1, Y10, X12
+	VEXTRACTF128 $1, Y11, X13
+	VEXTRACTF128 $1, Y0, 96(DI)
+	VMOVLPS      X12, 112(DI)
+	VEXTRACTF128 $1, Y1, 120(DI)
+	VMOVHPS      X12, 136(DI)
+	VEXTRACTF128 $1, Y2, 144(DI)
+	VMOVLPS      X13, 160(DI)
+	VEXTRACTF128 $1, Y3, 168(DI)
+	VMOVHPS      X13, 184(DI)
+	ADDQ         $192, DI
+	SUBQ         $8, CX
+	JMP          a6loop
+
+a6done:
+	VZEROUPPER
+	RET
+
+// packA6T packs six columns of A (transposed: op(A) row r is column r of
+// A) into a 6-row panel: dst[p·6 + r] = src[p·ld + r] for r < 6, p < k.
+// X0/X1 carry rows 0..3 and 4, 5 of a step.
+
+// func packA6T(k int, src *float32, ld int, dst *float32)
+TEXT ·packA6T(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R9
+	SHLQ $2, R9
+	MOVQ dst+24(FP), DI
+
+a6tloop2:
+	CMPQ    CX, $2
+	JB      a6ttail
+	VMOVUPS (SI), X0
+	VMOVSD  16(SI), X1
+	VMOVUPS (SI)(R9*1), X2
+	VMOVSD  16(SI)(R9*1), X3
+	VMOVUPS X0, (DI)
+	VMOVSD  X1, 16(DI)
+	VMOVUPS X2, 24(DI)
+	VMOVSD  X3, 40(DI)
+	LEAQ    (SI)(R9*2), SI
+	ADDQ    $48, DI
+	SUBQ    $2, CX
+	JMP     a6tloop2
+
+a6ttail:
+	TESTQ   CX, CX
+	JZ      a6tdone
+	VMOVUPS (SI), X0
+	VMOVSD  16(SI), X1
+	VMOVUPS X0, (DI)
+	VMOVSD  X1, 16(DI)
+
+a6tdone:
+	RET
+
+// packB16T packs sixteen rows of B (transposed: op(B) column j is row j of
+// B) into a 16-column panel, eight k-steps at a time:
+// dst[p·16 + j] = src[j·ld + p] for j < 16, p < k8 (k8 a multiple of 8).
+//
+// Each 8×8 block (rows j0..j0+7 of B) is transposed in two shuffle rounds:
+// Y0..Y3 hold rows j0+r (low lane) and j0+4+r (high lane) at steps p..p+3,
+// Y4..Y7 the same at steps p+4..p+7; within each lane, unpacking pairs
+// (Y8..Y11) and shuffling gives op(B) row p+q in Y(q) for the 8 columns.
+// SI walks row j0 of B, R10 row j0+4, R11 row j0+8, R12 row j0+12; the
+// same rows sixteen further on (the next panel) are prefetched.
+
+#define TRANS8X8(r0, r4, pf, doff) \
+	VMOVUPS      (r0), X0 \
+	VINSERTF128  $1, (r4), Y0, Y0 \
+	VMOVUPS      (r0)(R9*1), X1 \
+	VINSERTF128  $1, (r4)(R9*1), Y1, Y1 \
+	VMOVUPS      (r0)(R9*2), X2 \
+	VINSERTF128  $1, (r4)(R9*2), Y2, Y2 \
+	VMOVUPS      (r0)(R13*1), X3 \
+	VINSERTF128  $1, (r4)(R13*1), Y3, Y3 \
+	VMOVUPS      16(r0), X4 \
+	VINSERTF128  $1, 16(r4), Y4, Y4 \
+	VMOVUPS      16(r0)(R9*1), X5 \
+	VINSERTF128  $1, 16(r4)(R9*1), Y5, Y5 \
+	VMOVUPS      16(r0)(R9*2), X6 \
+	VINSERTF128  $1, 16(r4)(R9*2), Y6, Y6 \
+	VMOVUPS      16(r0)(R13*1), X7 \
+	VINSERTF128  $1, 16(r4)(R13*1), Y7, Y7 \
+	PREFETCHT0   (r0)(pf*1) \
+	PREFETCHT0   (r4)(pf*1) \
+	VUNPCKLPS    Y1, Y0, Y8 \
+	VUNPCKHPS    Y1, Y0, Y9 \
+	VUNPCKLPS    Y3, Y2, Y10 \
+	VUNPCKHPS    Y3, Y2, Y11 \
+	VSHUFPS      $0x44, Y10, Y8, Y0 \
+	VSHUFPS      $0xEE, Y10, Y8, Y1 \
+	VSHUFPS      $0x44, Y11, Y9, Y2 \
+	VSHUFPS      $0xEE, Y11, Y9, Y3 \
+	VUNPCKLPS    Y5, Y4, Y8 \
+	VUNPCKHPS    Y5, Y4, Y9 \
+	VUNPCKLPS    Y7, Y6, Y10 \
+	VUNPCKHPS    Y7, Y6, Y11 \
+	VSHUFPS      $0x44, Y10, Y8, Y4 \
+	VSHUFPS      $0xEE, Y10, Y8, Y5 \
+	VSHUFPS      $0x44, Y11, Y9, Y6 \
+	VSHUFPS      $0xEE, Y11, Y9, Y7 \
+	VMOVUPS      Y0, (doff)(DI) \
+	VMOVUPS      Y1, (doff+64)(DI) \
+	VMOVUPS      Y2, (doff+128)(DI) \
+	VMOVUPS      Y3, (doff+192)(DI) \
+	VMOVUPS      Y4, (doff+256)(DI) \
+	VMOVUPS      Y5, (doff+320)(DI) \
+	VMOVUPS      Y6, (doff+384)(DI) \
+	VMOVUPS      Y7, (doff+448)(DI)
+
+// func packB16T(k8 int, src *float32, ld int, dst *float32)
+TEXT ·packB16T(SB), NOSPLIT, $0-32
+	MOVQ k8+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R9
+	SHLQ $2, R9
+	MOVQ dst+24(FP), DI
+	LEAQ (R9)(R9*2), R13
+	LEAQ (SI)(R9*4), R10
+	LEAQ (R10)(R9*4), R11
+	LEAQ (R11)(R9*4), R12
+	MOVQ R9, DX
+	SHLQ $4, DX
+
+t16loop:
+	CMPQ CX, $8
+	JB   t16done
+	TRANS8X8(SI, R10, DX, 0)
+	TRANS8X8(R11, R12, DX, 32)
+	ADDQ $32, SI
+	ADDQ $32, R10
+	ADDQ $32, R11
+	ADDQ $32, R12
+	ADDQ $512, DI
+	SUBQ $8, CX
+	JMP  t16loop
+
+t16done:
+	VZEROUPPER
+	RET
+
+// packB16 copies k rows of np·16 columns of B into np 16-column panels
+// ps floats apart, row by row (B is read in order):
+// dst[q·ps + p·16 + j] = src[p·ld + q·16 + j] for j < 16, q < np, p < k.
+// Y0, Y1 carry 16 columns; SI walks row p of B, DI row p of the panels.
+
+// func packB16(k, np int, src *float32, ld int, dst *float32, ps int)
+TEXT ·packB16(SB), NOSPLIT, $0-48
+	MOVQ  k+0(FP), CX
+	MOVQ  np+8(FP), DX
+	MOVQ  src+16(FP), R8
+	MOVQ  ld+24(FP), R9
+	SHLQ  $2, R9
+	MOVQ  dst+32(FP), R11
+	MOVQ  ps+40(FP), R10
+	SHLQ  $2, R10
+	TESTQ DX, DX
+	JZ    b16done
+
+b16row:
+	TESTQ CX, CX
+	JZ    b16done
+	MOVQ  R8, SI
+	MOVQ  R11, DI
+	MOVQ  DX, BX
+
+b16col:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    R10, DI
+	DECQ    BX
+	JNZ     b16col
+
+	ADDQ R9, R8
+	ADDQ $64, R11
+	DECQ CX
+	JMP  b16row
+
+b16done:
 	VZEROUPPER
 	RET

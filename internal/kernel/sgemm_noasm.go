@@ -91,7 +91,7 @@ func storeTile(acc [][32]float32, c *float32, ldc int, alpha, beta float32, mask
 }
 
 // sgemmKernel256 is the Go twin of the AVX2 6×16 micro-kernel.
-func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32) {
+func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int) {
 	ap, bp := f32s(a, 6*k), f32s(b, 16*k)
 	var acc [6][32]float32
 	for p := 0; p < k; p++ {
@@ -102,7 +102,37 @@ func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32) {
 			}
 		}
 	}
-	storeTile(acc[:], c, ldc, alpha, beta, 0xffff)
+	storeTile(acc[:mr], c, ldc, alpha, beta, 0xffff)
+}
+
+// sgemmKernel256u is the Go twin of the AVX2 6×16 kernel reading A in place.
+func sgemmKernel256u(k int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mr int) {
+	ap, bp := f32s(a, 5*lda+k), f32s(b, 16*k)
+	var acc [6][32]float32
+	for p := 0; p < k; p++ {
+		for r := 0; r < 6; r++ {
+			av := ap[r*lda+p]
+			for j := 0; j < 16; j++ {
+				acc[r][j] += av * bp[p*16+j]
+			}
+		}
+	}
+	storeTile(acc[:mr], c, ldc, alpha, beta, 0xffff)
+}
+
+// sgemmEdge256 is the Go twin of the AVX2 2×32 edge kernel.
+func sgemmEdge256(k int, a, b *float32, ps int, c *float32, ldc int, alpha, beta float32, mr int) {
+	ap, bp := f32s(a, 6*k), f32s(b, ps+16*k)
+	var acc [2][32]float32
+	for p := 0; p < k; p++ {
+		for r := 0; r < 2; r++ {
+			av := ap[p*6+r]
+			for j := 0; j < 32; j++ {
+				acc[r][j] += av * bp[j/16*ps+p*16+j%16]
+			}
+		}
+	}
+	storeTile(acc[:mr], c, ldc, alpha, beta, 0xffffffff)
 }
 
 // transPack8 is the Go twin of the AVX transposing pack.
@@ -114,6 +144,56 @@ func transPack8(k8 int, src *float32, ld int, dst *float32, ds int) {
 	for p := 0; p < k8; p++ {
 		for r := 0; r < 8; r++ {
 			d[p*ds+r] = s[r*ld+p]
+		}
+	}
+}
+
+// packA6 is the Go twin of the AVX 6-row transposing pack.
+func packA6(k8 int, src *float32, ld int, dst *float32) {
+	if k8 <= 0 {
+		return
+	}
+	s, d := f32s(src, 5*ld+k8), f32s(dst, 6*k8)
+	for p := 0; p < k8; p++ {
+		for r := 0; r < 6; r++ {
+			d[p*6+r] = s[r*ld+p]
+		}
+	}
+}
+
+// packA6T is the Go twin of the 6-column pack.
+func packA6T(k int, src *float32, ld int, dst *float32) {
+	if k <= 0 {
+		return
+	}
+	s, d := f32s(src, (k-1)*ld+6), f32s(dst, 6*k)
+	for p := 0; p < k; p++ {
+		copy(d[p*6:p*6+6], s[p*ld:p*ld+6])
+	}
+}
+
+// packB16T is the Go twin of the 16-row transposing pack.
+func packB16T(k8 int, src *float32, ld int, dst *float32) {
+	if k8 <= 0 {
+		return
+	}
+	s, d := f32s(src, 15*ld+k8), f32s(dst, 16*k8)
+	for p := 0; p < k8; p++ {
+		for j := 0; j < 16; j++ {
+			d[p*16+j] = s[j*ld+p]
+		}
+	}
+}
+
+// packB16 is the Go twin of the 16-column panel pack.
+func packB16(k, np int, src *float32, ld int, dst *float32, ps int) {
+	if k <= 0 || np <= 0 {
+		return
+	}
+	s, d := f32s(src, (k-1)*ld+16*np), f32s(dst, (np-1)*ps+16*k)
+	for p := 0; p < k; p++ {
+		for q := 0; q < np; q++ {
+			copy(d[q*ps+p*16:q*ps+p*16+16], s[p*ld+q*16:p*ld+q*16+16])
 		}
 	}
 }
