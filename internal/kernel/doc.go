@@ -41,6 +41,12 @@
 //     assembly);
 //   - ActBackward, dZ = dA ⊙ f′(Z) together with db = Σᵢ dZ[i,:] (ReLU in
 //     AVX-512 assembly), and SumRows;
+//   - GemmBiasAct and GemmActBackward, a dense layer's forward step
+//     (Z = A_prev·W, then BiasAct) and the backward step into the layer
+//     below (dA = dZ_next·W_nextᵀ, then ActBackward) as one job: when the
+//     product is split between threads, each thread runs the epilogue on
+//     the block of C it has just computed (whole rows for softmax, whole
+//     columns for db), instead of the caller alone afterwards;
 //   - SGD and Adam, one optimizer step per parameter in one loop over its
 //     elements (AVX-512 assembly for float32 and float64, without fused
 //     multiply-adds, so that it rounds as the Go loop does), split between
