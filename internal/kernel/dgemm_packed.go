@@ -18,49 +18,27 @@ var (
 // dgemmPacked computes C = alpha·op(A)·op(B) + beta·C on one thread with
 // the AVX-512 (s == shape512d) or AVX2 (s == shape256d) float64 kernel.
 func dgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, buf *packBuf) {
-	mr, nr := s.mr, s.nr
-	kc := kBlock(k)
-	ncCap := min(ncMax, (n+nr-1)/nr*nr)
-	mcCap := min(s.mc, (m+mr-1)/mr*mr)
-	buf.b64 = aligned(buf.b64, kc*ncCap)
-	buf.a64 = aligned(buf.a64, kc*mcCap)
+	buf.b64 = aligned(buf.b64, kBlock(k)*min(ncMax, (n+s.nr-1)/s.nr*s.nr))
+	buf.a64 = aligned(buf.a64, kBlock(k)*min(s.mc, (m+s.mr-1)/s.mr*s.mr))
 	bp, ap := buf.b64, buf.a64
 	var t [6 * 8]float64 // a partial AVX2 tile
-	for jc := 0; jc < n; jc += ncMax {
-		nc := min(ncMax, n-jc)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
-			packB64(transB, b, ldb, pc, jc, kb, nc, nr, bp)
-			bet := beta
-			if pc > 0 {
-				bet = 1
+	loopNest(s, m, n, k, beta,
+		func(pc, jc, kb, nc int) { packB64(transB, b, ldb, pc, jc, kb, nc, s.nr, bp) },
+		func(ic, pc, mc, kb int) { packA64(transA, a, lda, ic, pc, mc, kb, s.mr, ap) },
+		func(kb, ir, jr, i, j, h, w int, bet float64) {
+			ci := i*ldc + j
+			switch {
+			case s.nr == 16:
+				dgemmKernel512(kb, &ap[ir*kb], &bp[jr*kb], &c[ci], ldc, alpha, bet, h, uint32(1)<<w-1)
+			case h == s.mr && w == s.nr:
+				dgemmKernel256(kb, &ap[ir*kb], &bp[jr*kb], &c[ci], ldc, alpha, bet)
+			default:
+				// Partial AVX2 tile: compute alpha·acc into a temporary
+				// tile, then merge the valid part.
+				dgemmKernel256(kb, &ap[ir*kb], &bp[jr*kb], &t[0], 8, alpha, 0)
+				mergeTile(c[ci:], ldc, t[:], 8, h, w, bet)
 			}
-			for ic := 0; ic < m; ic += s.mc {
-				mc := min(s.mc, m-ic)
-				packA64(transA, a, lda, ic, pc, mc, kb, mr, ap)
-				for jr := 0; jr < nc; jr += nr {
-					w := min(nr, nc-jr)
-					bj := &bp[jr*kb]
-					for ir := 0; ir < mc; ir += mr {
-						h := min(mr, mc-ir)
-						ci := (ic+ir)*ldc + jc + jr
-						if nr == 16 {
-							dgemmKernel512(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h, uint32(1)<<w-1)
-							continue
-						}
-						if h == mr && w == nr {
-							dgemmKernel256(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet)
-							continue
-						}
-						// Partial AVX2 tile: compute alpha·acc into a
-						// temporary tile, then merge the valid part.
-						dgemmKernel256(kb, &ap[ir*kb], bj, &t[0], 8, alpha, 0)
-						mergeTile(c[ci:], ldc, t[:], 8, h, w, bet)
-					}
-				}
-			}
-		}
-	}
+		})
 }
 
 // packB64 packs op(B)[pc:pc+kb, jc:jc+nc] into nr-wide column panels:

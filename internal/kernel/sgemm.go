@@ -85,32 +85,43 @@ func sgemmPacked(s tileShape, transA, transB bool, m, n, k int, alpha float32, a
 		sgemmPacked256(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
 		return
 	}
+	buf.b32 = aligned(buf.b32, kBlock(k)*min(ncMax, (n+s.nr-1)/s.nr*s.nr))
+	buf.a32 = aligned(buf.a32, kBlock(k)*min(s.mc, (m+s.mr-1)/s.mr*s.mr))
+	bp, ap := buf.b32, buf.a32
+	loopNest(s, m, n, k, beta,
+		func(pc, jc, kb, nc int) { packB32(transB, b, ldb, pc, jc, kb, nc, s.nr, bp) },
+		func(ic, pc, mc, kb int) { packA32(transA, a, lda, ic, pc, mc, kb, s.mr, ap) },
+		func(kb, ir, jr, i, j, h, w int, bet float32) {
+			sgemmKernel512(kb, &ap[ir*kb], &bp[jr*kb], &c[i*ldc+j], ldc, alpha, bet, h, colMask(w))
+		})
+}
+
+// loopNest runs the BLIS loop nest of the packed paths over C (m×n, k
+// deep) with tile shape s: for each B panel of up to ncMax columns and k
+// block of kBlock(k), packB(pc, jc, kb, nc); for each block of s.mc rows,
+// packA(ic, pc, mc, kb); then tile(kb, ir, jr, i, j, h, w, bet) for each
+// h×w tile of C at row i, column j: ir rows into the packed A block and jr
+// columns into the packed B panel. bet is beta for the first k block and
+// 1 after it.
+func loopNest[T float32 | float64](s tileShape, m, n, k int, beta T, packB func(pc, jc, kb, nc int), packA func(ic, pc, mc, kb int), tile func(kb, ir, jr, i, j, h, w int, bet T)) {
 	mr, nr := s.mr, s.nr
 	kc := kBlock(k)
-	ncCap := min(ncMax, (n+nr-1)/nr*nr)
-	mcCap := min(s.mc, (m+mr-1)/mr*mr)
-	buf.b32 = aligned(buf.b32, kc*ncCap)
-	buf.a32 = aligned(buf.a32, kc*mcCap)
-	bp, ap := buf.b32, buf.a32
 	for jc := 0; jc < n; jc += ncMax {
 		nc := min(ncMax, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB32(transB, b, ldb, pc, jc, kb, nc, nr, bp)
+			packB(pc, jc, kb, nc)
 			bet := beta
 			if pc > 0 {
 				bet = 1
 			}
 			for ic := 0; ic < m; ic += s.mc {
 				mc := min(s.mc, m-ic)
-				packA32(transA, a, lda, ic, pc, mc, kb, mr, ap)
+				packA(ic, pc, mc, kb)
 				for jr := 0; jr < nc; jr += nr {
 					w := min(nr, nc-jr)
-					bj := &bp[jr*kb]
 					for ir := 0; ir < mc; ir += mr {
-						h := min(mr, mc-ir)
-						ci := (ic+ir)*ldc + jc + jr
-						sgemmKernel512(kb, &ap[ir*kb], bj, &c[ci], ldc, alpha, bet, h, colMask(w))
+						tile(kb, ir, jr, ic+ir, jc+jr, min(mr, mc-ir), w, bet)
 					}
 				}
 			}
