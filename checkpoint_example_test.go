@@ -9,7 +9,7 @@ import (
 
 	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 // Checkpoint a run after every epoch, stop it, and continue it later from
@@ -26,13 +26,13 @@ func ExampleResumeOptions() {
 
 	// A run of 5 epochs that saves a checkpoint after each one.
 	opts := nerve.Options{Hidden: []int{8}, Activation: "tanh", LR: 0.01, Epochs: 5, Seed: 1}
-	opts.Checkpoint = func(m *nn.Model[float32]) error { return nn.Save(path, m) }
+	opts.Checkpoint = func(m *model.Model[float32]) error { return model.Save(path, m) }
 	if _, err := nerve.NewClassifier[string](opts).Fit(context.Background(), flowers.X, flowers.Labels); err != nil {
 		log.Fatal(err)
 	}
 
 	// Later: read the checkpoint and go on to 20 epochs.
-	ck, err := nn.Load[float32](path)
+	ck, err := model.Load[float32](path)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -19,13 +20,13 @@ import (
 
 // roundTrip writes m as a model file and reads it back, as a checkpoint on
 // disk would be.
-func roundTrip(t *testing.T, m *nn.Model[float32]) *nn.Model[float32] {
+func roundTrip(t *testing.T, m *model.Model[float32]) *model.Model[float32] {
 	t.Helper()
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	r, err := nn.Read[float32](&buf)
+	r, err := model.Read[float32](&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,11 +53,11 @@ func sameHistory(t *testing.T, got, want *train.History) {
 // sameWeights compares two networks bit for bit.
 func sameWeights(t *testing.T, got, want *nn.Network[float32]) {
 	t.Helper()
-	g, w := params(got), params(want)
+	g, w := got.Params(nil), want.Params(nil)
 	for i := range w {
-		for k, v := range w[i].Data() {
-			if math.Float32bits(g[i].Data()[k]) != math.Float32bits(v) {
-				t.Fatalf("parameter %d element %d is %v; want %v", i, k, g[i].Data()[k], v)
+		for k, v := range w[i].Value.Data() {
+			if math.Float32bits(g[i].Value.Data()[k]) != math.Float32bits(v) {
+				t.Fatalf("parameter %d element %d is %v; want %v", i, k, g[i].Value.Data()[k], v)
 			}
 		}
 	}
@@ -86,10 +87,10 @@ func TestResumeClassifier(t *testing.T) {
 				if stopAt >= len(want.Epochs) {
 					continue
 				}
-				var saved *nn.Model[float32]
+				var saved *model.Model[float32]
 				ctx, cancel := context.WithCancel(context.Background())
 				oi := o
-				oi.Checkpoint = func(m *nn.Model[float32]) error {
+				oi.Checkpoint = func(m *model.Model[float32]) error {
 					saved = roundTrip(t, m)
 					return nil
 				}
@@ -143,9 +144,9 @@ func TestResumeRegressor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var at3 *nn.Model[float32]
+	var at3 *model.Model[float32]
 	oc := o
-	oc.Checkpoint = func(m *nn.Model[float32]) error {
+	oc.Checkpoint = func(m *model.Model[float32]) error {
 		if len(m.Extra) == 0 {
 			t.Error("checkpoint without optimizer state")
 		}
@@ -188,10 +189,10 @@ func TestResumeExtend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last *nn.Model[float32]
+	var last *model.Model[float32]
 	o5 := o
 	o5.Epochs = 5
-	o5.Checkpoint = func(m *nn.Model[float32]) error { last = m; return nil }
+	o5.Checkpoint = func(m *model.Model[float32]) error { last = m; return nil }
 	if _, err := NewClassifier[string](o5).Fit(context.Background(), tr.X, tr.Labels); err != nil {
 		t.Fatal(err)
 	}
@@ -217,9 +218,9 @@ func TestResumeExtend(t *testing.T) {
 func TestResumeErrors(t *testing.T) {
 	tr, te, _ := data.Iris().Split(0.3, 1)
 	o := Options{Hidden: []int{8}, Epochs: 4, Seed: 3, Validation: 0.2, Patience: 2}
-	var ck *nn.Model[float32]
+	var ck *model.Model[float32]
 	oc := o
-	oc.Checkpoint = func(m *nn.Model[float32]) error { ck = m; return nil }
+	oc.Checkpoint = func(m *model.Model[float32]) error { ck = m; return nil }
 	clf := NewClassifier[string](oc)
 	if _, err := clf.Fit(context.Background(), tr.X, tr.Labels); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 	"github.com/nerve-ml/nerve/train"
@@ -25,7 +26,7 @@ import (
 // not at the same time as Fit.
 type Classifier[L data.Label] struct {
 	opts    Options
-	model   *nn.Model[float32]
+	model   *model.Model[float32]
 	classes *data.Classes[L]
 }
 
@@ -63,8 +64,8 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
-	model, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32] {
-		return &nn.Model[float32]{
+	model, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+		return &model.Model[float32]{
 			Network:   net,
 			Task:      "classification",
 			Classes:   labelStrings(classes.Labels()),
@@ -92,7 +93,7 @@ func (c *Classifier[L]) Classes() []L {
 
 // Model returns the trained model (network, classes, scaling, training
 // record), or nil before Fit. Changing it changes the classifier.
-func (c *Classifier[L]) Model() *nn.Model[float32] { return c.model }
+func (c *Classifier[L]) Model() *model.Model[float32] { return c.model }
 
 // PredictProba returns, for every row of X, the probability of each class
 // in the order of Classes. It returns an error before Fit, or if X has the
@@ -119,7 +120,7 @@ func (c *Classifier[L]) Save(path string) error {
 	if c.model == nil {
 		return fmt.Errorf("nerve: the classifier has not been trained: nothing to save")
 	}
-	return nn.Save(path, c.model)
+	return model.Save(path, c.model)
 }
 
 // Summary describes the classifier's network, classes and training.
@@ -134,7 +135,7 @@ func (c *Classifier[L]) Summary() string {
 // type the model was trained with, except that any model's labels can be
 // read as strings.
 func LoadClassifier[L data.Label](path string) (*Classifier[L], error) {
-	m, err := nn.Load[float32](path)
+	m, err := model.Load[float32](path)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ func LoadClassifier[L data.Label](path string) (*Classifier[L], error) {
 }
 
 // classifierOf wraps a loaded model as a Classifier[L].
-func classifierOf[L data.Label](m *nn.Model[float32], path string) (*Classifier[L], error) {
+func classifierOf[L data.Label](m *model.Model[float32], path string) (*Classifier[L], error) {
 	if m.Task != "classification" || len(m.Classes) == 0 {
 		return nil, fmt.Errorf("nerve: %s: the model is not a classifier (task %q)", path, m.Task)
 	}

@@ -26,14 +26,15 @@
 //	         optim            SGD, momentum, RMSProp, AdaGrad, Adam, AdamW; schedules
 //	         data             datasets, splits, scaling, class labels, loaders
 //	         metrics          accuracy, precision/recall/F1, confusion, log-loss, R²
-//	layer 3  nn               dense layers, networks, Forward, Cost, Backward, Update; model files
+//	layer 3  nn               dense layers, networks, Forward, Cost, Backward, Update, Params
 //	layer 4  train            Fit: epochs, batches, validation, early stopping
 //	         gradcheck        finite-difference checks of Backward
-//	layer 5  nerve            this package: Classifier and Regressor; checkpoints
+//	layer 5  model            model files: a network with its metadata; checkpoints
 //	         tutorials        the five numpy programs ported to nerve
 //	         trace            one training iteration, step by step, as text, Markdown or HTML
+//	layer 6  nerve            this package: Classifier and Regressor; resuming from checkpoints
 //	         plot             loss curves, decision boundaries, network diagrams, heat-maps
-//	layer 6  cmd/nerve        the command line
+//	layer 7  cmd/nerve        the command line
 //
 // nerve grew out of five classic "neural network from scratch" numpy
 // programs. Its random numbers come from a port of numpy's legacy

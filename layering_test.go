@@ -21,7 +21,7 @@ const module = "github.com/nerve-ml/nerve"
 // Regressor). A package may import nerve packages only from strictly lower
 // layers.
 var layers = map[string]int{
-	"":                    5,
+	"":                    6,
 	"internal/kernel":     0,
 	"internal/atomicfile": 0,
 	"rng":                 0,
@@ -34,10 +34,11 @@ var layers = map[string]int{
 	"nn":                  3,
 	"train":               4,
 	"gradcheck":           4,
+	"model":               5,
 	"trace":               5,
-	"plot":                5,
+	"plot":                6,
 	"tutorials":           5,
-	"cmd/nerve":           6,
+	"cmd/nerve":           7,
 }
 
 // layer0Allowed are the packages outside the standard library that a
@@ -49,6 +50,13 @@ var layer0Allowed = []string{"golang.org/x/sys/cpu"}
 var forbidden = map[string]string{
 	"math/rand":    "draw random numbers from package rng",
 	"math/rand/v2": "draw random numbers from package rng",
+}
+
+// notIn lists, for some packages, imports they must not have although
+// the layers allow them: nn is the network and its steps; files, JSON and
+// checksums are package model's business.
+var notIn = map[string][]string{
+	"nn": {"encoding/json", "hash/crc32", "os", module + "/data", module + "/internal/atomicfile"},
 }
 
 // pkgInfo is the part of "go list -json" that the layering check reads.
@@ -81,6 +89,9 @@ func checkLayers(pkgs []pkgInfo) []string {
 			continue
 		}
 		for _, imp := range p.Imports {
+			if slices.Contains(notIn[rel], imp) {
+				report("%s imports %s, which it must not (see notIn in layering_test.go)", p.ImportPath, imp)
+			}
 			irel, ok := relPath(imp)
 			if !ok {
 				if layer == 0 && !isStd(imp) && !slices.Contains(layer0Allowed, imp) {
@@ -248,14 +259,19 @@ func TestCheckLayers(t *testing.T) {
 			want: []string{"internal/kernel (layer 0) imports github.com/klauspost/cpuid/v2"},
 		},
 		{
-			name: "root imports a layer-5 package",
-			pkgs: []pkgInfo{{m(""), []string{m("nn"), m("tutorials")}}},
-			want: []string{"nerve (layer 5) imports " + m("tutorials") + " (layer 5)"},
+			name: "root imports a layer-6 package",
+			pkgs: []pkgInfo{{m(""), []string{m("nn"), m("plot")}}},
+			want: []string{"nerve (layer 6) imports " + m("plot") + " (layer 6)"},
 		},
 		{
 			name: "root imported below it",
 			pkgs: []pkgInfo{{m("train"), []string{m("")}}},
-			want: []string{"train (layer 4) imports " + m("") + " (layer 5)"},
+			want: []string{"train (layer 4) imports " + m("") + " (layer 6)"},
+		},
+		{
+			name: "nn imports JSON",
+			pkgs: []pkgInfo{{m("nn"), []string{"encoding/json", m("tensor")}}},
+			want: []string{"nn imports encoding/json, which it must not"},
 		},
 		{
 			name: "outside the module",

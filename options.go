@@ -10,6 +10,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/rng"
@@ -68,15 +69,15 @@ type Options struct {
 	// (Predict works on it) that also carries what Resume needs — the
 	// optimizer's state, the history so far, the best epoch's weights and
 	// a digest of the training data — in its extra blocks and training
-	// record. Save it with nn.Save. An error ends training, as one from
+	// record. Save it with model.Save. An error ends training, as one from
 	// OnEpoch does. Each call gets a model of its own.
-	Checkpoint func(*nn.Model[float32]) error
+	Checkpoint func(*model.Model[float32]) error
 	// Resume continues the run a checkpoint was taken from. The options
 	// must be the run's own (ResumeOptions returns them), except that
 	// Epochs may be raised and the callbacks may differ, and Fit must be
 	// given the same data. Fit then reaches the same weights and history
 	// as the run would have without the interruption.
-	Resume *nn.Model[float32]
+	Resume *model.Model[float32]
 }
 
 // withDefaults returns o with every zero field replaced by its default,
@@ -142,18 +143,18 @@ type trainingRecord struct {
 	Samples    int     `json:"samples"`
 	// Checkpoint is set in checkpoints only: what Resume needs beyond
 	// the parameters and the extra blocks.
-	Checkpoint *checkpointRecord `json:"checkpoint,omitempty"`
+	Checkpoint *model.CheckpointRecord `json:"checkpoint,omitempty"`
 }
 
 // wrapFunc makes a Classifier's or Regressor's model around a network,
 // its training record and history.
-type wrapFunc func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32]
+type wrapFunc func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32]
 
 // fit builds a float32 network for the options (or takes it from
 // o.Resume) and trains it on X and Y, which are already scaled. It returns
 // the trained model, made by wrap, and the history. The model is nil if
 // training could not start.
-func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wrap wrapFunc) (*nn.Model[float32], *train.History, error) {
+func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wrap wrapFunc) (*model.Model[float32], *train.History, error) {
 	cfg := nn.Config{Inputs: X.Cols(), Loss: lk}
 	for _, h := range o.Hidden {
 		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: act})
@@ -174,7 +175,7 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 	}
 	var digest string
 	if o.Checkpoint != nil || o.Resume != nil {
-		digest = dataDigest(X, Y)
+		digest = model.DataDigest(X, Y)
 	}
 	var resume *train.Checkpoint[float32]
 	if o.Resume != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 	"github.com/nerve-ml/nerve/train"
@@ -23,7 +24,7 @@ import (
 // the same time as Fit.
 type Regressor struct {
 	opts  Options
-	model *nn.Model[float32]
+	model *model.Model[float32]
 }
 
 // NewRegressor returns an untrained regressor with the given options.
@@ -47,8 +48,8 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 	if err != nil {
 		return &train.History{}, err
 	}
-	model, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *nn.Model[float32] {
-		return &nn.Model[float32]{
+	model, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+		return &model.Model[float32]{
 			Network:      net,
 			Task:         "regression",
 			Scaler:       scaler,
@@ -65,7 +66,7 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 }
 
 // Model returns the trained model, or nil before Fit.
-func (r *Regressor) Model() *nn.Model[float32] { return r.model }
+func (r *Regressor) Model() *model.Model[float32] { return r.model }
 
 // Predict returns the predicted targets for every row of X, in the
 // targets' original units.
@@ -81,7 +82,7 @@ func (r *Regressor) Save(path string) error {
 	if r.model == nil {
 		return fmt.Errorf("nerve: the regressor has not been trained: nothing to save")
 	}
-	return nn.Save(path, r.model)
+	return model.Save(path, r.model)
 }
 
 // Summary describes the regressor's network and training.
@@ -94,7 +95,7 @@ func (r *Regressor) Summary() string {
 
 // LoadRegressor reads a regressor saved by Save.
 func LoadRegressor(path string) (*Regressor, error) {
-	m, err := nn.Load[float32](path)
+	m, err := model.Load[float32](path)
 	if err != nil {
 		return nil, err
 	}

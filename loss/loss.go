@@ -206,10 +206,11 @@ func Gradient[T tensor.Float](k Kind, dyhat, yhat, y *tensor.Dense[T], r Reducti
 	}
 }
 
-// HasLogitForm reports whether k has a fused form on the logits, and with
-// which output activation: "sigmoid" for BinaryCrossEntropy, "softmax"
-// for CrossEntropy, "" otherwise.
-func HasLogitForm(k Kind) string {
+// LogitActivation returns the name of the output activation whose logits
+// k takes directly in its fused form (ValueLogits, GradientLogits):
+// "sigmoid" for BinaryCrossEntropy, "softmax" for CrossEntropy, and ""
+// for a loss with no fused form, which fits any output activation.
+func LogitActivation(k Kind) string {
 	switch k {
 	case BinaryCrossEntropy:
 		return "sigmoid"

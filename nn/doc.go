@@ -21,12 +21,9 @@
 // 1×outputs. Whether gradients are summed over the batch (the tutorials)
 // or averaged (PyTorch, scikit-learn) is the network's loss.Reduction.
 //
-// A Model is a trained network with what it takes to use it on raw data
-// (class labels, feature names, input and target standardisation, the
-// training configuration, final metrics). Save and Load, WriteTo and Read
-// keep it in a self-describing file: a JSON header, little-endian
-// parameters and a CRC-32, described in docs/model-format.md and readable
-// from numpy with testdata/read_model.py.
+// Model files, a network together with what it takes to use it on raw
+// data, are package model's; Params lists the parameters in the order
+// optimizers (package optim) and checkpoints keep them.
 //
 // A Network is safe for concurrent use by any number of goroutines that
 // only call Forward, Cost, Backward or Predict (or ForwardInto and

@@ -111,7 +111,7 @@ func checkLoss(k loss.Kind, out activation.Kind) error {
 	if !k.Valid() {
 		return fmt.Errorf("%w: %v", ErrConfig, k)
 	}
-	if want := loss.HasLogitForm(k); want != "" && out.String() != want {
+	if want := loss.LogitActivation(k); want != "" && out.String() != want {
 		return fmt.Errorf("%w: %s loss needs a %s output layer, got %s", ErrConfig, k, want, out)
 	}
 	return nil
@@ -120,7 +120,7 @@ func checkLoss(k loss.Kind, out activation.Kind) error {
 // fused reports whether the output delta is computed directly from the
 // logits (sigmoid + binary cross-entropy, softmax + cross-entropy).
 func (n *Network[T]) fused() bool {
-	return loss.HasLogitForm(n.Loss) != ""
+	return loss.LogitActivation(n.Loss) != ""
 }
 
 // Validate checks that the layers chain (each W has as many rows as the

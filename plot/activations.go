@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -30,7 +30,7 @@ import (
 // It returns an error wrapping ErrData if X is empty, does not have one
 // column per network input or gives activations that are not finite,
 // and one wrapping ErrFormat if path does not end in .png or .svg.
-func Activations[T tensor.Float](path string, m *nn.Model[T], X *tensor.Dense[float64], o Options) error {
+func Activations[T tensor.Float](path string, m *model.Model[T], X *tensor.Dense[float64], o Options) error {
 	if err := CheckFormat(path); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 
 // Predictor maps samples (rows of X, raw features) to class
 // probabilities, one column per class, or to a single column holding the
-// probability of the second of two classes. *nn.Model[T] is one.
+// probability of the second of two classes. *model.Model[T] is one.
 type Predictor interface {
 	Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], error)
 }

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -32,7 +33,7 @@ var (
 //
 // It returns an error wrapping ErrData if m has no valid network, and
 // one wrapping ErrFormat if path does not end in .png or .svg.
-func Network[T tensor.Float](path string, m *nn.Model[T], o Options) error {
+func Network[T tensor.Float](path string, m *model.Model[T], o Options) error {
 	if err := CheckFormat(path); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -143,7 +144,7 @@ func spiral(n int) *data.Dataset {
 }
 
 // spiralModel returns a classifier of spiral's three arms, untrained.
-func spiralModel(t *testing.T) *nn.Model[float32] {
+func spiralModel(t *testing.T) *model.Model[float32] {
 	t.Helper()
 	net, err := nn.New[float32](nn.Config{
 		Inputs: 2,
@@ -153,7 +154,7 @@ func spiralModel(t *testing.T) *nn.Model[float32] {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &nn.Model[float32]{Network: net, Task: nn.Classification, Classes: []string{"arm1", "arm2", "arm3"}, LabelType: nn.LabelString, Features: []string{"x1", "x2"}, Target: "arm"}
+	return &model.Model[float32]{Network: net, Task: model.Classification, Classes: []string{"arm1", "arm2", "arm3"}, LabelType: model.LabelString, Features: []string{"x1", "x2"}, Target: "arm"}
 }
 
 // onlyFiles fails unless dir holds exactly the named files: no temporary
@@ -291,7 +292,7 @@ func TestNetwork(t *testing.T) {
 		}, 700, 450},
 		{"small.svg", func(p string) error { return Network(p, spiralModel(t), Options{Width: 700, Height: 450}) }, 700, 450},
 		// An MNIST-size model: at most MaxUnits units are drawn per layer.
-		{"big.png", func(p string) error { return Network(p, &nn.Model[float64]{Network: big}, Options{MaxUnits: 8}) }, 900, 560},
+		{"big.png", func(p string) error { return Network(p, &model.Model[float64]{Network: big}, Options{MaxUnits: 8}) }, 900, 560},
 	}
 	for _, tt := range tests {
 		path := filepath.Join(dir, tt.name)
@@ -306,7 +307,7 @@ func TestNetwork(t *testing.T) {
 	}
 	// The SVG of the big model stays small: the edges drawn are capped.
 	path := filepath.Join(dir, "big.svg")
-	if err := Network(path, &nn.Model[float64]{Network: big}, Options{}); err != nil {
+	if err := Network(path, &model.Model[float64]{Network: big}, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Size() > 500<<10 {
@@ -373,7 +374,7 @@ func TestActivations(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "deep.png")
-	if err := Activations(path, &nn.Model[float32]{Network: net}, d.X.Slice(0, 1), Options{}); err != nil {
+	if err := Activations(path, &model.Model[float32]{Network: net}, d.X.Slice(0, 1), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	checkPNG(t, path, 3*380, 2*440, 50, 0.1)
@@ -420,7 +421,7 @@ func TestErrors(t *testing.T) {
 		{"predictor error", "x.png", func(p string) error { return Boundary(p, failing, nil, d, Options{}) }, nil, "predictor broke"},
 		{"predictor shape", "x.png", func(p string) error { return Boundary(p, wrongShape, nil, d, Options{}) }, ErrData, "returned (4095, 3) for 4096 samples"},
 		{"predictor NaN", "x.png", func(p string) error { return Boundary(p, nanP, nil, &data.Dataset{X: d.X}, Options{}) }, ErrData, "returned NaN"},
-		{"no network", "x.png", func(p string) error { return Network(p, &nn.Model[float32]{}, Options{}) }, ErrData, "no network"},
+		{"no network", "x.png", func(p string) error { return Network(p, &model.Model[float32]{}, Options{}) }, ErrData, "no network"},
 		{"max units", "x.png", func(p string) error { return Network(p, m, Options{MaxUnits: 2}) }, ErrData, "MaxUnits is 2"},
 		{"activation width", "x.png", func(p string) error { return Activations(p, m, three.X, Options{}) }, ErrData, "3 features, the network 2 inputs"},
 		{"no samples", "x.png", func(p string) error { return Activations(p, m, tensor.Zeros[float64](0, 2), Options{}) }, ErrData, "no samples"},

@@ -310,7 +310,7 @@ func New(net *nn.Network[float64], X, y *tensor.Dense[float64], o Options) (*Tra
 	if X.Rows() == 0 {
 		return nil, fmt.Errorf("trace: %w: X has no samples", nn.ErrShape)
 	}
-	fused := loss.HasLogitForm(net.Loss) != ""
+	fused := loss.LogitActivation(net.Loss) != ""
 	for i, l := range net.Layers {
 		if l.Activation == activation.Softmax && (i < len(net.Layers)-1 || !fused) {
 			return nil, fmt.Errorf("trace: %w: layer %d is softmax, whose slope is a Jacobian, not an element-wise f′(Z); only a softmax output layer with the cross-entropy loss can be traced", ErrUnsupported, i+1)

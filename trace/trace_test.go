@@ -193,7 +193,7 @@ func TestAgreesWithNerve(t *testing.T) {
 				}
 				cache, grads, after := run(t, net, X, y, k, nw.lr)
 				L := len(net.Layers)
-				fused := loss.HasLogitForm(net.Loss) != ""
+				fused := loss.LogitActivation(net.Loss) != ""
 				bits := func(what string, got, want *tensor.Dense[float64]) {
 					t.Helper()
 					if !equalBits(got, want) {

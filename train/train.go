@@ -658,14 +658,10 @@ func (t *trainer[T]) step(X, Y *tensor.Dense[T]) (cost, correct float64, err err
 	if err := t.net.BackwardInto(&t.grads, &t.cache, Y); err != nil { // step 3: dZ, dW, db, dA_prev per layer
 		return 0, 0, err
 	}
-	t.params = t.params[:0] // step 4: update every W and b
-	for i, l := range t.net.Layers {
-		t.params = append(t.params, optim.Param[T]{Value: l.W, Grad: t.grads.Layers[i].DW})
-		if l.B != nil {
-			t.params = append(t.params, optim.Param[T]{Value: l.B, Grad: t.grads.Layers[i].DB})
-		}
+	if t.params == nil { // the gradients' matrices exist now, and stay
+		t.params = t.net.Params(&t.grads)
 	}
-	t.opt.Step(t.params)
+	t.opt.Step(t.params) // step 4: update every W and b
 	return cost, correct, nil
 }
 

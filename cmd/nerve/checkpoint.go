@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nerve-ml/nerve"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 // cliRecord is what train stores in a checkpoint's training record beyond
@@ -40,13 +40,13 @@ var fixedOnResume = []string{"hidden", "activation", "optimizer", "lr", "batch",
 // fromCheckpoint reads the checkpoint --resume names and fills in c's
 // training settings from it, and the data flags that were not given. It
 // returns the checkpoint.
-func (c *trainConfig) fromCheckpoint(f *flagSet) (*nn.Model[float32], error) {
+func (c *trainConfig) fromCheckpoint(f *flagSet) (*model.Model[float32], error) {
 	for _, name := range fixedOnResume {
 		if f.set(name) {
 			return nil, usagef("train: --%s cannot be used with --resume: a resumed run keeps the settings of its checkpoint", name)
 		}
 	}
-	m, err := nn.Load[float32](c.resume)
+	m, err := model.Load[float32](c.resume)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (c *trainConfig) fromCheckpoint(f *flagSet) (*nn.Model[float32], error) {
 }
 
 // resumedEpochs returns the number of epochs a checkpoint had finished.
-func resumedEpochs(m *nn.Model[float32]) int {
+func resumedEpochs(m *model.Model[float32]) int {
 	var rec struct {
 		EpochsRun int `json:"epochs_run"`
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/internal/atomicfile"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -27,7 +27,7 @@ func taskOf(s string) data.Task {
 }
 
 // taskOfModel returns the kind of target m predicts.
-func taskOfModel(m *nn.Model[float32]) data.Task {
+func taskOfModel(m *model.Model[float32]) data.Task {
 	if len(m.Classes) > 0 {
 		return data.TaskClassification
 	}
@@ -52,7 +52,7 @@ func loadLabelled(path, labels, target string, task data.Task) (*data.Dataset, e
 // header names match the model's features are picked by name (so the
 // training file itself, target column and all, can be given); otherwise
 // the file must have exactly as many columns as the model has inputs.
-func loadFeatures(path string, m *nn.Model[float32]) (*data.Dataset, error) {
+func loadFeatures(path string, m *model.Model[float32]) (*data.Dataset, error) {
 	if isIDX(path) {
 		dims, values, err := data.LoadIDXFile(path)
 		if err != nil {
@@ -124,7 +124,7 @@ func cellError(err error) (column string, ok bool) {
 	return "", false
 }
 
-func checkWidth(path string, d *data.Dataset, m *nn.Model[float32]) error {
+func checkWidth(path string, d *data.Dataset, m *model.Model[float32]) error {
 	if d.X.Cols() != m.Network.Inputs() {
 		extra := ""
 		if len(m.Features) > 0 {
@@ -191,7 +191,7 @@ func writeFileAtomic(path string, fill func(w io.Writer) error) error {
 // as in training — one-hot rows in the order of the model's classes (a
 // 0/1 column for a single sigmoid output), or regression targets
 // standardised with the model's target scaler.
-func networkData(m *nn.Model[float64], modelPath, dataPath, labels, target string) (X, Y *tensor.Dense[float64], err error) {
+func networkData(m *model.Model[float64], modelPath, dataPath, labels, target string) (X, Y *tensor.Dense[float64], err error) {
 	task := data.TaskRegression
 	if len(m.Classes) > 0 {
 		task = data.TaskClassification

@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 func evaluateCommand() *command {
@@ -65,7 +65,7 @@ func runEvaluate(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("evaluate: --model and --data are required")
 	}
-	m, err := nn.Load[float32](c.model)
+	m, err := model.Load[float32](c.model)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/gradcheck"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -252,7 +253,7 @@ func tutorialJob(name string, seed uint32) (*gradJob, error) {
 // modelJob reads a model file as float64 and labelled data for it, as
 // the network saw them in training (see networkData).
 func modelJob(modelPath, dataPath, labels, target string) (*gradJob, error) {
-	m, err := nn.Load[float64](modelPath)
+	m, err := model.Load[float64](modelPath)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/rng"
 )
 
@@ -56,7 +56,7 @@ func TestIDXNotStandardised(t *testing.T) {
 		if _, stderr, code := runCase(t, args...); code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, stderr)
 		}
-		m, err := nn.Load[float32](out)
+		m, err := model.Load[float32](out)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 func inspectCommand() *command {
@@ -43,19 +43,19 @@ func runInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if len(pos) != 1 {
 		return usagef("inspect: want one model file, got %d arguments", len(pos))
 	}
-	h, err := nn.LoadHeader(pos[0])
+	h, err := model.LoadHeader(pos[0])
 	if err != nil {
 		return err
 	}
 	var summary string
 	if h.DType == "float32" {
-		m, err := nn.Load[float32](pos[0])
+		m, err := model.Load[float32](pos[0])
 		if err != nil {
 			return err
 		}
 		summary = m.Summary()
 	} else {
-		m, err := nn.Load[float64](pos[0])
+		m, err := model.Load[float64](pos[0])
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/plot"
 	"github.com/nerve-ml/nerve/train"
 )
@@ -175,7 +175,7 @@ func runPlot(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if c.model == "" {
 			return usagef("plot: network needs --model FILE")
 		}
-		m, err := nn.Load[float32](c.model)
+		m, err := model.Load[float32](c.model)
 		if err != nil {
 			return err
 		}
@@ -186,7 +186,7 @@ func runPlot(_ context.Context, args []string, stdout, _ io.Writer) error {
 		if c.model == "" || c.data == "" {
 			return usagef("plot: %s needs --model FILE and --data FILE", kind)
 		}
-		m, err := nn.Load[float32](c.model)
+		m, err := model.Load[float32](c.model)
 		if err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func runPlot(_ context.Context, args []string, stdout, _ io.Writer) error {
 
 // checkBoundaryModel returns an error unless m is a classifier of two
 // features, which is what a decision-boundary plot can show.
-func checkBoundaryModel(path string, m *nn.Model[float32]) error {
+func checkBoundaryModel(path string, m *model.Model[float32]) error {
 	if len(m.Classes) == 0 {
 		return fmt.Errorf("%s: a decision boundary needs a classifier, but this is a %s model (no classes)", path, orDefault(m.Task, "regression"))
 	}
@@ -235,7 +235,7 @@ func checkBoundaryModel(path string, m *nn.Model[float32]) error {
 // names none) when the file has one besides the model's features, and nil
 // when it has only the features. A label that is not one of the model's
 // classes is an error naming the file and sample.
-func sampleLabels(path string, m *nn.Model[float32], n int) ([]string, error) {
+func sampleLabels(path string, m *model.Model[float32], n int) ([]string, error) {
 	if isIDX(path) {
 		return nil, nil
 	}
@@ -378,7 +378,7 @@ func (v plotDirValue) String() string {
 // if needed: loss.png from the history, network.svg from the model and,
 // for a classifier of 2 features, boundary.png with the training samples.
 // It does nothing when dir is "".
-func writeTrainPlots(dir string, hist *train.History, m *nn.Model[float32], d *data.Dataset, log *progress) error {
+func writeTrainPlots(dir string, hist *train.History, m *model.Model[float32], d *data.Dataset, log *progress) error {
 	if dir == "" {
 		return nil
 	}

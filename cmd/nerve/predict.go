@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 func predictCommand() *command {
@@ -73,7 +73,7 @@ func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
 			return err
 		}
 	}
-	m, err := nn.Load[float32](c.model)
+	m, err := model.Load[float32](c.model)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -252,7 +253,7 @@ func traceTutorial(name string, seed uint32) (net *nn.Network[float64], X, y *te
 // labelled file as its batch, as the network saw them in training (see
 // networkData).
 func traceModel(modelPath, dataPath string, rows int) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
-	m, err := nn.Load[float64](modelPath)
+	m, err := model.Load[float64](modelPath)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 )
@@ -172,10 +173,10 @@ func TestTraceModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &nn.Model[float32]{Network: net, Task: nn.Classification, Classes: []string{"x", "y"}, LabelType: nn.LabelString,
+	m := &model.Model[float32]{Network: net, Task: model.Classification, Classes: []string{"x", "y"}, LabelType: model.LabelString,
 		Features: []string{"a", "b", "c"}, Target: "label", Scaler: sc}
 	modelPath := filepath.Join(dir, "m.nerve")
-	if err := nn.Save(modelPath, m); err != nil {
+	if err := model.Save(modelPath, m); err != nil {
 		t.Fatal(err)
 	}
 	stdout, stderr, code := runCase(t, "trace", "--model", modelPath, "--data", csvPath, "--rows", "3", "--digits", "6")

@@ -14,7 +14,7 @@ import (
 	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/metrics"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/tensor"
 	"github.com/nerve-ml/nerve/train"
@@ -152,7 +152,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.testLabels != "" && c.test == "" {
 		return usagef("train: --test-labels needs --test IMAGES")
 	}
-	var resume *nn.Model[float32]
+	var resume *model.Model[float32]
 	if c.resume != "" {
 		if resume, err = c.fromCheckpoint(f); err != nil {
 			return err
@@ -229,10 +229,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if c.checkpoint != "" {
 		rec := c.record()
-		opts.Checkpoint = func(m *nn.Model[float32]) error {
+		opts.Checkpoint = func(m *model.Model[float32]) error {
 			m.Features, m.Target = trainSet.Features, trainSet.Target
 			m.Training = withRecord(m.Training, "cli", rec)
-			if err := nn.Save(c.checkpoint, m); err != nil {
+			if err := model.Save(c.checkpoint, m); err != nil {
 				return err
 			}
 			checkpointed = lastEpoch
@@ -257,7 +257,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	var predict func(*tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
 	var hist *train.History
-	var model *nn.Model[float32]
+	var trained *model.Model[float32]
 	if trainSet.Classification() {
 		clf := nerve.NewClassifier[string](opts)
 		hist, err = clf.Fit(ctx, trainSet.X, trainSet.Labels)
@@ -268,7 +268,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			return p, clf.Classes(), nil
 		}
-		model = clf.Model()
+		trained = clf.Model()
 	} else {
 		reg := nerve.NewRegressor(opts)
 		hist, err = reg.Fit(ctx, trainSet.X, trainSet.Y)
@@ -276,7 +276,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			p, err := reg.Predict(X)
 			return p, nil, err
 		}
-		model = reg.Model()
+		trained = reg.Model()
 	}
 	log.done()
 	if errors.Is(err, context.Canceled) {
@@ -303,14 +303,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		for k, v := range scores {
 			summary["test_"+k] = v
-			model.Metrics["test_"+k] = v
+			trained.Metrics["test_"+k] = v
 		}
 	}
-	model.Features, model.Target = trainSet.Features, trainSet.Target
-	if err := nn.Save(c.out, model); err != nil {
+	trained.Features, trained.Target = trainSet.Features, trainSet.Target
+	if err := model.Save(c.out, trained); err != nil {
 		return err
 	}
-	if err := writeTrainPlots(c.plot, hist, model, trainSet, log); err != nil {
+	if err := writeTrainPlots(c.plot, hist, trained, trainSet, log); err != nil {
 		return err
 	}
 	summary["model"] = c.out

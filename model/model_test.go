@@ -1,4 +1,4 @@
-package nn
+package model
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -32,10 +33,10 @@ type namedModel[T tensor.Float] struct {
 
 // mustNew builds a network with standard-normal biases, so that no
 // parameter is zero by construction.
-func mustNew[T tensor.Float](t testing.TB, seed uint32, cfg Config) *Network[T] {
+func mustNew[T tensor.Float](t testing.TB, seed uint32, cfg nn.Config) *nn.Network[T] {
 	t.Helper()
-	cfg.BiasInit = StandardNormal
-	n, err := New[T](cfg, rng.New(seed))
+	cfg.BiasInit = nn.StandardNormal
+	n, err := nn.New[T](cfg, rng.New(seed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,19 +46,19 @@ func mustNew[T tensor.Float](t testing.TB, seed uint32, cfg Config) *Network[T] 
 // testModels returns models of several shapes: with and without biases,
 // metadata, scalers and target scalers.
 func testModels[T tensor.Float](t testing.TB) []namedModel[T] {
-	xor := mustNew[T](t, 1, Config{Inputs: 2, Loss: loss.BinaryCrossEntropy, Layers: []LayerSpec{
+	xor := mustNew[T](t, 1, nn.Config{Inputs: 2, Loss: loss.BinaryCrossEntropy, Layers: []nn.LayerSpec{
 		{Units: 4, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}}})
-	noBias := mustNew[T](t, 2, Config{Inputs: 3, Loss: loss.MSE, Reduction: loss.Sum, Layers: []LayerSpec{
+	noBias := mustNew[T](t, 2, nn.Config{Inputs: 3, Loss: loss.MSE, Reduction: loss.Sum, Layers: []nn.LayerSpec{
 		{Units: 5, Activation: activation.ReLU, NoBias: true}, {Units: 2, NoBias: true}}})
-	iris := mustNew[T](t, 3, Config{Inputs: 4, Loss: loss.CrossEntropy, Layers: []LayerSpec{
+	iris := mustNew[T](t, 3, nn.Config{Inputs: 4, Loss: loss.CrossEntropy, Layers: []nn.LayerSpec{
 		{Units: 8, Activation: activation.ReLU},
 		{Units: 6, Activation: activation.LeakyReLU, NoBias: true},
 		{Units: 3, Activation: activation.Softmax}}})
-	digits := mustNew[T](t, 4, Config{Inputs: 5, Loss: loss.CrossEntropy, Layers: []LayerSpec{
+	digits := mustNew[T](t, 4, nn.Config{Inputs: 5, Loss: loss.CrossEntropy, Layers: []nn.LayerSpec{
 		{Units: 7, Activation: activation.Sigmoid}, {Units: 3, Activation: activation.Softmax}}})
-	reg := mustNew[T](t, 5, Config{Inputs: 3, Loss: loss.HalfSSE, Layers: []LayerSpec{
+	reg := mustNew[T](t, 5, nn.Config{Inputs: 3, Loss: loss.HalfSSE, Layers: []nn.LayerSpec{
 		{Units: 6, Activation: activation.Tanh}, {Units: 4, Activation: activation.LeakyReLU}, {Units: 2}}})
-	tiny := mustNew[T](t, 6, Config{Inputs: 1, Layers: []LayerSpec{{Units: 1}}})
+	tiny := mustNew[T](t, 6, nn.Config{Inputs: 1, Layers: []nn.LayerSpec{{Units: 1}}})
 	return []namedModel[T]{
 		{"xor", &Model[T]{Network: xor}},
 		{"no-bias", &Model[T]{Network: noBias, Task: Regression}},
@@ -219,7 +220,7 @@ func testRoundTrip[T tensor.Float](t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: ReadHeader: %v", tc.name, err)
 		}
-		dt, _ := dtypeOf[T]()
+		dt, _ := tensor.DType[T]()
 		if h.DType != dt || h.Params != tc.m.Network.NumParams() || h.Inputs != tc.m.Network.Inputs() || len(h.Layers) != len(tc.m.Network.Layers) {
 			t.Errorf("%s: header %+v", tc.name, h)
 		}
@@ -380,7 +381,7 @@ func TestReadRejects(t *testing.T) {
 		{"version field", edit(func(h map[string]any) { h["version"] = 3 }), "header field version: 3, but the file is version 1"},
 		{"dtype", edit(func(h map[string]any) { h["dtype"] = "float16" }), `header field dtype: "float16", want "float32" or "float64"`},
 		{"dtype mismatch", edit(func(h map[string]any) { h["dtype"] = "float64" }), "truncated: the header describes a"},
-		{"inputs type", edit(func(h map[string]any) { h["inputs"] = "four" }), "header field inputs: string, want int"},
+		{"inputs type", edit(func(h map[string]any) { h["inputs"] = "four" }), "header field inputs: string, want an integer"},
 		{"inputs 0", edit(func(h map[string]any) { h["inputs"] = 0 }), "header field inputs: 0, want > 0"},
 		{"inputs 5", edit(func(h map[string]any) { h["inputs"] = 5 }), "header field params: 109, but the layers have 117 parameters"},
 		{"no layers", edit(func(h map[string]any) { h["layers"] = []any{} }), "header field layers: no layers"},
@@ -409,7 +410,7 @@ func TestReadRejects(t *testing.T) {
 			h["target_scaling"] = map[string]any{"mean": []any{0, 0, 0}, "scale": []any{1, 1, 1}}
 		}), "header field target_scaling: a classifier has no target scaling"},
 		{"training", edit(func(h map[string]any) { h["training"] = []any{1, 2} }), "header field training: not a JSON object"},
-		{"metrics", edit(func(h map[string]any) { h["metrics"] = map[string]any{"acc": "high"} }), "header field metrics: string, want float64"},
+		{"metrics", edit(func(h map[string]any) { h["metrics"] = map[string]any{"acc": "high"} }), "header field metrics: string, want a number"},
 		{"NaN parameter", withParams(func(p []byte) { binary.LittleEndian.PutUint32(p[4:], math.Float32bits(float32(math.NaN()))) }), fmt.Sprintf("layer 1: W[0, 1] is NaN (at byte %d)", 16+len(hdr)+4)},
 		{"Inf bias", withParams(func(p []byte) {
 			binary.LittleEndian.PutUint32(p[4*32:], math.Float32bits(float32(math.Inf(-1))))
@@ -502,7 +503,7 @@ func TestReadSizeLimit(t *testing.T) {
 	if _, err := Load[float64](path); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), path) {
 		t.Errorf("Load: %v; want %q naming the path", err, want)
 	}
-	if _, err := (&Model[float64]{Network: testModels[float64](t)[0].m.Network}).WriteTo(io.Discard); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "more than MaxModelBytes") {
+	if _, err := (&Model[float64]{Network: testModels[float64](t)[0].m.Network}).WriteTo(io.Discard); !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), "more than MaxModelBytes") {
 		t.Errorf("WriteTo: %v; want a too-large error", err)
 	}
 	// Read stops reading at the limit: an endless input is rejected.
@@ -612,7 +613,7 @@ func TestSaveAtomic(t *testing.T) {
 
 	// An invalid model is not saved either.
 	bad := &Model[float32]{Network: models[2].m.Network, Classes: []string{"a"}}
-	if err := Save(path, bad); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), path) {
+	if err := Save(path, bad); !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), path) {
 		t.Errorf("invalid model: %v", err)
 	}
 	if now, _ := os.ReadFile(path); !bytes.Equal(now, old) {
@@ -649,7 +650,7 @@ func TestSaveAtomic(t *testing.T) {
 // --- the model ---
 
 func TestModelValidate(t *testing.T) {
-	net := func() *Network[float64] { return testModels[float64](t)[2].m.Network.Clone() } // 4 → 3, softmax
+	net := func() *nn.Network[float64] { return testModels[float64](t)[2].m.Network.Clone() } // 4 → 3, softmax
 	nan := net()
 	nan.Layers[1].W.Set(2, 1, math.NaN())
 	inf := net()
@@ -668,7 +669,7 @@ func TestModelValidate(t *testing.T) {
 		want string
 	}{
 		{&Model[float64]{}, "model has no network"},
-		{&Model[float64]{Network: &Network[float64]{}}, "no layers"},
+		{&Model[float64]{Network: &nn.Network[float64]{}}, "no layers"},
 		{&Model[float64]{Network: nan}, "layer 2: W[2, 1] is NaN"},
 		{&Model[float64]{Network: inf}, "layer 3: b[0, 2] is +Inf"},
 		{&Model[float64]{Network: red}, "reduction 7"},
@@ -690,7 +691,7 @@ func TestModelValidate(t *testing.T) {
 		{&Model[float64]{Network: net(), Metrics: map[string]float64{"r2": math.NaN()}}, `Metrics: "r2" is NaN, want a finite number`},
 	} {
 		err := tc.m.Validate()
-		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+		if !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Validate: %v; want ErrConfig containing %q", err, tc.want)
 		}
 		if _, werr := tc.m.WriteTo(io.Discard); werr == nil || werr.Error() != err.Error() {
@@ -709,16 +710,16 @@ func TestModelValidate(t *testing.T) {
 
 func TestWriteToHeaderLimit(t *testing.T) {
 	n := 70000 // feature names of 16 bytes: a header over 1 MiB
-	net := mustNew[float32](t, 1, Config{Inputs: n, Layers: []LayerSpec{{Units: 1}}})
+	net := mustNew[float32](t, 1, nn.Config{Inputs: n, Layers: []nn.LayerSpec{{Units: 1}}})
 	m := &Model[float32]{Network: net, Features: make([]string, n)}
 	for i := range m.Features {
 		m.Features[i] = fmt.Sprintf("feature_%07d", i)
 	}
-	if _, err := m.WriteTo(io.Discard); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "more than a model file allows (1048576)") {
+	if _, err := m.WriteTo(io.Discard); !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), "more than a model file allows (1048576)") {
 		t.Errorf("WriteTo with a %d-feature header: %v", n, err)
 	}
 	dir := t.TempDir()
-	if err := Save(filepath.Join(dir, "big.nerve"), m); !errors.Is(err, ErrConfig) {
+	if err := Save(filepath.Join(dir, "big.nerve"), m); !errors.Is(err, nn.ErrConfig) {
 		t.Errorf("Save: %v", err)
 	}
 	if names := dirNames(t, dir); len(names) != 0 {
@@ -791,7 +792,7 @@ func testModelPredict[T tensor.Float](t *testing.T) {
 		}
 		_, err = m.Predict(tensor.Zeros[float64](2, m.Network.Inputs()+1))
 		want1 := fmt.Sprintf("input has %d features per sample, the model expects %d", m.Network.Inputs()+1, m.Network.Inputs())
-		if !errors.Is(err, ErrShape) || !strings.Contains(err.Error(), want1) {
+		if !errors.Is(err, nn.ErrShape) || !strings.Contains(err.Error(), want1) {
 			t.Errorf("%s: Predict with one feature too many: %v", tc.name, err)
 		}
 	}

@@ -1,10 +1,9 @@
-package nn
+package model
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/nerve-ml/nerve/rng"
 	"hash/crc32"
 	"math"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nerve-ml/nerve/rng"
 
 	"github.com/nerve-ml/nerve/tensor"
 )

@@ -1,4 +1,4 @@
-package nn
+package model
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -33,7 +34,7 @@ const (
 // A Model is safe for concurrent use by any number of goroutines that only
 // call Predict, Validate, Summary or WriteTo.
 type Model[T tensor.Float] struct {
-	Network *Network[T]
+	Network *nn.Network[T]
 	// Task is Classification, Regression or "" (unspecified).
 	Task string
 	// Classes are the class labels: output unit k predicts Classes[k].
@@ -87,11 +88,11 @@ func (m *Model[T]) Validate() error {
 	}
 	for i, l := range m.Network.Layers {
 		if err := finite(l.W); err != nil {
-			return fmt.Errorf("%w: layer %d: W%s", ErrConfig, i+1, err)
+			return fmt.Errorf("%w: layer %d: W%s", nn.ErrConfig, i+1, err)
 		}
 		if l.B != nil {
 			if err := finite(l.B); err != nil {
-				return fmt.Errorf("%w: layer %d: b%s", ErrConfig, i+1, err)
+				return fmt.Errorf("%w: layer %d: b%s", nn.ErrConfig, i+1, err)
 			}
 		}
 	}
@@ -99,16 +100,16 @@ func (m *Model[T]) Validate() error {
 	for i, e := range m.Extra {
 		switch {
 		case e.Name == "":
-			return fmt.Errorf("%w: Extra[%d]: empty name", ErrConfig, i)
+			return fmt.Errorf("%w: Extra[%d]: empty name", nn.ErrConfig, i)
 		case !utf8.ValidString(e.Name):
-			return fmt.Errorf("%w: Extra[%d]: name %q is not valid UTF-8", ErrConfig, i, e.Name)
+			return fmt.Errorf("%w: Extra[%d]: name %q is not valid UTF-8", nn.ErrConfig, i, e.Name)
 		case seen[e.Name]:
-			return fmt.Errorf("%w: Extra[%d]: name %q appears twice", ErrConfig, i, e.Name)
+			return fmt.Errorf("%w: Extra[%d]: name %q appears twice", nn.ErrConfig, i, e.Name)
 		}
 		seen[e.Name] = true
 		for k, v := range e.Values {
 			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
-				return fmt.Errorf("%w: Extra[%d] %q: value %d is %v", ErrConfig, i, e.Name, k, f)
+				return fmt.Errorf("%w: Extra[%d] %q: value %d is %v", nn.ErrConfig, i, e.Name, k, f)
 			}
 		}
 	}
@@ -130,20 +131,20 @@ func finite[T tensor.Float](p *tensor.Dense[T]) error {
 // needs to run.
 func (m *Model[T]) check() error {
 	if m.Network == nil {
-		return fmt.Errorf("%w: model has no network", ErrConfig)
+		return fmt.Errorf("%w: model has no network", nn.ErrConfig)
 	}
 	if err := m.Network.Validate(); err != nil {
 		return err
 	}
 	if r := m.Network.Reduction; r != loss.Mean && r != loss.Sum {
-		return fmt.Errorf("%w: reduction %d", ErrConfig, int(r))
+		return fmt.Errorf("%w: reduction %d", nn.ErrConfig, int(r))
 	}
 	p := checkMeta(m.meta(), m.Network.Inputs(), m.Network.Outputs())
 	if p != nil {
 		if p.err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrConfig, p.field, p.err)
+			return fmt.Errorf("%w: %s: %w", nn.ErrConfig, p.field, p.err)
 		}
-		return fmt.Errorf("%w: %s: %s", ErrConfig, p.field, p.msg)
+		return fmt.Errorf("%w: %s: %s", nn.ErrConfig, p.field, p.msg)
 	}
 	return nil
 }
@@ -276,7 +277,7 @@ func (m *Model[T]) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], er
 		return nil, err
 	}
 	if want := m.Network.Inputs(); X.Cols() != want {
-		return nil, fmt.Errorf("%w: input has %d features per sample, the model expects %d", ErrShape, X.Cols(), want)
+		return nil, fmt.Errorf("%w: input has %d features per sample, the model expects %d", nn.ErrShape, X.Cols(), want)
 	}
 	var in *tensor.Dense[T]
 	if m.Scaler != nil {

@@ -1,4 +1,4 @@
-package nn
+package model
 
 import (
 	"encoding/csv"
@@ -16,6 +16,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -32,7 +33,7 @@ const python = "/usr/bin/python3"
 func readerModel[T tensor.Float](t testing.TB) *Model[T] {
 	// Standard-normal weights keep the activations away from the flat
 	// regions, so that every layer shows in the outputs.
-	net := mustNew[T](t, 2024, Config{Inputs: 4, Loss: loss.CrossEntropy, WeightInit: StandardNormal, Layers: []LayerSpec{
+	net := mustNew[T](t, 2024, nn.Config{Inputs: 4, Loss: loss.CrossEntropy, WeightInit: nn.StandardNormal, Layers: []nn.LayerSpec{
 		{Units: 6, Activation: activation.Tanh},
 		{Units: 5, Activation: activation.ReLU},
 		{Units: 5, Activation: activation.LeakyReLU, NoBias: true},
@@ -54,7 +55,7 @@ func readerModel[T tensor.Float](t testing.TB) *Model[T] {
 
 // readerRegressor has a target scaler and two outputs.
 func readerRegressor[T tensor.Float](t testing.TB) *Model[T] {
-	net := mustNew[T](t, 7, Config{Inputs: 4, Loss: loss.MSE, WeightInit: StandardNormal, Layers: []LayerSpec{
+	net := mustNew[T](t, 7, nn.Config{Inputs: 4, Loss: loss.MSE, WeightInit: nn.StandardNormal, Layers: []nn.LayerSpec{
 		{Units: 8, Activation: activation.LeakyReLU},
 		{Units: 5, Activation: activation.Sigmoid, NoBias: true},
 		{Units: 2},

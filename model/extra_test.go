@@ -1,4 +1,4 @@
-package nn
+package model
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -48,7 +49,7 @@ func TestExtraRoundTrip(t *testing.T) {
 
 func testExtraRoundTrip[T tensor.Float](t *testing.T) {
 	dir := t.TempDir()
-	dt, size := dtypeOf[T]()
+	dt, size := tensor.DType[T]()
 	for _, tc := range testModels[T](t) {
 		m := withExtra(tc.m)
 		b := encode(t, m)
@@ -214,9 +215,9 @@ func TestExtraReadRejects(t *testing.T) {
 		{"duplicate name", edit(func(h map[string]any) { extraAt(h, 2)["name"] = "adam.m" }), `header field extra[2].name: "adam.m" appears twice`, false},
 		{"empty name", edit(func(h map[string]any) { extraAt(h, 1)["name"] = "" }), "header field extra[1].name: empty, want a name", false},
 		{"name missing", edit(func(h map[string]any) { delete(extraAt(h, 0), "name") }), "header field extra[0].name: empty", false},
-		{"name a number", edit(func(h map[string]any) { extraAt(h, 0)["name"] = 7 }), "header field extra.name: number, want string", false},
+		{"name a number", edit(func(h map[string]any) { extraAt(h, 0)["name"] = 7 }), "header field extra.name: number, want a string", false},
 		{"negative len", edit(func(h map[string]any) { extraAt(h, 3)["len"] = -1 }), "header field extra[3].len: -1, want ≥ 0", false},
-		{"fractional len", edit(func(h map[string]any) { extraAt(h, 2)["len"] = 1.5 }), "header field extra.len: number 1.5, want int", false},
+		{"fractional len", edit(func(h map[string]any) { extraAt(h, 2)["len"] = 1.5 }), "header field extra.len: number 1.5, want an integer", false},
 		{"len too long", edit(func(h map[string]any) { extraAt(h, 2)["len"] = 2 }), fmt.Sprintf("truncated: the header describes a %d-byte file, %d bytes are present", n+4, n), false},
 		{"len too short", edit(func(h map[string]any) { extraAt(h, 0)["len"] = P - 1 }), fmt.Sprintf("trailing bytes after the end of the model: the header describes a %d-byte file, %d bytes are present (at byte %d)", n-4, n, n-4), false},
 		{"block added", edit(func(h map[string]any) {
@@ -230,7 +231,7 @@ func TestExtraReadRejects(t *testing.T) {
 			extraAt(h, 1)["len"] = 1 << 27
 		}), "header field extra[1].len: 134217728: the parameters and extra values would not fit", false},
 		{"len overflows int", edit(func(h map[string]any) { extraAt(h, 0)["len"] = json.Number("1e30") }), "header field extra.len", false},
-		{"extra an object", edit(func(h map[string]any) { h["extra"] = map[string]any{"adam.m": P} }), "header field extra: object, want []nn.HeaderExtra", false},
+		{"extra an object", edit(func(h map[string]any) { h["extra"] = map[string]any{"adam.m": P} }), "header field extra: object, want an array", false},
 		{"NaN in a block", withValue(P+3, float32(math.NaN())), fmt.Sprintf(`extra "adam.m": value 3 is NaN (at byte %d)`, 16+len(hdr)+4*(P+3)), true},
 		{"Inf in the last block", withValue(3*P, float32(math.Inf(1))), `extra "steps": value 0 is +Inf`, true},
 	} {
@@ -318,7 +319,7 @@ func TestExtraValidate(t *testing.T) {
 		{inf, `Extra[2] "steps": value 0 is -Inf`},
 	} {
 		err := tc.m.Validate()
-		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), tc.want) {
+		if !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Validate: %v; want ErrConfig containing %q", err, tc.want)
 		}
 		if _, werr := tc.m.WriteTo(io.Discard); werr == nil || werr.Error() != err.Error() {
@@ -341,7 +342,7 @@ func TestExtraSizeLimit(t *testing.T) {
 		t.Errorf("file of exactly MaxModelBytes: %v", err)
 	}
 	MaxModelBytes = int64(len(b) - 8)
-	if _, err := m.WriteTo(io.Discard); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), fmt.Sprintf("the model file would be %d bytes, more than MaxModelBytes", len(b))) {
+	if _, err := m.WriteTo(io.Discard); !errors.Is(err, nn.ErrConfig) || !strings.Contains(err.Error(), fmt.Sprintf("the model file would be %d bytes, more than MaxModelBytes", len(b))) {
 		t.Errorf("WriteTo: %v; want a too-large error", err)
 	}
 	if _, err := m.WriteTo(io.Discard); err == nil {

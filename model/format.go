@@ -1,4 +1,4 @@
-package nn
+package model
 
 import (
 	"bytes"
@@ -10,14 +10,15 @@ import (
 	"io"
 	"math"
 	"os"
+	"reflect"
 	"strings"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/internal/atomicfile"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -143,18 +144,9 @@ type HeaderExtra struct {
 	Len  int    `json:"len"`  // number of values, ≥ 0
 }
 
-// dtypeOf returns the name and size in bytes of T.
-func dtypeOf[T tensor.Float]() (string, int) {
-	var z T
-	if unsafe.Sizeof(z) == 4 {
-		return "float32", 4
-	}
-	return "float64", 8
-}
-
 // header returns the model's file header.
 func (m *Model[T]) header() *Header {
-	dt, _ := dtypeOf[T]()
+	dt, _ := tensor.DType[T]()
 	n := m.Network
 	h := &Header{
 		Format: FormatName, Version: FormatVersion, DType: dt,
@@ -214,15 +206,15 @@ func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(m.header()); err != nil {
-		return 0, fmt.Errorf("%w: header: %v", ErrConfig, err)
+		return 0, fmt.Errorf("%w: header: %v", nn.ErrConfig, err)
 	}
 	if hb.Len() > MaxHeaderBytes {
-		return 0, fmt.Errorf("%w: the model's header is %d bytes, more than a model file allows (%d)", ErrConfig, hb.Len(), MaxHeaderBytes)
+		return 0, fmt.Errorf("%w: the model's header is %d bytes, more than a model file allows (%d)", nn.ErrConfig, hb.Len(), MaxHeaderBytes)
 	}
-	_, size := dtypeOf[T]()
+	_, size := tensor.DType[T]()
 	total := int64(preambleBytes+hb.Len()+crcBytes) + m.numValues()*int64(size)
 	if total > MaxModelBytes {
-		return 0, fmt.Errorf("%w: the model file would be %d bytes, more than MaxModelBytes (%d)", ErrConfig, total, MaxModelBytes)
+		return 0, fmt.Errorf("%w: the model file would be %d bytes, more than MaxModelBytes (%d)", nn.ErrConfig, total, MaxModelBytes)
 	}
 
 	cw := &countWriter{w: w}
@@ -494,7 +486,7 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 		case errors.As(err, &se):
 			return nil, 0, &FormatError{Offset: preambleBytes + se.Offset, Msg: "header is not valid JSON: " + se.Error()}
 		case errors.As(err, &te) && te.Field != "":
-			return nil, 0, fieldErr(te.Field, "%s, want %s", te.Value, te.Type)
+			return nil, 0, fieldErr(te.Field, "%s, want %s", te.Value, jsonKind(te.Type))
 		}
 		return nil, 0, formatErr("header: %v", err)
 	}
@@ -558,8 +550,8 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 	if h.Reduction != loss.Mean.String() && h.Reduction != loss.Sum.String() {
 		return nil, 0, fieldErr("reduction", "%q, want %q or %q", h.Reduction, loss.Mean, loss.Sum)
 	}
-	if err := checkLoss(lk, last); err != nil {
-		return nil, 0, fieldErr("loss", "%s", strings.TrimPrefix(err.Error(), ErrConfig.Error()+": "))
+	if want := loss.LogitActivation(lk); want != "" && last.String() != want {
+		return nil, 0, fieldErr("loss", "%s loss needs a %s output layer, got %s", lk, want, last)
 	}
 	if int64(h.Params) != count {
 		return nil, 0, fieldErr("params", "%d, but the layers have %d parameters", h.Params, count)
@@ -606,12 +598,12 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 	if ferr != nil {
 		return nil, ferr
 	}
-	net := &Network[T]{}
+	net := &nn.Network[T]{}
 	net.Loss, _ = loss.Parse(h.Loss)
 	if h.Reduction == loss.Sum.String() {
 		net.Reduction = loss.Sum
 	}
-	want, _ := dtypeOf[T]()
+	want, _ := tensor.DType[T]()
 	// get fills d from the values at pos; where(k) names d[k] in an
 	// error, e.g. "layer 1: W[0, 2]".
 	get := func(d []T, where func(k int) string) *FormatError {
@@ -646,7 +638,7 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 	in := h.Inputs
 	for i, hl := range h.Layers {
 		k, _ := activation.Parse(hl.Activation)
-		l := &Layer[T]{W: tensor.Zeros[T](in, hl.Units), Activation: k}
+		l := &nn.Layer[T]{W: tensor.Zeros[T](in, hl.Units), Activation: k}
 		if ferr := param(l.W, i+1, "W"); ferr != nil {
 			return nil, ferr
 		}
@@ -672,4 +664,31 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 		Features: h.Features, Target: h.Target, Scaler: h.Scaling, TargetScaler: h.TargetScaling,
 		Training: h.Training, Metrics: h.Metrics, Extra: extra,
 	}, nil
+}
+
+// jsonKind names what a JSON value of Go type t is, as a header's reader
+// would say it: "an array", "an object", "a string", "a number" …
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 && t.Name() == "RawMessage" {
+			return "a JSON object"
+		}
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
 }
