@@ -95,7 +95,7 @@ func TestResumeClassifier(t *testing.T) {
 					return nil
 				}
 				oi.OnEpoch = func(e train.EpochEnd) error {
-					if e.Epoch.Epoch == stopAt+1 {
+					if e.Epoch == stopAt+1 {
 						cancel() // interrupted in the next epoch's first batch
 					}
 					return nil

@@ -48,6 +48,9 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	if err != nil {
 		return &train.History{}, err
 	}
+	if X == nil {
+		return &train.History{}, fmt.Errorf("%w: no samples (X is nil)", data.ErrData)
+	}
 	if len(y) != X.Rows() {
 		return &train.History{}, fmt.Errorf("%w: X has %d samples but y has %d labels", data.ErrData, X.Rows(), len(y))
 	}
@@ -64,7 +67,7 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
-	model, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	m, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return &model.Model[float32]{
 			Network:   net,
 			Task:      "classification",
@@ -75,10 +78,10 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 			Metrics:   metricsOf(h),
 		}
 	})
-	if model == nil {
+	if m == nil {
 		return hist, err
 	}
-	c.classes, c.model = classes, model
+	c.classes, c.model = classes, m
 	return hist, err
 }
 
@@ -100,7 +103,7 @@ func (c *Classifier[L]) Model() *model.Model[float32] { return c.model }
 // wrong number of features.
 func (c *Classifier[L]) PredictProba(X *tensor.Dense[float64]) (*tensor.Dense[float64], error) {
 	if c.model == nil {
-		return nil, fmt.Errorf("nerve: the classifier has not been trained: call Fit or LoadClassifier first")
+		return nil, fmt.Errorf("nerve: %w: the classifier has not been trained: call Fit or LoadClassifier first", ErrNotFitted)
 	}
 	return c.model.Predict(X)
 }
@@ -118,7 +121,7 @@ func (c *Classifier[L]) Predict(X *tensor.Dense[float64]) ([]L, error) {
 // (docs/model-format.md), atomically.
 func (c *Classifier[L]) Save(path string) error {
 	if c.model == nil {
-		return fmt.Errorf("nerve: the classifier has not been trained: nothing to save")
+		return fmt.Errorf("nerve: %w: the classifier has not been trained: nothing to save", ErrNotFitted)
 	}
 	return model.Save(path, c.model)
 }

@@ -18,15 +18,30 @@ import (
 	"github.com/nerve-ml/nerve/train"
 )
 
-// ErrOptions is wrapped by errors about invalid Options.
-var ErrOptions = errors.New("invalid options")
+// ErrOptions is wrapped by errors about invalid Options. It wraps
+// nn.ErrConfig, so that errors.Is(err, nn.ErrConfig) holds for every
+// configuration error, whichever package found it.
+var ErrOptions error = &sentinel{"invalid options", nn.ErrConfig}
+
+// ErrNotFitted is wrapped by the errors of a Classifier's or Regressor's
+// Predict, PredictProba and Save before Fit (or a Load).
+var ErrNotFitted = errors.New("not fitted")
+
+// sentinel is an error value with its own text that is also its parent.
+type sentinel struct {
+	msg    string
+	parent error
+}
+
+func (e *sentinel) Error() string { return e.msg }
+func (e *sentinel) Unwrap() error { return e.parent }
 
 // Default values of Options fields left at zero.
 const (
 	DefaultActivation = "relu"
 	DefaultOptimizer  = "adam"
-	DefaultEpochs     = 200
-	DefaultBatchSize  = 32
+	DefaultEpochs     = train.DefaultEpochs    // as in train.Config
+	DefaultBatchSize  = train.DefaultBatchSize // as in train.Config
 )
 
 // DefaultHidden is the hidden layer sizes used when Options.Hidden is nil.
@@ -42,8 +57,8 @@ type Options struct {
 
 	Optimizer string  // an optim.New name; "" means "adam"
 	LR        float64 // learning rate; 0 means the optimizer's default
-	Epochs    int     // 0 means DefaultEpochs
-	BatchSize int     // samples per update; 0 means DefaultBatchSize, −1 full batch
+	Epochs    int     // 0 means DefaultEpochs, as in train.Config
+	BatchSize int     // samples per update; 0 means DefaultBatchSize, −1 full batch, as in train.Config
 
 	// Validation is the fraction of the training data held out to
 	// measure the validation loss after every epoch; 0 means none.
@@ -183,13 +198,9 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 			return nil, &train.History{}, err
 		}
 	}
-	bs := o.BatchSize
-	if bs == -1 {
-		bs = 0
-	}
 	tc := train.Config[float32]{
 		Epochs:             o.Epochs,
-		BatchSize:          bs,
+		BatchSize:          o.BatchSize,
 		Optimizer:          opt,
 		Seed:               o.Seed,
 		ValidationFraction: o.Validation,

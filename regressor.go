@@ -37,6 +37,9 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 	if err != nil {
 		return &train.History{}, err
 	}
+	if X == nil || Y == nil {
+		return &train.History{}, fmt.Errorf("%w: no samples (X or Y is nil)", data.ErrData)
+	}
 	if Y.Rows() != X.Rows() {
 		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, X.Rows(), Y.Rows())
 	}
@@ -48,7 +51,7 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 	if err != nil {
 		return &train.History{}, err
 	}
-	model, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	m, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return &model.Model[float32]{
 			Network:      net,
 			Task:         "regression",
@@ -58,10 +61,10 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 			Metrics:      metricsOf(h),
 		}
 	})
-	if model == nil {
+	if m == nil {
 		return hist, err
 	}
-	r.model = model
+	r.model = m
 	return hist, err
 }
 
@@ -72,7 +75,7 @@ func (r *Regressor) Model() *model.Model[float32] { return r.model }
 // targets' original units.
 func (r *Regressor) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], error) {
 	if r.model == nil {
-		return nil, fmt.Errorf("nerve: the regressor has not been trained: call Fit or LoadRegressor first")
+		return nil, fmt.Errorf("nerve: %w: the regressor has not been trained: call Fit or LoadRegressor first", ErrNotFitted)
 	}
 	return r.model.Predict(X)
 }
@@ -80,7 +83,7 @@ func (r *Regressor) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], e
 // Save writes the trained regressor to path as a nerve model file.
 func (r *Regressor) Save(path string) error {
 	if r.model == nil {
-		return fmt.Errorf("nerve: the regressor has not been trained: nothing to save")
+		return fmt.Errorf("nerve: %w: the regressor has not been trained: nothing to save", ErrNotFitted)
 	}
 	return model.Save(path, r.model)
 }

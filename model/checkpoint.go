@@ -57,7 +57,7 @@ type HistoryRecord struct {
 	StoppedEarly bool          `json:"stopped_early"`
 }
 
-// EpochRecord is a train.Epoch as JSON; nil stands for NaN (no
+// EpochRecord is a train.EpochStats as JSON; nil stands for NaN (no
 // validation data, or a regressor's accuracy). encoding/json writes
 // float64s so that they read back bit for bit.
 type EpochRecord struct {
@@ -99,7 +99,7 @@ func NewHistoryRecord(h *train.History) HistoryRecord {
 func (r HistoryRecord) History() *train.History {
 	h := &train.History{BestEpoch: r.BestEpoch, StoppedEarly: r.StoppedEarly}
 	for _, e := range r.Epochs {
-		h.Epochs = append(h.Epochs, train.Epoch{
+		h.Epochs = append(h.Epochs, train.EpochStats{
 			Epoch: e.Epoch, LR: e.LR, Loss: e.Loss,
 			Accuracy: orNaN(e.Accuracy), ValLoss: orNaN(e.ValLoss), ValAccuracy: orNaN(e.ValAccuracy),
 		})

@@ -57,7 +57,7 @@ func TestCheckpointErrors(t *testing.T) {
 	opt.Step(net.Params(&nn.Gradients[float32]{Layers: []nn.LayerGradients[float32]{
 		{DW: net.Layers[0].W.Clone(), DB: net.Layers[0].B.Clone()},
 		{DW: net.Layers[1].W.Clone(), DB: net.Layers[1].B.Clone()}}}))
-	hist := &train.History{Epochs: []train.Epoch{{Epoch: 1, LR: 0.01, Loss: 0.5}}}
+	hist := &train.History{Epochs: []train.EpochStats{{Epoch: 1, LR: 0.01, Loss: 0.5}}}
 	ck, err := NewCheckpoint(&Model[float32]{Network: net.Clone(), Training: json.RawMessage(`{"seed":1}`)}, opt, train.Checkpoint[float32]{History: hist}, "d")
 	if err != nil {
 		t.Fatal(err)

@@ -65,13 +65,15 @@ const (
 // not finite.
 var ErrFormat = errors.New("invalid model file")
 
-// FormatError describes what is wrong with a model file. Its Unwrap
-// returns ErrFormat.
+// FormatError describes what is wrong with a model file. It wraps
+// ErrFormat and Err, so that errors.Is(err, ErrFormat) holds for every
+// one, and errors.Is(err, data.ErrData) too when the file's scaling is
+// what is wrong.
 type FormatError struct {
 	Path   string // the file, when known
 	Field  string // the header key, e.g. "layers[1].activation"; "" when the problem is not one header field
 	Offset int64  // the byte offset of the problem in the file; -1 when it is not at one place
-	Msg    string // what is wrong
+	Err    error  // what is wrong
 }
 
 // Error returns e.g. "m.nerve: header field layers[1].activation:
@@ -88,22 +90,22 @@ func (e *FormatError) Error() string {
 		b.WriteString(e.Field)
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	b.WriteString(e.Err.Error())
 	if e.Offset >= 0 {
 		fmt.Fprintf(&b, " (at byte %d)", e.Offset)
 	}
 	return b.String()
 }
 
-// Unwrap returns ErrFormat.
-func (e *FormatError) Unwrap() error { return ErrFormat }
+// Unwrap returns ErrFormat and Err.
+func (e *FormatError) Unwrap() []error { return []error{ErrFormat, e.Err} }
 
 func formatErr(format string, args ...any) *FormatError {
-	return &FormatError{Offset: -1, Msg: fmt.Sprintf(format, args...)}
+	return &FormatError{Offset: -1, Err: fmt.Errorf(format, args...)}
 }
 
 func fieldErr(field, format string, args ...any) *FormatError {
-	return &FormatError{Field: field, Offset: -1, Msg: fmt.Sprintf(format, args...)}
+	return &FormatError{Field: field, Offset: -1, Err: fmt.Errorf(format, args...)}
 }
 
 // Header is the JSON header of a model file: the network's architecture
@@ -397,7 +399,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("load model %s: is a directory, not a model file", path)
 	}
 	if fi.Mode().IsRegular() && fi.Size() > MaxModelBytes {
-		return nil, &FormatError{Path: path, Offset: -1, Msg: fmt.Sprintf("%d bytes, larger than MaxModelBytes (%d bytes)", fi.Size(), MaxModelBytes)}
+		return nil, &FormatError{Path: path, Offset: -1, Err: fmt.Errorf("%d bytes, larger than MaxModelBytes (%d bytes)", fi.Size(), MaxModelBytes)}
 	}
 	b, err := readAll(f)
 	if err != nil {
@@ -422,11 +424,11 @@ func parse(b []byte) (*Header, int, *FormatError) {
 		return nil, 0, formatErr("truncated: %d bytes, a model file has at least %d", n, preambleBytes+crcBytes)
 	}
 	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion {
-		return nil, 0, &FormatError{Offset: 8, Msg: fmt.Sprintf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
+		return nil, 0, &FormatError{Offset: 8, Err: fmt.Errorf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
 	}
 	hlen := binary.LittleEndian.Uint32(b[12:])
 	if hlen > MaxHeaderBytes {
-		return nil, 0, &FormatError{Offset: 12, Msg: fmt.Sprintf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
+		return nil, 0, &FormatError{Offset: 12, Err: fmt.Errorf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
 	}
 	pos := preambleBytes + int(hlen) // where the parameters start
 	if n < pos+crcBytes {
@@ -445,7 +447,7 @@ func parse(b []byte) (*Header, int, *FormatError) {
 		return nil, 0, formatErr("truncated: the header describes a %d-byte file, %d bytes are present", want, n)
 	}
 	if int64(n) > want {
-		return nil, 0, &FormatError{Offset: want, Msg: fmt.Sprintf("trailing bytes after the end of the model: the header describes a %d-byte file, %d bytes are present", want, n)}
+		return nil, 0, &FormatError{Offset: want, Err: fmt.Errorf("trailing bytes after the end of the model: the header describes a %d-byte file, %d bytes are present", want, n)}
 	}
 	if !crcOK(b) {
 		return nil, 0, formatErr("corrupted: CRC-32 of the file is %08x, the file records %08x",
@@ -473,7 +475,7 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 			}
 			i += w
 		}
-		return nil, 0, &FormatError{Offset: int64(preambleBytes + i), Msg: "header is not valid UTF-8"}
+		return nil, 0, &FormatError{Offset: int64(preambleBytes + i), Err: errors.New("header is not valid UTF-8")}
 	}
 	if t := bytes.TrimLeft(hb, " \t\r\n"); len(t) > 0 && t[0] != '{' {
 		return nil, 0, formatErr("header is not a JSON object (it starts with %q)", t[:1])
@@ -484,7 +486,7 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			return nil, 0, &FormatError{Offset: preambleBytes + se.Offset, Msg: "header is not valid JSON: " + se.Error()}
+			return nil, 0, &FormatError{Offset: preambleBytes + se.Offset, Err: fmt.Errorf("header is not valid JSON: %w", se)}
 		case errors.As(err, &te) && te.Field != "":
 			return nil, 0, fieldErr(te.Field, "%s, want %s", te.Value, jsonKind(te.Type))
 		}
@@ -561,6 +563,9 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 		scaler: h.Scaling, tscaler: h.TargetScaling, training: h.Training, metrics: h.Metrics,
 	}
 	if p := checkMeta(md, h.Inputs, h.Layers[len(h.Layers)-1].Units); p != nil {
+		if p.err != nil {
+			return nil, 0, &FormatError{Field: p.key, Offset: -1, Err: p.err}
+		}
 		return nil, 0, fieldErr(p.key, "%s", p.msg)
 	}
 	// The extra blocks, counted on from the parameters against the same
@@ -623,7 +628,7 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 				if !math.IsInf(f, 0) && !math.IsNaN(f) {
 					msg += ", beyond the range of " + want
 				}
-				return &FormatError{Offset: int64(at), Msg: msg}
+				return &FormatError{Offset: int64(at), Err: errors.New(msg)}
 			}
 			d[k] = v
 		}

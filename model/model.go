@@ -270,14 +270,30 @@ func isObject(b json.RawMessage) bool {
 // with TargetScaler (if any). For a classifier the rows are the class
 // probabilities, column k for Classes[k]. X is not modified, nor is the
 // model, so any number of goroutines may call Predict at once. It returns
-// an error wrapping ErrShape if X does not have one column per input, and
-// one wrapping ErrConfig if the model is invalid.
+// an error wrapping nn.ErrShape if X is nil or does not have one column
+// per input, one wrapping data.ErrData that names the row and column if X
+// holds a NaN or an infinity (a network would turn it into a confident
+// but meaningless answer), and one wrapping nn.ErrConfig if the model is
+// invalid.
 func (m *Model[T]) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
+	if X == nil {
+		return nil, fmt.Errorf("%w: Predict: no input (X is nil)", nn.ErrShape)
+	}
 	if want := m.Network.Inputs(); X.Cols() != want {
 		return nil, fmt.Errorf("%w: input has %d features per sample, the model expects %d", nn.ErrShape, X.Cols(), want)
+	}
+	for k, v := range X.Data() {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			i, j := k/X.Cols(), k%X.Cols()
+			col := fmt.Sprintf("column %d", j+1)
+			if m.Features != nil {
+				col += fmt.Sprintf(" (%s)", m.Features[j])
+			}
+			return nil, fmt.Errorf("%w: row %d, %s is %v: every input must be a finite number", data.ErrData, i+1, col, v)
+		}
 	}
 	var in *tensor.Dense[T]
 	if m.Scaler != nil {

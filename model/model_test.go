@@ -878,9 +878,9 @@ func TestFormatErrorText(t *testing.T) {
 		e    *FormatError
 		want string
 	}{
-		{&FormatError{Offset: -1, Msg: "truncated"}, "model file: truncated"},
-		{&FormatError{Path: "m.nerve", Offset: 8, Msg: "unsupported format version 2"}, "m.nerve: unsupported format version 2 (at byte 8)"},
-		{&FormatError{Path: "m.nerve", Field: "loss", Offset: -1, Msg: `unknown loss "x"`}, `m.nerve: header field loss: unknown loss "x"`},
+		{&FormatError{Offset: -1, Err: errors.New("truncated")}, "model file: truncated"},
+		{&FormatError{Path: "m.nerve", Offset: 8, Err: errors.New("unsupported format version 2")}, "m.nerve: unsupported format version 2 (at byte 8)"},
+		{&FormatError{Path: "m.nerve", Field: "loss", Offset: -1, Err: errors.New(`unknown loss "x"`)}, `m.nerve: header field loss: unknown loss "x"`},
 	} {
 		if got := tc.e.Error(); got != tc.want {
 			t.Errorf("Error() = %q; want %q", got, tc.want)

@@ -3,6 +3,7 @@ package nn
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"unsafe"
 
@@ -51,10 +52,13 @@ type Network[T tensor.Float] struct {
 // from src layer by layer, W then b, each row-major: the order in which
 // the tutorials call numpy (wh, bh, wout, bout). Values are drawn in
 // float64 and converted to T. New does not modify cfg. It returns an error
-// wrapping ErrConfig when cfg is invalid.
+// wrapping ErrConfig when cfg is invalid or src is nil.
 func New[T tensor.Float](cfg Config, src *rng.Source) (*Network[T], error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	if src == nil {
+		return nil, fmt.Errorf("%w: New needs a random source for the initial weights, e.g. rng.New(seed)", ErrConfig)
 	}
 	n := &Network[T]{Loss: cfg.Loss, Reduction: cfg.Reduction}
 	in := cfg.Inputs
@@ -128,6 +132,9 @@ func (n *Network[T]) fused() bool {
 // the output activation. Networks built by New are valid; Validate is for
 // networks assembled by hand from their exported fields.
 func (n *Network[T]) Validate() error {
+	if n == nil {
+		return fmt.Errorf("%w: no network (nil)", ErrConfig)
+	}
 	if len(n.Layers) == 0 {
 		return fmt.Errorf("%w: no layers", ErrConfig)
 	}
@@ -392,9 +399,25 @@ func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[
 }
 
 // Update applies one step of plain gradient descent to every layer:
-// W = W − lr·dW, b = b − lr·db.
-func (n *Network[T]) Update(g *Gradients[T], lr float64) {
+// W = W − lr·dW, b = b − lr·db. It returns an error wrapping ErrConfig,
+// and changes nothing, if lr is negative, NaN or infinite, and one
+// wrapping ErrShape if g does not hold one gradient per layer.
+func (n *Network[T]) Update(g *Gradients[T], lr float64) error {
+	if !(lr >= 0 && lr <= math.MaxFloat64) {
+		return fmt.Errorf("%w: Update: learning rate %v, want a finite number ≥ 0", ErrConfig, lr)
+	}
+	if g == nil || len(g.Layers) != len(n.Layers) {
+		return fmt.Errorf("%w: Update: gradients for %d layers, the network has %d", ErrShape, gradLayers(g), len(n.Layers))
+	}
 	for i, l := range n.Layers {
 		l.Update(g.Layers[i], lr)
 	}
+	return nil
+}
+
+func gradLayers[T tensor.Float](g *Gradients[T]) int {
+	if g == nil {
+		return 0
+	}
+	return len(g.Layers)
 }

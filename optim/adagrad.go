@@ -40,8 +40,8 @@ func NewAdaGrad[T tensor.Float](cfg AdaGrad) (Optimizer[T], error) {
 	return &adagrad[T]{cfg: cfg, st: state[T]{name: "AdaGrad"}}, nil
 }
 
-func (o *adagrad[T]) LR() float64      { return o.cfg.LR }
-func (o *adagrad[T]) SetLR(lr float64) { o.cfg.LR = lr }
+func (o *adagrad[T]) LR() float64            { return o.cfg.LR }
+func (o *adagrad[T]) SetLR(lr float64) error { return setLR("AdaGrad", &o.cfg.LR, lr) }
 
 func (o *adagrad[T]) Step(params []Param[T]) {
 	o.st.ready(params, 1, T(o.cfg.InitialAccumulatorValue))

@@ -80,8 +80,8 @@ func newAdam[T tensor.Float](name string, cfg Adam, decoupled bool) (Optimizer[T
 	return &adam[T]{cfg: cfg, decoupled: decoupled, st: state[T]{name: name}}, nil
 }
 
-func (o *adam[T]) LR() float64      { return o.cfg.LR }
-func (o *adam[T]) SetLR(lr float64) { o.cfg.LR = lr }
+func (o *adam[T]) LR() float64            { return o.cfg.LR }
+func (o *adam[T]) SetLR(lr float64) error { return setLR(o.st.name, &o.cfg.LR, lr) }
 
 // Buffers: 0 first moment m, 1 second moment v, 2 running maximum v̂.
 func (o *adam[T]) Step(params []Param[T]) {

@@ -21,7 +21,10 @@ func Example() {
 	}
 	sched := optim.Step(0.1, 10, 0.5)
 	for epoch := range 40 {
-		opt.SetLR(sched.LR(epoch))
+		if err := opt.SetLR(sched.LR(epoch)); err != nil {
+			fmt.Println(err)
+			return
+		}
 		dw.Data()[0] = 2 * (w.Data()[0] - 3) // ∂(w−3)²/∂w
 		opt.Step(params)
 	}

@@ -3,6 +3,7 @@ package optim
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -18,11 +19,12 @@ type Param[T tensor.Float] struct {
 // Step applies one update to every parameter in params; see the package
 // documentation for the contract on the order of params. LR and SetLR read
 // and replace the learning rate used by the following steps, for use with a
-// Schedule.
+// Schedule; SetLR returns a *ConfigError (wrapping ErrInvalid), and keeps
+// the learning rate it had, if lr is negative, NaN or infinite.
 type Optimizer[T tensor.Float] interface {
 	Step(params []Param[T])
 	LR() float64
-	SetLR(lr float64)
+	SetLR(lr float64) error
 }
 
 // ErrInvalid is wrapped by every error about an invalid hyper-parameter.
@@ -57,6 +59,17 @@ func checkNonNegative(opt, field string, v float64) error {
 	if !(v >= 0) {
 		return &ConfigError{Optimizer: opt, Field: field, Value: v, Want: ">= 0"}
 	}
+	return nil
+}
+
+// setLR sets *dst to lr, a learning rate of optimizer opt, or returns a
+// ConfigError and leaves *dst as it was if lr is negative, NaN or
+// infinite.
+func setLR(opt string, dst *float64, lr float64) error {
+	if !(lr >= 0 && lr <= math.MaxFloat64) {
+		return &ConfigError{Optimizer: opt, Field: "LR", Value: lr, Want: "a finite number >= 0"}
+	}
+	*dst = lr
 	return nil
 }
 

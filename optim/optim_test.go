@@ -266,9 +266,21 @@ func TestSetLR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.SetLR(0.125)
+		if err := o.SetLR(0.125); err != nil {
+			t.Fatalf("%s: SetLR(0.125): %v", c.name, err)
+		}
 		if got := o.LR(); got != 0.125 {
 			t.Errorf("%s: LR() after SetLR(0.125) = %v; want 0.125", c.name, got)
+		}
+		for _, bad := range []float64{-0.1, math.NaN(), math.Inf(1), math.Inf(-1)} {
+			err := o.SetLR(bad)
+			var ce *ConfigError
+			if !errors.Is(err, ErrInvalid) || !errors.As(err, &ce) || ce.Field != "LR" {
+				t.Errorf("%s: SetLR(%v) error %v; want a *ConfigError for LR wrapping ErrInvalid", c.name, bad, err)
+			}
+			if got := o.LR(); got != 0.125 {
+				t.Errorf("%s: LR() after a refused SetLR(%v) = %v; want 0.125 kept", c.name, bad, got)
+			}
 		}
 	}
 }

@@ -41,8 +41,8 @@ func NewRMSProp[T tensor.Float](cfg RMSProp) (Optimizer[T], error) {
 	return &rmsprop[T]{cfg: cfg, st: state[T]{name: "RMSProp"}}, nil
 }
 
-func (o *rmsprop[T]) LR() float64      { return o.cfg.LR }
-func (o *rmsprop[T]) SetLR(lr float64) { o.cfg.LR = lr }
+func (o *rmsprop[T]) LR() float64            { return o.cfg.LR }
+func (o *rmsprop[T]) SetLR(lr float64) error { return setLR("RMSProp", &o.cfg.LR, lr) }
 
 // Buffers: 0 square average s, 1 gradient average a, 2 momentum b.
 func (o *rmsprop[T]) Step(params []Param[T]) {

@@ -40,8 +40,8 @@ func NewSGD[T tensor.Float](cfg SGD) (Optimizer[T], error) {
 	return &sgd[T]{cfg: cfg, st: state[T]{name: "SGD"}}, nil
 }
 
-func (o *sgd[T]) LR() float64      { return o.cfg.LR }
-func (o *sgd[T]) SetLR(lr float64) { o.cfg.LR = lr }
+func (o *sgd[T]) LR() float64            { return o.cfg.LR }
+func (o *sgd[T]) SetLR(lr float64) error { return setLR("SGD", &o.cfg.LR, lr) }
 
 func (o *sgd[T]) Step(params []Param[T]) {
 	o.steps.n++

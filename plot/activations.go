@@ -29,7 +29,7 @@ import (
 // Keep X to a few dozen samples: every sample is a row of every map.
 // It returns an error wrapping ErrData if X is empty, does not have one
 // column per network input or gives activations that are not finite,
-// and one wrapping ErrFormat if path does not end in .png or .svg.
+// and one wrapping ErrImageFormat if path does not end in .png or .svg.
 func Activations[T tensor.Float](path string, m *model.Model[T], X *tensor.Dense[float64], o Options) error {
 	if err := CheckFormat(path); err != nil {
 		return err

@@ -51,7 +51,7 @@ const boundaryGrid = 240
 // samples are drawn in grey).
 //
 // It returns an error wrapping ErrData for data or predictions that do
-// not fit, the error p returns, and one wrapping ErrFormat if path does
+// not fit, the error p returns, and one wrapping ErrImageFormat if path does
 // not end in .png or .svg.
 func Boundary(path string, p Predictor, classes []string, d *data.Dataset, o Options) error {
 	if err := CheckFormat(path); err != nil {

@@ -16,7 +16,7 @@ import (
 func ExampleLoss() {
 	h := &train.History{BestEpoch: 20}
 	for e := 1; e <= 20; e++ {
-		h.Epochs = append(h.Epochs, train.Epoch{
+		h.Epochs = append(h.Epochs, train.EpochStats{
 			Epoch:       e,
 			Loss:        math.Exp(-float64(e) / 5),
 			ValLoss:     math.Exp(-float64(e)/6) + 0.05,

@@ -20,7 +20,7 @@ import (
 // pixels with an accuracy panel and 640×420 without.
 //
 // It returns an error wrapping ErrData if h has no epoch with a finite
-// loss, and one wrapping ErrFormat if path does not end in .png or .svg.
+// loss, and one wrapping ErrImageFormat if path does not end in .png or .svg.
 func Loss(path string, h *train.History, o Options) error {
 	if err := CheckFormat(path); err != nil {
 		return err
@@ -28,7 +28,7 @@ func Loss(path string, h *train.History, o Options) error {
 	if h == nil {
 		return fmt.Errorf("plot: %w: no training history", ErrData)
 	}
-	get := func(f func(train.Epoch) float64) plotter.XYs {
+	get := func(f func(train.EpochStats) float64) plotter.XYs {
 		var xy plotter.XYs
 		for _, e := range h.Epochs {
 			if v := f(e); finite(v) {
@@ -37,10 +37,10 @@ func Loss(path string, h *train.History, o Options) error {
 		}
 		return xy
 	}
-	loss := get(func(e train.Epoch) float64 { return e.Loss })
-	valLoss := get(func(e train.Epoch) float64 { return e.ValLoss })
-	acc := get(func(e train.Epoch) float64 { return e.Accuracy })
-	valAcc := get(func(e train.Epoch) float64 { return e.ValAccuracy })
+	loss := get(func(e train.EpochStats) float64 { return e.Loss })
+	valLoss := get(func(e train.EpochStats) float64 { return e.ValLoss })
+	acc := get(func(e train.EpochStats) float64 { return e.Accuracy })
+	valAcc := get(func(e train.EpochStats) float64 { return e.ValAccuracy })
 	if len(loss) == 0 && len(valLoss) == 0 {
 		return fmt.Errorf("plot: %w: the history has no epoch with a finite loss", ErrData)
 	}

@@ -32,7 +32,7 @@ var (
 // above the column before it. The default size is 900×560 pixels.
 //
 // It returns an error wrapping ErrData if m has no valid network, and
-// one wrapping ErrFormat if path does not end in .png or .svg.
+// one wrapping ErrImageFormat if path does not end in .png or .svg.
 func Network[T tensor.Float](path string, m *model.Model[T], o Options) error {
 	if err := CheckFormat(path); err != nil {
 		return err

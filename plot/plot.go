@@ -13,7 +13,7 @@
 // Input that cannot be plotted (an empty history, data that is not 2-D,
 // a class label the predictor does not know) gives an error wrapping
 // ErrData; a file name with another extension gives one wrapping
-// ErrFormat. Nothing is modified: not the history, the data, nor the
+// ErrImageFormat. Nothing is modified: not the history, the data, nor the
 // model; the functions may be called from any number of goroutines at
 // once.
 package plot
@@ -40,9 +40,9 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// ErrFormat is wrapped by errors about an output file name whose
+// ErrImageFormat is wrapped by errors about an output file name whose
 // extension is not .png or .svg.
-var ErrFormat = errors.New("unsupported image format")
+var ErrImageFormat = errors.New("unsupported image format")
 
 // ErrData is wrapped by errors about input that cannot be plotted.
 var ErrData = errors.New("nothing to plot")
@@ -71,7 +71,7 @@ type Options struct {
 	Biases bool
 }
 
-// CheckFormat returns an error wrapping ErrFormat unless path ends in
+// CheckFormat returns an error wrapping ErrImageFormat unless path ends in
 // .png or .svg (in any case), the formats the plot functions write.
 func CheckFormat(path string) error {
 	_, err := formatOf(path)
@@ -83,9 +83,9 @@ func formatOf(path string) (string, error) {
 	case ".png", ".svg":
 		return ext[1:], nil
 	case "":
-		return "", fmt.Errorf("plot: %s: %w: the name has no extension, want .png or .svg", path, ErrFormat)
+		return "", fmt.Errorf("plot: %s: %w: the name has no extension, want .png or .svg", path, ErrImageFormat)
 	default:
-		return "", fmt.Errorf("plot: %s: %w %q, want .png or .svg", path, ErrFormat, ext)
+		return "", fmt.Errorf("plot: %s: %w %q, want .png or .svg", path, ErrImageFormat, ext)
 	}
 }
 

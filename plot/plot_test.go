@@ -118,7 +118,7 @@ func history(epochs int) *train.History {
 	h := &train.History{BestEpoch: epochs * 2 / 3}
 	for e := 1; e <= epochs; e++ {
 		x := float64(e)
-		h.Epochs = append(h.Epochs, train.Epoch{
+		h.Epochs = append(h.Epochs, train.EpochStats{
 			Epoch: e, LR: 0.01,
 			Loss: math.Exp(-x/10) + 0.05, ValLoss: math.Exp(-x/12) + 0.1,
 			Accuracy: 1 - 0.6*math.Exp(-x/8), ValAccuracy: 0.95 - 0.6*math.Exp(-x/9),
@@ -400,7 +400,7 @@ func TestErrors(t *testing.T) {
 	strange.Labels[4] = "arm9"
 	nanX := spiral(30)
 	nanX.X.Set(2, 1, math.Inf(1))
-	nanH := &train.History{Epochs: []train.Epoch{{Epoch: 1, Loss: math.NaN(), ValLoss: math.NaN()}}}
+	nanH := &train.History{Epochs: []train.EpochStats{{Epoch: 1, Loss: math.NaN(), ValLoss: math.NaN()}}}
 	tests := []struct {
 		name string
 		out  string
@@ -408,8 +408,8 @@ func TestErrors(t *testing.T) {
 		is   error  // the sentinel the error wraps, if any
 		want string // a substring of the error
 	}{
-		{"jpeg", "x.jpg", func(p string) error { return Loss(p, history(3), Options{}) }, ErrFormat, `".jpg"`},
-		{"no extension", "x", func(p string) error { return Network(p, m, Options{}) }, ErrFormat, "no extension"},
+		{"jpeg", "x.jpg", func(p string) error { return Loss(p, history(3), Options{}) }, ErrImageFormat, `".jpg"`},
+		{"no extension", "x", func(p string) error { return Network(p, m, Options{}) }, ErrImageFormat, "no extension"},
 		{"nil history", "x.png", func(p string) error { return Loss(p, nil, Options{}) }, ErrData, "no training history"},
 		{"empty history", "x.png", func(p string) error { return Loss(p, &train.History{}, Options{}) }, ErrData, "no epoch"},
 		{"NaN history", "x.png", func(p string) error { return Loss(p, nanH, Options{}) }, ErrData, "no epoch"},
@@ -477,8 +477,8 @@ func TestCheckFormat(t *testing.T) {
 		if (err == nil) != ok {
 			t.Errorf("CheckFormat(%q) = %v; want ok %v", path, err, ok)
 		}
-		if err != nil && (!errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), path)) {
-			t.Errorf("CheckFormat(%q) = %q; want an error wrapping ErrFormat that names the path", path, err)
+		if err != nil && (!errors.Is(err, ErrImageFormat) || !strings.Contains(err.Error(), path)) {
+			t.Errorf("CheckFormat(%q) = %q; want an error wrapping ErrImageFormat that names the path", path, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/optim"
@@ -14,27 +15,44 @@ import (
 	"github.com/nerve-ml/nerve/tensor"
 )
 
-// DefaultEpochs is the number of epochs Fit runs when Config.Epochs is 0.
-const DefaultEpochs = 10
+// Defaults for Config fields left at zero; package nerve's Options use
+// the same.
+const (
+	DefaultEpochs    = 200 // Config.Epochs 0
+	DefaultBatchSize = 32  // Config.BatchSize 0; −1 means full batch
+)
 
 // ErrConfig is wrapped by errors about an invalid training configuration.
-var ErrConfig = errors.New("invalid training configuration")
+// It wraps nn.ErrConfig, so that errors.Is(err, nn.ErrConfig) holds for
+// every configuration error of nn, train and the packages above them.
+var ErrConfig error = &sentinel{"invalid training configuration", nn.ErrConfig}
 
 // ErrData is wrapped by errors about training or validation data that
 // cannot be trained on: shapes that do not fit the network, values that
-// are not finite.
-var ErrData = errors.New("invalid training data")
+// are not finite. It wraps data.ErrData, so that errors.Is(err,
+// data.ErrData) holds for every error the data can cause, from loading to
+// training.
+var ErrData error = &sentinel{"invalid training data", data.ErrData}
+
+// sentinel is an error value with its own text that is also its parent.
+type sentinel struct {
+	msg    string
+	parent error
+}
+
+func (e *sentinel) Error() string { return e.msg }
+func (e *sentinel) Unwrap() error { return e.parent }
 
 // ErrStop may be returned by an OnEpoch or OnBatch callback to end training
 // early without an error: Fit returns the history so far and a nil error.
 var ErrStop = errors.New("stop training")
 
 // Config describes a training run. Its zero value trains for
-// DefaultEpochs epochs, full batch, with Adam (learning rate 0.001),
-// shuffling with seed 0 and no validation.
+// DefaultEpochs epochs in mini-batches of DefaultBatchSize, with Adam
+// (learning rate 0.001), shuffling with seed 0 and no validation.
 type Config[T tensor.Float] struct {
 	Epochs    int // passes over the training data; 0 means DefaultEpochs
-	BatchSize int // samples per update; 0 means all of them (full batch)
+	BatchSize int // samples per update; 0 means DefaultBatchSize, −1 all of them (full batch)
 
 	// Optimizer updates the parameters after every batch; nil means Adam
 	// with PyTorch's defaults (learning rate 0.001). Its state carries
@@ -100,11 +118,11 @@ type EarlyStopping struct {
 	RestoreBest bool
 }
 
-// Epoch is one epoch's record in a History. Accuracy and ValAccuracy are
+// EpochStats is one epoch's record in a History. Accuracy and ValAccuracy are
 // set for classifiers (a softmax + cross-entropy or sigmoid + binary
 // cross-entropy output) and NaN otherwise; ValLoss and ValAccuracy are NaN
 // without validation data.
-type Epoch struct {
+type EpochStats struct {
 	Epoch       int     // 1-based
 	LR          float64 // learning rate used in this epoch
 	Loss        float64 // training loss, averaged over the epoch's batches as they ran
@@ -115,7 +133,7 @@ type Epoch struct {
 
 // History is the record of a training run.
 type History struct {
-	Epochs []Epoch
+	Epochs []EpochStats
 	// BestEpoch is the 1-based epoch with the lowest monitored loss, 0
 	// before the first epoch ends.
 	BestEpoch int
@@ -125,10 +143,10 @@ type History struct {
 	Restored bool
 }
 
-// Last returns the last epoch's record, or a zero Epoch if there is none.
-func (h *History) Last() Epoch {
+// Last returns the last epoch's record, or a zero EpochStats if there is none.
+func (h *History) Last() EpochStats {
 	if len(h.Epochs) == 0 {
-		return Epoch{}
+		return EpochStats{}
 	}
 	return h.Epochs[len(h.Epochs)-1]
 }
@@ -143,9 +161,17 @@ type BatchEnd struct {
 	SamplesThisEpoch int // samples trained on so far in this epoch
 }
 
-// EpochEnd is passed to Config.OnEpoch.
+// EpochEnd is passed to Config.OnEpoch. It embeds the epoch's
+// EpochStats, so that e.Epoch is the 1-based epoch and e.Loss its loss:
+//
+//	cfg.OnEpoch = func(e train.EpochEnd) error {
+//		if e.Epoch%10 == 0 {
+//			fmt.Printf("epoch %d/%d: loss %.4f\n", e.Epoch, e.Epochs, e.Loss)
+//		}
+//		return nil
+//	}
 type EpochEnd struct {
-	Epoch
+	EpochStats
 	Epochs   int  // total epochs configured
 	Improved bool // the monitored loss improved on the best so far
 }
@@ -214,7 +240,10 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 	t := newTrainer(net, opt)
 	n := X.Rows()
 	bs := cfg.BatchSize
-	if bs == 0 || bs > n {
+	if bs == 0 {
+		bs = DefaultBatchSize
+	}
+	if bs == -1 || bs > n {
 		bs = n
 	}
 	batches := (n + bs - 1) / bs
@@ -255,12 +284,14 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 	}
 	for e := start; e <= epochs; e++ {
 		if cfg.Schedule != nil {
-			opt.SetLR(cfg.Schedule.LR(e - 1))
+			if err := opt.SetLR(cfg.Schedule.LR(e - 1)); err != nil {
+				return hist, fmt.Errorf("%w: Schedule: epoch %d: %w", ErrConfig, e, err)
+			}
 		}
 		if !cfg.NoShuffle {
 			order = src.Perm(n)
 		}
-		rec := Epoch{Epoch: e, LR: opt.LR(), ValLoss: math.NaN(), ValAccuracy: math.NaN(), Accuracy: math.NaN()}
+		rec := EpochStats{Epoch: e, LR: opt.LR(), ValLoss: math.NaN(), ValAccuracy: math.NaN(), Accuracy: math.NaN()}
 		var lossSum, correct float64
 		seen := 0
 		for b := range batches {
@@ -329,7 +360,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			wait++
 		}
 		if cfg.OnEpoch != nil {
-			err := cfg.OnEpoch(EpochEnd{Epoch: rec, Epochs: epochs, Improved: hist.BestEpoch == e})
+			err := cfg.OnEpoch(EpochEnd{EpochStats: rec, Epochs: epochs, Improved: hist.BestEpoch == e})
 			if done, err := stopped(err); done {
 				restore(hist, best, net, cfg)
 				return hist, err
@@ -386,7 +417,7 @@ func checkResume[T tensor.Float](r *Checkpoint[T], net *nn.Network[T], restoreBe
 // resumed returns a copy of a checkpoint's history to continue from.
 func resumed(h *History) *History {
 	c := *h
-	c.Epochs = append([]Epoch(nil), h.Epochs...)
+	c.Epochs = append([]EpochStats(nil), h.Epochs...)
 	c.Restored = false
 	return &c
 }
@@ -434,8 +465,8 @@ func (cfg *Config[T]) check() (int, error) {
 	switch {
 	case epochs < 0:
 		return 0, fmt.Errorf("%w: Epochs is %d, want > 0", ErrConfig, cfg.Epochs)
-	case cfg.BatchSize < 0:
-		return 0, fmt.Errorf("%w: BatchSize is %d, want ≥ 0 (0 means full batch)", ErrConfig, cfg.BatchSize)
+	case cfg.BatchSize < -1:
+		return 0, fmt.Errorf("%w: BatchSize is %d, want > 0 (0 means DefaultBatchSize, −1 full batch)", ErrConfig, cfg.BatchSize)
 	case !(cfg.ValidationFraction >= 0 && cfg.ValidationFraction < 1):
 		return 0, fmt.Errorf("%w: ValidationFraction is %v, want in [0, 1)", ErrConfig, cfg.ValidationFraction)
 	case (cfg.ValX == nil) != (cfg.ValY == nil):

@@ -146,19 +146,22 @@ func TestFitReproducible(t *testing.T) {
 // mini-batches in the order of rng's permutation.
 func TestFitIsTheTutorialLoop(t *testing.T) {
 	X, Y := iris[float64](t)
-	for _, bs := range []int{0, 1, 32, 150, 1000} {
+	for _, bs := range []int{-1, 0, 1, 32, 150, 1000} {
 		t.Run(fmt.Sprint("batch", bs), func(t *testing.T) {
 			got := newClassifier[float64](t, 2, 5)
 			want := got.Clone()
 			opt, _ := optim.NewSGD[float64](optim.SGD{LR: 0.1})
 			const epochs = 3
-			if _, err := Fit(context.Background(), got, X, Y, Config[float64]{Epochs: epochs, BatchSize: bs, Optimizer: opt, Seed: 5, NoShuffle: bs == 0}); err != nil {
+			if _, err := Fit(context.Background(), got, X, Y, Config[float64]{Epochs: epochs, BatchSize: bs, Optimizer: opt, Seed: 5, NoShuffle: bs == -1}); err != nil {
 				t.Fatal(err)
 			}
 			src := rng.New(5)
 			n := X.Rows()
 			size := bs
-			if size == 0 || size > n {
+			if size == 0 {
+				size = DefaultBatchSize
+			}
+			if size == -1 || size > n {
 				size = n
 			}
 			for range epochs {
@@ -166,7 +169,7 @@ func TestFitIsTheTutorialLoop(t *testing.T) {
 				for i := range order {
 					order[i] = i
 				}
-				if bs != 0 {
+				if bs != -1 {
 					order = src.Perm(n)
 				}
 				for lo := 0; lo < n; lo += size {
@@ -201,7 +204,7 @@ func TestEarlyStoppingRestoresBest(t *testing.T) {
 		Epochs: 50, Optimizer: opt, BatchSize: 15, Seed: 1, ValidationFraction: 0.2,
 		EarlyStopping: EarlyStopping{Patience: 2, RestoreBest: true},
 		OnEpoch: func(e EpochEnd) error {
-			if e.Epoch.Epoch == 3 {
+			if e.Epoch == 3 {
 				if !e.Improved {
 					t.Errorf("epoch 3 did not improve")
 				}
@@ -287,7 +290,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	hist, err := Fit(ctx, net, X, Y, Config[float32]{Epochs: 100, BatchSize: 10, OnEpoch: func(e EpochEnd) error {
-		if e.Epoch.Epoch == 2 {
+		if e.Epoch == 2 {
 			cancel()
 		}
 		return nil
@@ -341,7 +344,7 @@ func TestCallbacks(t *testing.T) {
 	}
 	// ErrStop ends training without an error.
 	hist, err = Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 30, OnEpoch: func(e EpochEnd) error {
-		if e.Epoch.Epoch == 4 {
+		if e.Epoch == 4 {
 			return ErrStop
 		}
 		return nil
@@ -471,7 +474,7 @@ type snapshot[T tensor.Float] struct {
 
 func copyHistory(h *History) *History {
 	c := *h
-	c.Epochs = append([]Epoch(nil), h.Epochs...)
+	c.Epochs = append([]EpochStats(nil), h.Epochs...)
 	return &c
 }
 
@@ -556,7 +559,7 @@ func resumeCases[T tensor.Float]() []resumeCase[T] {
 				cfg.EarlyStopping.Patience = 4
 				noise := rng.New(99)
 				cfg.OnEpoch = func(e EpochEnd) error {
-					if e.Epoch.Epoch == 3 {
+					if e.Epoch == 3 {
 						for _, l := range net.Layers {
 							for i := range l.W.Data() {
 								l.W.Data()[i] = T(noise.Uniform(-5, 5))
@@ -748,10 +751,10 @@ func TestResumeRejectsBadCheckpoints(t *testing.T) {
 	X, Y := iris[float64](t)
 	net := newClassifier[float64](t, 1, 8)
 	other := newClassifier[float64](t, 1, 5)
-	ep := func(n int) []Epoch {
-		var e []Epoch
+	ep := func(n int) []EpochStats {
+		var e []EpochStats
 		for i := range n {
-			e = append(e, Epoch{Epoch: i + 1, Loss: 1, ValLoss: math.NaN()})
+			e = append(e, EpochStats{Epoch: i + 1, Loss: 1, ValLoss: math.NaN()})
 		}
 		return e
 	}
@@ -761,7 +764,7 @@ func TestResumeRejectsBadCheckpoints(t *testing.T) {
 		msg  string
 	}{
 		{"best beyond history", Checkpoint[float64]{History: &History{Epochs: ep(1), BestEpoch: 4}}, "best epoch 4 of a history of 1"},
-		{"misnumbered", Checkpoint[float64]{History: &History{Epochs: []Epoch{{Epoch: 2}}, BestEpoch: 1}}, "numbered 2"},
+		{"misnumbered", Checkpoint[float64]{History: &History{Epochs: []EpochStats{{Epoch: 2}}, BestEpoch: 1}}, "numbered 2"},
 		{"no best weights", Checkpoint[float64]{History: &History{Epochs: ep(2), BestEpoch: 1}}, "no best weights"},
 		{"wrong shape", Checkpoint[float64]{History: &History{Epochs: ep(2), BestEpoch: 1}, Best: other}, "layer 1 of the best weights"},
 	} {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/nerve-ml/nerve/activation"
-	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/optim"
@@ -176,12 +175,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // its raw setting, only the effective count, so a previous count equal to
 // GOMAXPROCS is restored as 0 (GOMAXPROCS), which is the same thing.
 func setThreads(n int) (restore func()) {
-	prev := kernel.Threads()
+	prev := tensor.Threads()
 	if prev == runtime.GOMAXPROCS(0) {
 		prev = 0
 	}
-	kernel.SetThreads(n)
-	return func() { kernel.SetThreads(prev) }
+	tensor.SetThreads(n)
+	return func() { tensor.SetThreads(prev) }
 }
 
 // benchResult is what bench measured; with --json it is printed as is.
@@ -336,7 +335,7 @@ func benchRun[T tensor.Float](ctx context.Context, c benchConfig, stderr io.Writ
 		return nil, err
 	}
 	r := &benchResult{
-		Mode: "train", Layers: c.layers, DType: c.dtype, Batch: c.batch, Threads: kernel.Threads(),
+		Mode: "train", Layers: c.layers, DType: c.dtype, Batch: c.batch, Threads: tensor.Threads(),
 		Samples: c.samples, Shuffle: !c.noShuffle, Seed: c.seed, Timed: c.epochs - 1,
 		FLOPsPerSample: benchFLOPs(c.layers, c.infer),
 	}
@@ -361,7 +360,7 @@ func benchRun[T tensor.Float](ctx context.Context, c benchConfig, stderr io.Writ
 				last = now
 				times = append(times, s)
 				if tty {
-					fmt.Fprintf(stderr, "epoch %d/%d: %s samples/s, loss %.4f\n", e.Epoch.Epoch, e.Epochs, group(float64(c.samples)/s), e.Epoch.Loss)
+					fmt.Fprintf(stderr, "epoch %d/%d: %s samples/s, loss %.4f\n", e.Epoch, e.Epochs, group(float64(c.samples)/s), e.Loss)
 				}
 				return nil
 			},

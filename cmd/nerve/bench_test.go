@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nerve-ml/nerve/internal/kernel"
+	"github.com/nerve-ml/nerve/tensor"
 )
 
 // benchJSON runs nerve bench with args and --json and decodes its result.
@@ -131,18 +131,18 @@ func TestBenchThreadsBitIdentical(t *testing.T) {
 
 func TestBenchRestoresThreads(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
-	defer kernel.SetThreads(0)
-	kernel.SetThreads(1)
+	defer tensor.SetThreads(0)
+	tensor.SetThreads(1)
 	if r := benchJSON(t, append(tinyBench, "--threads", "2")...); r.Threads != 2 {
 		t.Errorf("--threads 2 ran with %d threads", r.Threads)
 	}
-	if got := kernel.Threads(); got != 1 {
-		t.Errorf("after nerve bench --threads 2: kernel.Threads() = %d; want 1 as before", got)
+	if got := tensor.Threads(); got != 1 {
+		t.Errorf("after nerve bench --threads 2: tensor.Threads() = %d; want 1 as before", got)
 	}
-	kernel.SetThreads(0)
+	tensor.SetThreads(0)
 	benchJSON(t, append(tinyBench, "--threads", "1")...)
-	if got, want := kernel.Threads(), runtime.GOMAXPROCS(0); got != want {
-		t.Errorf("after nerve bench --threads 1: kernel.Threads() = %d; want GOMAXPROCS = %d as before", got, want)
+	if got, want := tensor.Threads(), runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("after nerve bench --threads 1: tensor.Threads() = %d; want GOMAXPROCS = %d as before", got, want)
 	}
 }
 

@@ -304,7 +304,7 @@ func readTrainLog(path string) (*train.History, error) {
 			}
 			return x, nil
 		}
-		var e train.Epoch
+		var e train.EpochStats
 		var ep float64
 		for _, fl := range []struct {
 			key      string
@@ -338,7 +338,7 @@ func readTrainLog(path string) (*train.History, error) {
 
 // bestEpoch returns the epoch with the lowest validation loss, or the
 // lowest training loss when there is no validation loss.
-func bestEpoch(epochs []train.Epoch) int {
+func bestEpoch(epochs []train.EpochStats) int {
 	best, bestLoss := 0, math.Inf(1)
 	for _, e := range epochs {
 		l := e.ValLoss

@@ -73,7 +73,7 @@ func (p *progress) batch(b train.BatchEnd) error {
 // it) and remembers the validation figures for the bar.
 func (p *progress) epoch(e train.EpochEnd, elapsed time.Duration) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "epoch %d/%d  loss %.4f", e.Epoch.Epoch, e.Epochs, e.Loss)
+	fmt.Fprintf(&b, "epoch %d/%d  loss %.4f", e.Epoch, e.Epochs, e.Loss)
 	if !math.IsNaN(e.Accuracy) {
 		fmt.Fprintf(&b, "  accuracy %.4f", e.Accuracy)
 	}
@@ -92,7 +92,7 @@ func (p *progress) epoch(e train.EpochEnd, elapsed time.Duration) {
 	}
 	// At most about 20 lines per run: every k-th epoch, and the last.
 	k := (e.Epochs + 19) / 20
-	if e.Epoch.Epoch%k == 0 || e.Epoch.Epoch == e.Epochs || e.Epoch.Epoch == 1 {
+	if e.Epoch%k == 0 || e.Epoch == e.Epochs || e.Epoch == 1 {
 		fmt.Fprintln(p.w, b.String())
 	}
 }

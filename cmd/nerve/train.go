@@ -247,9 +247,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	opts.OnBatch = log.batch
 	opts.OnEpoch = func(e train.EpochEnd) error {
-		lastEpoch = e.Epoch.Epoch
+		lastEpoch = e.Epoch
 		if c.json {
-			writeJSONLine(stdout, epochJSON(e.Epoch))
+			writeJSONLine(stdout, epochJSON(e.EpochStats))
 		}
 		log.epoch(e, time.Since(start))
 		return nil
@@ -402,7 +402,7 @@ func score(d *data.Dataset, P *tensor.Dense[float64], classes []string) (map[str
 
 // epochJSON is one epoch as a --json line, without the fields that do not
 // apply (JSON has no NaN).
-func epochJSON(e train.Epoch) map[string]any {
+func epochJSON(e train.EpochStats) map[string]any {
 	m := map[string]any{"epoch": e.Epoch, "lr": e.LR, "loss": e.Loss}
 	for k, v := range map[string]float64{"accuracy": e.Accuracy, "val_loss": e.ValLoss, "val_accuracy": e.ValAccuracy} {
 		if !math.IsNaN(v) {
