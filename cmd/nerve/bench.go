@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -23,18 +22,9 @@ import (
 	"github.com/nerve-ml/nerve/train"
 )
 
-func benchCommand() *command {
-	return &command{
-		name:  "bench",
-		args:  "[flags]",
-		short: "time training (or inference) of an MLP on synthetic data",
-		help:  benchHelp,
-		run:   runBench,
-	}
-}
-
 // benchConfig is what the bench command line says.
 type benchConfig struct {
+	f         *flagSet // the parsed command line
 	layers    []int
 	batch     int
 	threads   int
@@ -60,25 +50,22 @@ func defaultBenchConfig() benchConfig {
 
 // flags returns the bench flag set, writing into c; c's fields at the
 // time of the call are the defaults.
-func (c *benchConfig) flags() *flagSet {
-	f := newFlagSet("bench")
-	f.Var(sizesValue{&c.layers}, "layers", "the layer sizes `N,N,...` from inputs to outputs; at least 2 outputs")
-	f.Var(atLeastOneValue{&c.batch}, "batch", "samples per batch, `N` ≥ 1")
-	f.Var(countValue{&c.threads}, "threads", "matrix-multiply threads `N`; 0 means GOMAXPROCS (and never more than GOMAXPROCS)")
-	f.Var(atLeastOneValue{&c.samples}, "samples", "synthetic samples `N` per epoch, at least --batch")
-	f.Var(atLeastOneValue{&c.epochs}, "epochs", "epochs (inference: passes over the samples) `N` ≥ 2; the first is a warm-up")
-	f.Var(uint32Value{&c.seed}, "seed", "seed `N` in 0..4294967295 for the weights, the data and the shuffling")
+func (c *benchConfig) flags(f *flagSet) {
+	c.f = f
+	f.Var(layersValue(&c.layers), "layers", "the layer sizes `N,N,...` from inputs to outputs; at least 2 outputs")
+	f.Var(atLeast(&c.batch, 1), "batch", "samples per batch, `N` ≥ 1")
+	f.Var(atLeast(&c.threads, 0), "threads", "matrix-multiply threads `N`; 0 means GOMAXPROCS (and never more than GOMAXPROCS)")
+	f.Var(atLeast(&c.samples, 1), "samples", "synthetic samples `N` per epoch, at least --batch")
+	f.Var(atLeast(&c.epochs, 1), "epochs", "epochs (inference: passes over the samples) `N` ≥ 2; the first is a warm-up")
+	f.Var(seedValue(&c.seed), "seed", "seed `N` in 0..4294967295 for the weights, the data and the shuffling")
 	f.Bool(&c.infer, "infer", "time Network.Predict over the samples in batches of --batch instead of training")
 	f.Bool(&c.noShuffle, "no-shuffle", "train on the batches in a fixed order instead of reshuffling every epoch")
 	f.Var(choiceValue{&c.dtype, []string{"float32", "float64"}}, "dtype", "the element type, `float32|float64`")
 	f.Bool(&c.json, "json", "print the result as one JSON object")
-	return f
 }
 
-func benchHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve bench [flags]
-
-Bench trains a multilayer perceptron on synthetic data and prints how
+func benchAbout(w io.Writer) {
+	fmt.Fprint(w, `Bench trains a multilayer perceptron on synthetic data and prints how
 many samples per second it trained on: the median over the epochs after
 the first, which is a warm-up.
 
@@ -115,25 +102,11 @@ Examples:
 	nerve bench --threads 1
 	nerve bench --batch 32 --layers 784,512,10 --epochs 8
 	nerve bench --infer --batch 1
-
-Flags:
-
 `)
-	c := defaultBenchConfig()
-	c.flags().printDefaults(w)
 }
 
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := defaultBenchConfig()
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		benchHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+func (c *benchConfig) run(ctx context.Context, pos []string, stdout, stderr io.Writer) error {
+	var err error
 	if len(pos) > 0 {
 		return usagef("bench: unexpected argument %q", pos[0])
 	}
@@ -141,7 +114,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usagef("bench: --epochs %d: want at least 2 (one warm-up, then the timed ones)", c.epochs)
 	}
 	if out := c.layers[len(c.layers)-1]; out < 2 {
-		return usagef("bench: --layers %s: the output layer has %d unit, want at least 2 (a softmax classifier)", sizesValue{&c.layers}, out)
+		return usagef("bench: --layers %s: the output layer has %d unit, want at least 2 (a softmax classifier)", layersValue(&c.layers), out)
 	}
 	if c.samples < c.batch {
 		return usagef("bench: --samples %d is fewer than --batch %d", c.samples, c.batch)
@@ -155,9 +128,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	var r *benchResult
 	if c.dtype == "float64" {
-		r, err = benchRun[float64](ctx, c, stderr)
+		r, err = benchRun[float64](ctx, *c, stderr)
 	} else {
-		r, err = benchRun[float32](ctx, c, stderr)
+		r, err = benchRun[float32](ctx, *c, stderr)
 	}
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)

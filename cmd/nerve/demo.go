@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -15,53 +13,8 @@ import (
 // defaultDemo is the tutorial "nerve demo" runs when given no name.
 const defaultDemo = "xor"
 
-func demoCommand() *command {
-	return &command{
-		name:  "demo",
-		args:  "[NAME] [flags]",
-		short: "run one of the classic \"neural network from scratch\" tutorials",
-		help:  demoHelp,
-		run:   runDemo,
-	}
-}
-
-// demoConfig is what the demo command line says.
-type demoConfig struct {
-	list       bool
-	seed       uint32
-	iterations int
-	sgd        bool
-	layers     []int
-	lr         float64
-	hidden     activation.Kind
-}
-
-// demoOnly names the flags that only one tutorial accepts.
-var demoOnly = []struct{ flag, tutorial string }{
-	{"sgd", "hidden-layer"},
-	{"layers", "l-layer"},
-	{"lr", "l-layer"},
-	{"hidden", "l-layer"},
-}
-
-// flags returns the demo's flag set, writing into c; c's fields at the
-// time of the call are the defaults.
-func (c *demoConfig) flags() *flagSet {
-	f := newFlagSet("demo")
-	f.Bool(&c.list, "list", "list the tutorials and exit")
-	f.Var(uint32Value{&c.seed}, "seed", "seed the random numbers with `N` in 0..4294967295, as np.random.seed(N) does")
-	f.Var(countValue{&c.iterations}, "iterations", "train for `N` iterations; 0 means the tutorial's own count (see --list)")
-	f.Bool(&c.sgd, "sgd", "hidden-layer: update after every sample instead of once per batch")
-	f.Var(sizesValue{&c.layers}, "layers", "l-layer: the layer sizes `N,N,...` from inputs to outputs (the tutorial's default is 2,8,4,1)")
-	f.Var(positiveValue{&c.lr}, "lr", "l-layer: learning rate `X` > 0 (the tutorial's default is 0.05)")
-	f.Var(hiddenValue{&c.hidden}, "hidden", "l-layer: the hidden layers' activation, `relu|sigmoid` (default relu)")
-	return f
-}
-
-func demoHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve demo [NAME] [flags]
-
-Demo runs one of the tutorials nerve reproduces and prints what the
+func demoAbout(w io.Writer) {
+	fmt.Fprint(w, `Demo runs one of the tutorials nerve reproduces and prints what the
 original numpy program printed, to the same digits for the same seed.
 NAME defaults to `+defaultDemo+`; the name may come before or after the flags.
 
@@ -69,9 +22,40 @@ Tutorials:
 
 `)
 	listTutorials(w)
-	fmt.Fprint(w, "\nFlags:\n\n")
-	c := demoConfig{seed: 1}
-	c.flags().printDefaults(w)
+}
+
+// demoConfig is what the demo command line says.
+type demoConfig struct {
+	f          *flagSet
+	list       bool
+	seed       uint32
+	iterations int
+	sgd        bool
+	layers     []int
+	lr         float64
+	activation activation.Kind
+}
+
+// demoOnly names the flags that only one tutorial accepts.
+var demoOnly = []scoped{
+	{"sgd", []string{"hidden-layer"}},
+	{"layers", []string{"l-layer"}},
+	{"lr", []string{"l-layer"}},
+	{"activation", []string{"l-layer"}},
+}
+
+// flags defines the demo's flags on f, writing into c; c's fields at the
+// time of the call are the defaults.
+func (c *demoConfig) flags(f *flagSet) {
+	c.f = f
+	f.Bool(&c.list, "list", "list the tutorials and exit")
+	f.Var(seedValue(&c.seed), "seed", "seed the random numbers with `N` in 0..4294967295, as np.random.seed(N) does")
+	f.Var(atLeast(&c.iterations, 0), "iterations", "train for `N` iterations; 0 means the tutorial's own count (see --list)")
+	f.Bool(&c.sgd, "sgd", "hidden-layer: update after every sample instead of once per batch")
+	f.Var(layersValue(&c.layers), "layers", "l-layer: the layer sizes `N,N,...` from inputs to outputs (the tutorial's default is 2,8,4,1)")
+	f.Var(positive(&c.lr), "lr", "l-layer: learning rate `X` > 0 (the tutorial's default is 0.05)")
+	f.Var(activationValue{&c.activation}, "activation", "l-layer: the hidden layers' activation, `relu|sigmoid` (default relu)")
+	f.renamedFrom("hidden", "activation")
 }
 
 func listTutorials(w io.Writer) {
@@ -82,17 +66,8 @@ func listTutorials(w io.Writer) {
 	tw.Flush()
 }
 
-func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := demoConfig{seed: 1}
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		demoHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+func (c *demoConfig) run(ctx context.Context, pos []string, stdout, _ io.Writer) error {
+	f := c.f
 	if c.list {
 		if len(pos) > 0 {
 			return usagef("demo: --list takes no tutorial name, got %q", pos[0])
@@ -101,21 +76,16 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	name := defaultDemo
-	switch len(pos) {
-	case 0:
-	case 1:
+	if len(pos) == 1 {
 		name = pos[0]
-	default:
-		return usagef("demo: want at most one tutorial name, got %d: %s", len(pos), strings.Join(pos, " "))
 	}
 	t, err := tutorials.Lookup(name)
 	if err != nil {
 		return usagef("demo: %v", err)
 	}
-	for _, d := range demoOnly {
-		if f.set(d.flag) && t.Name != d.tutorial {
-			return usagef("demo: --%s applies only to the %s tutorial, not %s", d.flag, d.tutorial, t.Name)
-		}
+	theTutorial := func(names []string) string { return "the " + names[0] + " tutorial" }
+	if err := f.checkScope(demoOnly, t.Name, t.Name, theTutorial); err != nil {
+		return err
 	}
 	o := tutorials.Options{
 		Seed:         c.seed,
@@ -123,7 +93,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		SGD:          c.sgd,
 		Layers:       c.layers,
 		LearningRate: c.lr,
-		Hidden:       c.hidden,
+		Hidden:       c.activation,
 	}
 	if err := t.Run(ctx, stdout, o); err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -131,11 +101,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// hiddenValue is the --hidden flag: the hidden layers' activation, relu
-// or sigmoid.
-type hiddenValue struct{ p *activation.Kind }
+// activationValue is the --activation flag: the hidden layers'
+// activation, relu or sigmoid.
+type activationValue struct{ p *activation.Kind }
 
-func (v hiddenValue) Set(s string) error {
+func (v activationValue) Set(s string) error {
 	k, err := activation.Parse(s)
 	if err != nil || (k != activation.ReLU && k != activation.Sigmoid) {
 		return fmt.Errorf("%q is not relu or sigmoid", s)
@@ -144,7 +114,7 @@ func (v hiddenValue) Set(s string) error {
 	return nil
 }
 
-func (v hiddenValue) String() string {
+func (v activationValue) String() string {
 	if v.p == nil || *v.p == activation.Identity {
 		return "" // the zero value: the tutorial's default, relu
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -10,58 +9,25 @@ import (
 	"github.com/nerve-ml/nerve/model"
 )
 
-func evaluateCommand() *command {
-	return &command{
-		name:  "evaluate",
-		args:  "--model FILE --data FILE [flags]",
-		short: "score a trained model on labelled data: metrics and confusion matrix",
-		help:  evaluateHelp,
-		run:   runEvaluate,
-	}
-}
-
-type evaluateConfig struct {
-	model, data, labels, target string
-}
-
-func (c *evaluateConfig) flags() *flagSet {
-	f := newFlagSet("evaluate")
-	f.String(&c.model, "model", "the model `FILE` written by nerve train")
-	f.String(&c.data, "data", "labelled samples `FILE`: CSV, or IDX images with --labels")
-	f.String(&c.labels, "labels", "IDX labels `FILE` for IDX images in --data")
-	f.String(&c.target, "target", "the target `COLUMN` of the CSV file (default: the model's target column if the file has it, else the last column)")
-	return f
-}
-
-func evaluateHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve evaluate --model FILE --data FILE [flags]
-
-Evaluate scores a trained model on labelled data. For a classifier it
+func evaluateAbout(w io.Writer) {
+	fmt.Fprint(w, `Evaluate scores a trained model on labelled data. For a classifier it
 prints accuracy, log-loss, precision, recall and F1 per class with their
 macro and weighted averages, and the confusion matrix; for a regressor
 MSE, MAE and R².
-
-Flags:
-
 `)
-	c := evaluateConfig{}
-	c.flags().printDefaults(w)
 }
 
-func runEvaluate(_ context.Context, args []string, stdout, _ io.Writer) error {
-	var c evaluateConfig
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		evaluateHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("evaluate: unexpected argument %q", pos[0])
-	}
+func (c *evaluateConfig) flags(f *flagSet) {
+	f.String(&c.model, "model", "the model `FILE` written by nerve train")
+	c.define(f, "", "labelled samples `FILE`: CSV, or IDX images with --labels", true, "the model's target column if the file has it, else the last column")
+}
+
+type evaluateConfig struct {
+	dataFlags
+	model string
+}
+
+func (c *evaluateConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("evaluate: --model and --data are required")
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -26,6 +27,9 @@ type flagSet struct {
 	// valueErr is the error one of our flag.Values returned from Set,
 	// kept because flag.FlagSet.Parse reports it only as text.
 	valueErr error
+	// renamed maps an old spelling of a flag, still accepted but not
+	// shown in the help, to its new name.
+	renamed map[string]string
 }
 
 func newFlagSet(cmd string) *flagSet {
@@ -34,7 +38,33 @@ func newFlagSet(cmd string) *flagSet {
 	// report the error once, through main, and print help only on request.
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	return &flagSet{cmd: cmd, fs: fs}
+	return &flagSet{cmd: cmd, fs: fs, renamed: map[string]string{}}
+}
+
+// renamedFrom accepts old as a deprecated spelling of the flag name,
+// which must be defined already.
+func (f *flagSet) renamedFrom(old, name string) {
+	f.fs.Var(f.fs.Lookup(name).Value, old, "")
+	f.renamed[old] = name
+}
+
+// notes returns one line for each deprecated spelling the command line
+// used, saying what to write instead.
+func (f *flagSet) notes() []string {
+	var notes []string
+	f.fs.Visit(func(fl *flag.Flag) {
+		if name, ok := f.renamed[fl.Name]; ok {
+			notes = append(notes, fmt.Sprintf("%s --%s is deprecated: write --%s", f.cmd, fl.Name, name))
+		}
+	})
+	return notes
+}
+
+// hasFlags reports whether the command has any flag to show.
+func (f *flagSet) hasFlags() bool {
+	n := 0
+	f.fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > len(f.renamed)
 }
 
 // checked wraps a flag.Value so that an error from Set is kept, with the
@@ -112,22 +142,44 @@ func (f *flagSet) usageError(err error) error {
 	return usagef("%s: %v (see \"nerve help %s\")", f.cmd, err, f.cmd)
 }
 
-// set reports whether the flag with the given name was on the command
-// line.
+// set reports whether the flag with the given name, in its own spelling
+// or an old one, was on the command line.
 func (f *flagSet) set(name string) bool {
 	found := false
 	f.fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == name {
+		if fl.Name == name || f.renamed[fl.Name] == name {
 			found = true
 		}
 	})
 	return found
 }
 
+// scoped names a flag that only some modes of a command take: some
+// tutorials, kinds of plot or ways to choose a network.
+type scoped struct {
+	flag  string
+	modes []string
+}
+
+// checkScope returns a *usageError if the command line has a flag of
+// scopes that mode does not take. The message says which modes take it,
+// as describe words them, and that this is not, as desc words mode.
+func (f *flagSet) checkScope(scopes []scoped, mode, desc string, describe func(modes []string) string) error {
+	for _, s := range scopes {
+		if f.set(s.flag) && !slices.Contains(s.modes, mode) {
+			return usagef("%s: --%s applies only to %s, not %s", f.cmd, s.flag, describe(s.modes), desc)
+		}
+	}
+	return nil
+}
+
 // printDefaults writes one entry per flag, in lexical order, with the
 // flags spelled --name.
 func (f *flagSet) printDefaults(w io.Writer) {
 	f.fs.VisitAll(func(fl *flag.Flag) {
+		if _, ok := f.renamed[fl.Name]; ok {
+			return
+		}
 		arg, usage := flag.UnquoteUsage(fl)
 		line := "  --" + fl.Name
 		if arg != "" {
@@ -143,78 +195,119 @@ func (f *flagSet) printDefaults(w io.Writer) {
 	})
 }
 
-// uint32Value is a flag holding an integer in 0..4294967295, the range of
+// intValue is a flag holding an integer in [min, max]: a count, a size or
+// a seed.
+type intValue[T int | uint32] struct {
+	p        *T
+	min, max int64
+}
+
+// atLeast is an int flag holding an integer ≥ min.
+func atLeast(p *int, min int) intValue[int] {
+	return intValue[int]{p: p, min: int64(min), max: math.MaxInt}
+}
+
+// seedValue is a flag holding an integer in 0..4294967295, the range of
 // np.random.seed.
-type uint32Value struct{ p *uint32 }
+func seedValue(p *uint32) intValue[uint32] {
+	return intValue[uint32]{p: p, min: 0, max: math.MaxUint32}
+}
 
-func (v uint32Value) Set(s string) error {
-	n, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer in 0..%d", s, uint32(math.MaxUint32))
+func (v intValue[T]) Set(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < v.min || n > v.max {
+		if v.max == math.MaxInt {
+			return fmt.Errorf("%q is not an integer ≥ %d", s, v.min)
+		}
+		return fmt.Errorf("%q is not an integer in %d..%d", s, v.min, v.max)
 	}
-	*v.p = uint32(n)
+	*v.p = T(n)
 	return nil
 }
 
-func (v uint32Value) String() string {
+func (v intValue[T]) String() string {
 	if v.p == nil {
 		return ""
 	}
-	return strconv.FormatUint(uint64(*v.p), 10)
+	return strconv.FormatInt(int64(*v.p), 10)
 }
 
-// countValue is a flag holding an integer ≥ 0.
-type countValue struct{ p *int }
-
-func (v countValue) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return fmt.Errorf("%q is not an integer ≥ 0", s)
-	}
-	*v.p = n
-	return nil
+// floatValue is a flag holding a finite number x with min < x < max, or
+// min ≤ x when withMin. Its zero value shows as no default in the help.
+type floatValue struct {
+	p        *float64
+	min, max float64
+	withMin  bool
 }
 
-func (v countValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return strconv.Itoa(*v.p)
+// positive is a float flag holding a finite number > 0.
+func positive(p *float64) floatValue { return floatValue{p: p, min: 0, max: math.Inf(1)} }
+
+// nonNegative is a float flag holding a finite number ≥ 0.
+func nonNegative(p *float64) floatValue {
+	return floatValue{p: p, min: 0, max: math.Inf(1), withMin: true}
 }
 
-// positiveValue is a flag holding a finite float64 > 0.
-type positiveValue struct{ p *float64 }
+// fraction is a float flag holding a number in [0, 1).
+func fraction(p *float64) floatValue { return floatValue{p: p, min: 0, max: 1, withMin: true} }
 
-func (v positiveValue) Set(s string) error {
+func (v floatValue) Set(s string) error {
 	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(x > 0) || math.IsInf(x, 0) {
-		return fmt.Errorf("%q is not a finite number > 0", s)
+	above := x > v.min || (v.withMin && x == v.min)
+	if err != nil || !above || !(x < v.max) || math.IsInf(x, 0) {
+		switch {
+		case !math.IsInf(v.max, 1):
+			return fmt.Errorf("%q is not a fraction in [%g, %g), e.g. 0.2", s, v.min, v.max)
+		case v.withMin:
+			return fmt.Errorf("%q is not a finite number ≥ %g", s, v.min)
+		}
+		return fmt.Errorf("%q is not a finite number > %g", s, v.min)
 	}
 	*v.p = x
 	return nil
 }
 
-func (v positiveValue) String() string {
+func (v floatValue) String() string {
 	if v.p == nil || *v.p == 0 {
 		return ""
 	}
 	return strconv.FormatFloat(*v.p, 'g', -1, 64)
 }
 
-// sizesValue is a flag holding a comma-separated list of at least two
-// positive integers, such as the layer sizes 2,8,4,1.
-type sizesValue struct{ p *[]int }
+// sizesValue is a flag holding a comma-separated list of positive
+// integers: layer sizes such as 2,8,4,1 (at least min of them), or with
+// none the hidden layers, where the word "none" is the empty list.
+type sizesValue struct {
+	p    *[]int
+	min  int
+	none bool
+}
+
+// layersValue holds the sizes of every layer, inputs and outputs
+// included: at least two.
+func layersValue(p *[]int) sizesValue { return sizesValue{p: p, min: 2} }
+
+// unitsValue holds the sizes of the hidden layers, or none.
+func unitsValue(p *[]int) sizesValue { return sizesValue{p: p, min: 1, none: true} }
 
 func (v sizesValue) Set(s string) error {
+	if v.none && s == "none" {
+		*v.p = []int{}
+		return nil
+	}
 	parts := strings.Split(s, ",")
-	if len(parts) < 2 {
-		return fmt.Errorf("%q has %d element, want at least 2 (inputs and outputs), e.g. 2,8,4,1", s, len(parts))
+	if len(parts) < v.min {
+		return fmt.Errorf("%q has %d element, want at least %d (inputs and outputs), e.g. 2,8,4,1", s, len(parts), v.min)
+	}
+	eg := ""
+	if v.none {
+		eg = " (e.g. 64,32, or none)"
 	}
 	sizes := make([]int, len(parts))
 	for i, p := range parts {
 		n, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil || n <= 0 {
-			return fmt.Errorf("element %d of %q is %q, want a positive integer", i+1, s, p)
+			return fmt.Errorf("element %d of %q is %q, want a positive integer%s", i+1, s, p, eg)
 		}
 		sizes[i] = n
 	}
@@ -225,6 +318,9 @@ func (v sizesValue) Set(s string) error {
 func (v sizesValue) String() string {
 	if v.p == nil {
 		return ""
+	}
+	if v.none && *v.p != nil && len(*v.p) == 0 {
+		return "none"
 	}
 	s := make([]string, len(*v.p))
 	for i, n := range *v.p {
@@ -250,80 +346,6 @@ func (f *flagSet) String(p *string, name, usage string) {
 	f.Var(stringValue{p}, name, usage)
 }
 
-// atLeastOneValue is a flag holding an integer ≥ 1.
-type atLeastOneValue struct{ p *int }
-
-func (v atLeastOneValue) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return fmt.Errorf("%q is not an integer ≥ 1", s)
-	}
-	*v.p = n
-	return nil
-}
-
-func (v atLeastOneValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return strconv.Itoa(*v.p)
-}
-
-// fractionValue is a flag holding a number in [0, 1).
-type fractionValue struct{ p *float64 }
-
-func (v fractionValue) Set(s string) error {
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(x >= 0 && x < 1) {
-		return fmt.Errorf("%q is not a fraction in [0, 1), e.g. 0.2", s)
-	}
-	*v.p = x
-	return nil
-}
-
-func (v fractionValue) String() string {
-	if v.p == nil || *v.p == 0 {
-		return ""
-	}
-	return strconv.FormatFloat(*v.p, 'g', -1, 64)
-}
-
-// unitsValue is a flag holding a comma-separated list of hidden layer
-// sizes, each > 0; "none" means no hidden layer.
-type unitsValue struct{ p *[]int }
-
-func (v unitsValue) Set(s string) error {
-	if s == "none" {
-		*v.p = []int{}
-		return nil
-	}
-	parts := strings.Split(s, ",")
-	sizes := make([]int, len(parts))
-	for i, p := range parts {
-		n, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil || n <= 0 {
-			return fmt.Errorf("element %d of %q is %q, want a positive integer (e.g. 64,32, or none)", i+1, s, p)
-		}
-		sizes[i] = n
-	}
-	*v.p = sizes
-	return nil
-}
-
-func (v unitsValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	if len(*v.p) == 0 {
-		return "none"
-	}
-	s := make([]string, len(*v.p))
-	for i, n := range *v.p {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ",")
-}
-
 // choiceValue is a flag holding one of a fixed set of words.
 type choiceValue struct {
 	p       *string
@@ -345,4 +367,22 @@ func (v choiceValue) String() string {
 		return ""
 	}
 	return *v.p
+}
+
+// dataFlags are the flags that name a data file, shared by every command
+// that reads one: --data, and for labelled data --labels and --target.
+type dataFlags struct {
+	data, labels, target string
+}
+
+// define defines --data with the given usage and, if labelled, --labels
+// and --target; targetDefault says which column --target defaults to.
+// prefix (such as "with --model: ") starts each usage.
+func (d *dataFlags) define(f *flagSet, prefix, dataUsage string, labelled bool, targetDefault string) {
+	f.String(&d.data, "data", prefix+dataUsage+"; - reads standard input")
+	if !labelled {
+		return
+	}
+	f.String(&d.labels, "labels", prefix+"IDX labels `FILE` for IDX images in --data (MNIST, Fashion-MNIST)")
+	f.String(&d.target, "target", prefix+"the target `COLUMN` of a CSV file: a header name or a 0-based index, negative from the end (default: "+targetDefault+")")
 }

@@ -3,12 +3,10 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -21,29 +19,21 @@ import (
 	"github.com/nerve-ml/nerve/tutorials"
 )
 
-func gradcheckCommand() *command {
-	return &command{
-		name:  "gradcheck",
-		args:  "[TUTORIAL] [flags]",
-		short: "compare a network's backpropagated gradients with finite differences",
-		help:  gradcheckHelp,
-		run:   runGradcheck,
-	}
-}
-
 // gradcheckTutorials are the tutorials whose networks gradcheck can
 // build, in the order of nerve demo --list.
 var gradcheckTutorials = []string{"single-layer", "xor", "hidden-layer", "sse", "l-layer"}
 
 // gradcheckConfig is what the gradcheck command line says.
 type gradcheckConfig struct {
-	model, data, labels, target string
-	layers                      []int
-	activation, output, loss    string
-	reduction                   string
-	rows                        int
-	seed                        uint32
-	eps, threshold              float64
+	f *flagSet // the parsed command line
+	dataFlags
+	model                    string
+	layers                   []int
+	activation, output, loss string
+	reduction                string
+	rows                     int
+	seed                     uint32
+	eps, threshold           float64
 }
 
 func defaultGradcheckConfig() gradcheckConfig {
@@ -55,33 +45,28 @@ func defaultGradcheckConfig() gradcheckConfig {
 
 // gradcheckOnly names the flags that only one way of choosing the
 // network takes.
-var gradcheckOnly = []struct{ flag, mode string }{
-	{"data", "--model"}, {"labels", "--model"}, {"target", "--model"},
-	{"activation", "--layers"}, {"output", "--layers"}, {"loss", "--layers"}, {"reduction", "--layers"},
+var gradcheckOnly = []scoped{
+	{"data", []string{"--model"}}, {"labels", []string{"--model"}}, {"target", []string{"--model"}},
+	{"activation", []string{"--layers"}}, {"output", []string{"--layers"}}, {"loss", []string{"--layers"}}, {"reduction", []string{"--layers"}},
 }
 
-func (c *gradcheckConfig) flags() *flagSet {
-	f := newFlagSet("gradcheck")
+func (c *gradcheckConfig) flags(f *flagSet) {
+	c.f = f
 	f.String(&c.model, "model", "check the network of the model `FILE` (converted to float64) on --data")
-	f.String(&c.data, "data", "with --model: labelled samples `FILE`, CSV (the model's target column, else the last) or IDX images with --labels")
-	f.String(&c.labels, "labels", "with --model: IDX labels `FILE` for IDX images in --data")
-	f.String(&c.target, "target", "with --model: the target `COLUMN` of the CSV file (default: the model's, else the last)")
-	f.Var(sizesValue{&c.layers}, "layers", "check a fresh network of sizes `N,N,...` from inputs to outputs, e.g. 4,3,1, on random data")
+	c.define(f, "with --model: ", "labelled samples `FILE`, CSV (the model's target column, else the last) or IDX images with --labels", true, "the model's, else the last")
+	f.Var(layersValue(&c.layers), "layers", "check a fresh network of sizes `N,N,...` from inputs to outputs, e.g. 4,3,1, on random data")
 	f.String(&c.activation, "activation", "with --layers: the hidden layers' activation `NAME`: "+kindNames(activation.Kinds()))
 	f.String(&c.output, "output", "with --layers: the output activation `NAME`, or auto: sigmoid for binary-cross-entropy, softmax for cross-entropy, identity otherwise")
 	f.String(&c.loss, "loss", "with --layers: the loss `NAME`: "+kindNames(loss.Kinds()))
 	f.Var(choiceValue{&c.reduction, []string{"mean", "sum"}}, "reduction", "with --layers: `mean|sum` of the per-sample losses")
-	f.Var(atLeastOneValue{&c.rows}, "rows", "check on the first `N` samples (default: 16 of --data, 8 random ones with --layers, all of a tutorial's)")
-	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for a tutorial's initial weights, or --layers' weights and random data")
-	f.Var(positiveValue{&c.eps}, "eps", "finite-difference step `X`")
-	f.Var(thresholdValue{&c.threshold}, "threshold", "fail when a relative error is not below `X` (0 always fails)")
-	return f
+	f.Var(atLeast(&c.rows, 1), "rows", "check on the first `N` samples (default: 16 of --data, 8 random ones with --layers, all of a tutorial's)")
+	f.Var(seedValue(&c.seed), "seed", "seed `N` for a tutorial's initial weights, or --layers' weights and random data")
+	f.Var(positive(&c.eps), "eps", "finite-difference step `X`")
+	f.Var(nonNegative(&c.threshold), "threshold", "fail when a relative error is not below `X` (0 always fails)")
 }
 
-func gradcheckHelp(w io.Writer) {
-	fmt.Fprintf(w, `Usage: nerve gradcheck [TUTORIAL] [flags]
-
-Gradcheck compares the gradients backpropagation gives for every weight,
+func gradcheckAbout(w io.Writer) {
+	fmt.Fprintf(w, `Gradcheck compares the gradients backpropagation gives for every weight,
 bias and input of a network with the fourth-order central differences
 
 	(L(θ−2ε) − 8·L(θ−ε) + 8·L(θ+ε) − L(θ+2ε)) / 12ε
@@ -113,28 +98,11 @@ Examples:
 	nerve gradcheck l-layer --seed 3
 	nerve gradcheck --model model.nerve --data train.csv --rows 32
 	nerve gradcheck --layers 4,8,3 --activation relu --loss cross-entropy
-
-Flags:
-
 `, gradcheck.Threshold, strings.Join(gradcheckTutorials, ", "))
-	c := defaultGradcheckConfig()
-	c.flags().printDefaults(w)
 }
 
-func runGradcheck(ctx context.Context, args []string, stdout, _ io.Writer) error {
-	c := defaultGradcheckConfig()
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		gradcheckHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(pos) > 1 {
-		return usagef("gradcheck: want at most one tutorial name, got %d: %s", len(pos), strings.Join(pos, " "))
-	}
+func (c *gradcheckConfig) run(ctx context.Context, pos []string, stdout, _ io.Writer) error {
+	f := c.f
 	modes := 0
 	for _, on := range []bool{len(pos) == 1, c.model != "", c.layers != nil} {
 		if on {
@@ -144,13 +112,19 @@ func runGradcheck(ctx context.Context, args []string, stdout, _ io.Writer) error
 	if modes != 1 {
 		return usagef("gradcheck: want exactly one of a TUTORIAL name (%s), --model FILE or --layers N,N,...", strings.Join(gradcheckTutorials, ", "))
 	}
-	for _, o := range gradcheckOnly {
-		if f.set(o.flag) && !(o.mode == "--model" && c.model != "" || o.mode == "--layers" && c.layers != nil) {
-			return usagef("gradcheck: --%s applies only with %s", o.flag, o.mode)
-		}
+	mode, desc := "tutorial", "a tutorial"
+	switch {
+	case c.model != "":
+		mode, desc = "--model", "--model"
+	case c.layers != nil:
+		mode, desc = "--layers", "--layers"
+	}
+	if err := f.checkScope(gradcheckOnly, mode, desc, func(m []string) string { return m[0] }); err != nil {
+		return err
 	}
 
 	var job *gradJob
+	var err error
 	switch {
 	case len(pos) == 1:
 		if !slices.Contains(gradcheckTutorials, pos[0]) {
@@ -172,7 +146,7 @@ func runGradcheck(ctx context.Context, args []string, stdout, _ io.Writer) error
 		if c.rows == 0 {
 			c.rows = 8
 		}
-		job, err = layersJob(c)
+		job, err = layersJob(*c)
 	}
 	if err != nil {
 		return err
@@ -301,7 +275,7 @@ func layersJob(c gradcheckConfig) (*gradJob, error) {
 	src := rng.New(c.seed)
 	net, err := nn.New[float64](cfg, src)
 	if err != nil {
-		return nil, usagef("gradcheck: --layers %s: %v", sizesValue{&c.layers}, err)
+		return nil, usagef("gradcheck: --layers %s: %v", layersValue(&c.layers), err)
 	}
 	m, outputs := c.rows, sizes[len(sizes)-1]
 	X := tensor.Zeros[float64](m, c.layers[0])
@@ -391,7 +365,7 @@ func awayFromKinks(net *nn.Network[float64], X, Y *tensor.Dense[float64], eps fl
 
 // describeNet returns e.g. "3 → 4 sigmoid → 1 sigmoid, loss half-sse (sum)".
 func describeNet(net *nn.Network[float64]) string {
-	parts := []string{strconv.Itoa(net.Inputs())}
+	parts := []string{fmt.Sprint(net.Inputs())}
 	for _, l := range net.Layers {
 		p := fmt.Sprintf("%d %s", l.Outputs(), l.Activation)
 		if l.B == nil {
@@ -417,23 +391,4 @@ func nounCount(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// thresholdValue is a flag holding a finite number ≥ 0.
-type thresholdValue struct{ p *float64 }
-
-func (v thresholdValue) Set(s string) error {
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(x >= 0) || math.IsInf(x, 0) {
-		return fmt.Errorf("%q is not a finite number ≥ 0", s)
-	}
-	*v.p = x
-	return nil
-}
-
-func (v thresholdValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v.p, 'g', -1, 64)
 }

@@ -4,42 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/nerve-ml/nerve/model"
 )
 
-func inspectCommand() *command {
-	return &command{
-		name:  "inspect",
-		args:  "MODEL",
-		short: "show a model file's header and network summary",
-		help:  inspectHelp,
-		run:   runInspect,
-	}
-}
-
-func inspectHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve inspect MODEL
-
-Inspect checks a model file (magic, version, checksum, header) and prints
+func inspectAbout(w io.Writer) {
+	fmt.Fprint(w, `Inspect checks a model file (magic, version, checksum, header) and prints
 its network summary, classes, scaling, training configuration and final
 metrics.
 `)
 }
 
-func runInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
-	f := newFlagSet("inspect")
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		inspectHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+func runInspect(_ context.Context, pos []string, stdout, _ io.Writer) error {
 	if len(pos) != 1 {
 		return usagef("inspect: want one model file, got %d arguments", len(pos))
 	}

@@ -45,27 +45,115 @@ type command struct {
 	name  string // as typed after "nerve"
 	args  string // what follows the name in the usage line, e.g. "[NAME] [flags]"
 	short string // one line for the command list
-	// help writes the command's full help (usage line, description,
-	// flags) to w.
-	help func(w io.Writer)
-	// run runs the command with the arguments after its name.
-	run func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	// about writes what the command does, for its help: the text
+	// between the usage line and the list of flags.
+	about func(w io.Writer)
+	// maxArgs is the most positional arguments the command takes;
+	// argName names one of them in the message when there are more.
+	maxArgs int
+	argName string
+	// define defines the command's flags, with their defaults, on f and
+	// returns the function that runs the command once f has parsed the
+	// command line; pos are the positional arguments.
+	define func(f *flagSet) runFunc
+}
+
+// runFunc runs a command whose flags are parsed.
+type runFunc func(ctx context.Context, pos []string, stdout, stderr io.Writer) error
+
+// config is what a command with flags keeps its command line in: flags
+// defines the flags on f, writing into the config, and run runs the
+// command once they are parsed.
+type config interface {
+	flags(f *flagSet)
+	run(ctx context.Context, pos []string, stdout, stderr io.Writer) error
+}
+
+// withFlags returns the define function of a command whose
+// configuration is a C, with the defaults def: each call defines the
+// flags on a fresh copy of def.
+func withFlags[C any, P interface {
+	*C
+	config
+}](def C) func(f *flagSet) runFunc {
+	return func(f *flagSet) runFunc {
+		c := def
+		P(&c).flags(f)
+		return P(&c).run
+	}
+}
+
+// withoutFlags returns the define function of a command that has no
+// flags.
+func withoutFlags(run runFunc) func(f *flagSet) runFunc {
+	return func(*flagSet) runFunc { return run }
+}
+
+// run parses the command's arguments (printing its help to stdout for -h
+// or --help) and runs it.
+func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := newFlagSet(c.name)
+	run := c.define(f)
+	pos, err := f.parse(args)
+	if errors.Is(err, errHelp) {
+		c.help(stdout)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(pos) > c.maxArgs {
+		if c.maxArgs == 0 {
+			return usagef("%s: unexpected argument %q", c.name, pos[0])
+		}
+		return usagef("%s: want at most one %s, got %d: %s", c.name, c.argName, len(pos), strings.Join(pos, " "))
+	}
+	if err := run(ctx, pos, stdout, stderr); err != nil {
+		return err // in one line, without notes
+	}
+	for _, note := range f.notes() {
+		fmt.Fprintf(stderr, "nerve: note: %s\n", note)
+	}
+	return nil
+}
+
+// help writes the command's full help to w: the usage line, what it does
+// and its flags.
+func (c *command) help(w io.Writer) {
+	fmt.Fprintf(w, "Usage: nerve %s %s\n\n", c.name, c.args)
+	c.about(w)
+	f := newFlagSet(c.name)
+	c.define(f)
+	if f.hasFlags() {
+		fmt.Fprint(w, "\nFlags:\n\n")
+		f.printDefaults(w)
+	}
 }
 
 // commands returns nerve's subcommands in the order "nerve help" lists
 // them. It is a function, not a variable, because help refers back to it.
 func commands() []*command {
 	return []*command{
-		trainCommand(),
-		predictCommand(),
-		evaluateCommand(),
-		inspectCommand(),
-		demoCommand(),
-		traceCommand(),
-		plotCommand(),
-		gradcheckCommand(),
-		benchCommand(),
-		helpCommand(),
+		{name: "train", args: "[flags]", short: "train a network on a CSV or IDX file (or the embedded iris data)",
+			about: trainAbout, define: withFlags(defaultTrainConfig())},
+		{name: "predict", args: "--model FILE --data FILE [flags]", short: "predict with a trained model, CSV out",
+			about: predictAbout, define: withFlags(predictConfig{})},
+		{name: "evaluate", args: "--model FILE --data FILE [flags]", short: "score a trained model on labelled data: metrics and confusion matrix",
+			about: evaluateAbout, define: withFlags(evaluateConfig{})},
+		{name: "inspect", args: "MODEL", short: "show a model file's header and network summary", maxArgs: 1, argName: "model file",
+			about: inspectAbout, define: withoutFlags(runInspect)},
+		{name: "demo", args: "[NAME] [flags]", short: "run one of the classic \"neural network from scratch\" tutorials", maxArgs: 1, argName: "tutorial name",
+			about: demoAbout, define: withFlags(demoConfig{seed: 1})},
+		{name: "trace", args: "[TUTORIAL] [flags]", short: "show one training iteration step by step, every matrix", maxArgs: 1, argName: "tutorial name",
+			about: traceAbout, define: withFlags(defaultTraceConfig())},
+		{name: "plot", args: "KIND [flags]", short: "draw a loss curve, decision boundary, network diagram or activations (PNG or SVG)", maxArgs: 1, argName: "KIND",
+			about: plotAbout, define: withFlags(defaultPlotConfig())},
+		{name: "gradcheck", args: "[TUTORIAL] [flags]", short: "compare a network's backpropagated gradients with finite differences", maxArgs: 1, argName: "tutorial name",
+			about: gradcheckAbout, define: withFlags(defaultGradcheckConfig())},
+		{name: "bench", args: "[flags]", short: "time training (or inference) of an MLP on synthetic data",
+			about: benchAbout, define: withFlags(defaultBenchConfig())},
+		{name: "help", args: "[COMMAND]", short: "show help for nerve or one of its commands", maxArgs: 1, argName: "command",
+			about: helpAbout, define: withoutFlags(runHelp)},
 	}
 }
 

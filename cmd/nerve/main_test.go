@@ -48,12 +48,13 @@ func TestRunUsageErrors(t *testing.T) {
 		{"lr zero", []string{"demo", "l-layer", "--lr", "0"}, []string{"--lr", "> 0"}},
 		{"lr NaN", []string{"demo", "l-layer", "--lr", "NaN"}, []string{"--lr"}},
 		{"lr Inf", []string{"demo", "l-layer", "--lr", "+Inf"}, []string{"--lr"}},
-		{"hidden unknown", []string{"demo", "l-layer", "--hidden", "tanh"}, []string{"--hidden", `"tanh"`, "relu or sigmoid"}},
+		{"activation unknown", []string{"demo", "l-layer", "--activation", "tanh"}, []string{"--activation", `"tanh"`, "relu or sigmoid"}},
 		{"sgd elsewhere", []string{"demo", "xor", "--sgd"}, []string{"--sgd", "hidden-layer", "not xor"}},
 		{"sgd default tutorial", []string{"demo", "--sgd"}, []string{"--sgd", "hidden-layer", "not xor"}},
 		{"layers elsewhere", []string{"demo", "--layers", "2,3,1", "sse"}, []string{"--layers", "l-layer", "not sse"}},
 		{"lr elsewhere", []string{"demo", "hidden-layer", "--lr", "0.1"}, []string{"--lr", "l-layer", "not hidden-layer"}},
-		{"hidden elsewhere", []string{"demo", "single-layer", "--hidden", "relu"}, []string{"--hidden", "l-layer", "not single-layer"}},
+		{"activation elsewhere", []string{"demo", "single-layer", "--activation", "relu"}, []string{"--activation", "l-layer", "not single-layer"}},
+		{"old --hidden elsewhere", []string{"demo", "single-layer", "--hidden", "relu"}, []string{"--activation", "l-layer", "not single-layer"}},
 		{"unknown tutorial", []string{"demo", "nope"}, []string{`unknown tutorial "nope"`, "xor", "l-layer"}},
 		{"two names", []string{"demo", "xor", "sse"}, []string{"at most one tutorial name"}},
 		{"list with name", []string{"demo", "--list", "xor"}, []string{"--list", "xor"}},
@@ -109,7 +110,7 @@ func TestRunHelp(t *testing.T) {
 		{[]string{"-h"}, []string{"Usage:", "demo", "help"}},
 		{[]string{"--help"}, []string{"Usage:", "demo", "help"}},
 		{[]string{"help"}, []string{"Usage:", "demo", "help"}},
-		{[]string{"help", "demo"}, []string{"nerve demo [NAME]", "--seed N", "--iterations N", "--sgd", "--layers", "--lr", "--hidden", "--list", "(default 1)"}},
+		{[]string{"help", "demo"}, []string{"nerve demo [NAME]", "--seed N", "--iterations N", "--sgd", "--layers", "--lr", "--activation", "--list", "(default 1)"}},
 		{[]string{"help", "help"}, []string{"nerve help [COMMAND]"}},
 		{[]string{"help", "--help"}, []string{"nerve help [COMMAND]"}},
 		{[]string{"demo", "-h"}, []string{"nerve demo [NAME]", "--seed N"}},
@@ -140,8 +141,8 @@ func TestHelpListsEveryCommand(t *testing.T) {
 		if !strings.Contains(stdout, "\t"+c.name+" ") {
 			t.Errorf("nerve help does not list %q:\n%s", c.name, stdout)
 		}
-		if c.short == "" || c.help == nil || c.run == nil {
-			t.Errorf("command %q lacks a short help, a help or a run function", c.name)
+		if c.short == "" || c.about == nil || c.define == nil {
+			t.Errorf("command %q lacks a short help, an about or a define function", c.name)
 		}
 		var b bytes.Buffer
 		c.help(&b)
@@ -173,7 +174,7 @@ func TestDemoRuns(t *testing.T) {
 		{"demo", "--iterations=2", "xor"},
 		{"demo", "--seed", "4294967295", "hidden-layer", "--iterations", "2", "--sgd"},
 		{"demo", "--iterations", "2", "sse", "--seed", "0"},
-		{"demo", "l-layer", "--iterations", "2", "--layers", "2,5,3,1", "--lr", "0.1", "--hidden", "sigmoid"},
+		{"demo", "l-layer", "--iterations", "2", "--layers", "2,5,3,1", "--lr", "0.1", "--activation", "sigmoid"},
 		{"demo", "--iterations", "2", "--", "sse"},
 	}
 	for _, args := range tests {
@@ -187,18 +188,19 @@ func TestDemoRuns(t *testing.T) {
 func TestDemoOptions(t *testing.T) {
 	// The flags parse into what the tutorials receive.
 	c := demoConfig{seed: 1}
-	f := c.flags()
-	pos, err := f.parse([]string{"--seed", "42", "l-layer", "--layers", "2, 8,4,1", "--lr=0.5", "--hidden", "Sigmoid", "--iterations", "9"})
+	f := newFlagSet("demo")
+	c.flags(f)
+	pos, err := f.parse([]string{"--seed", "42", "l-layer", "--layers", "2, 8,4,1", "--lr=0.5", "--activation", "Sigmoid", "--iterations", "9"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pos) != 1 || pos[0] != "l-layer" {
 		t.Errorf("positional arguments %q; want [l-layer]", pos)
 	}
-	if c.seed != 42 || c.iterations != 9 || c.lr != 0.5 || c.hidden.String() != "sigmoid" {
-		t.Errorf("got seed %d, iterations %d, lr %g, hidden %v; want 42, 9, 0.5, sigmoid", c.seed, c.iterations, c.lr, c.hidden)
+	if c.seed != 42 || c.iterations != 9 || c.lr != 0.5 || c.activation.String() != "sigmoid" {
+		t.Errorf("got seed %d, iterations %d, lr %g, activation %v; want 42, 9, 0.5, sigmoid", c.seed, c.iterations, c.lr, c.activation)
 	}
-	if got := (sizesValue{&c.layers}).String(); got != "2,8,4,1" {
+	if got := (layersValue(&c.layers)).String(); got != "2,8,4,1" {
 		t.Errorf("layers %s; want 2,8,4,1", got)
 	}
 	if !f.set("lr") || f.set("sgd") {
@@ -290,6 +292,32 @@ func TestBinary(t *testing.T) {
 			}
 		} else if se != "" {
 			t.Errorf("%s: stderr %q; want nothing", name, se)
+		}
+	}
+}
+
+// TestRenamedFlags checks that the old spellings of renamed flags still
+// work, each with a note on stderr naming the new one, and that the help
+// shows only the new spelling.
+func TestRenamedFlags(t *testing.T) {
+	tests := []struct {
+		args     []string
+		old, new string
+	}{
+		{[]string{"demo", "l-layer", "--iterations", "2", "--hidden", "sigmoid"}, "--hidden", "--activation"},
+		{[]string{"trace", "--layers", "2,1", "--input", "1,2", "--target", "1"}, "--target", "--target-rows"},
+	}
+	for _, tt := range tests {
+		_, stderr, code := runCase(t, tt.args...)
+		if code != 0 {
+			t.Errorf("nerve %s: exit status %d; want 0 (stderr %q)", strings.Join(tt.args, " "), code, stderr)
+		}
+		if want := tt.old + " is deprecated: write " + tt.new; !strings.Contains(stderr, want) {
+			t.Errorf("nerve %s: stderr %q; want a note %q", strings.Join(tt.args, " "), stderr, want)
+		}
+		help, _, _ := runCase(t, "help", tt.args[0])
+		if !strings.Contains(help, "  "+tt.new+" ") || strings.Contains(help, "  "+tt.old+" ") {
+			t.Errorf("nerve help %s shows %s or lacks %s:\n%s", tt.args[0], tt.old, tt.new, help)
 		}
 	}
 }

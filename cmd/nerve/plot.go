@@ -20,16 +20,6 @@ import (
 	"github.com/nerve-ml/nerve/train"
 )
 
-func plotCommand() *command {
-	return &command{
-		name:  "plot",
-		args:  "KIND [flags]",
-		short: "draw a loss curve, decision boundary, network diagram or activations (PNG or SVG)",
-		help:  plotHelp,
-		run:   runPlot,
-	}
-}
-
 // plotKind is one kind of plot, with the flags it requires.
 type plotKind struct{ name, needs, what string }
 
@@ -43,16 +33,15 @@ var plotKinds = []plotKind{
 
 // plotConfig is what the plot command line says.
 type plotConfig struct {
-	log, model, data, out, title  string
+	f *flagSet // the parsed command line
+	dataFlags
+	log, model, out, title        string
 	rows, width, height, maxUnits int
 	biases                        bool
 }
 
 // plotOnly names the flags that only some kinds of plot take.
-var plotOnly = []struct {
-	flag  string
-	kinds []string
-}{
+var plotOnly = []scoped{
 	{"log", []string{"loss"}},
 	{"model", []string{"boundary", "network", "activations"}},
 	{"data", []string{"boundary", "activations"}},
@@ -63,25 +52,22 @@ var plotOnly = []struct {
 
 func defaultPlotConfig() plotConfig { return plotConfig{rows: 32} }
 
-func (c *plotConfig) flags() *flagSet {
-	f := newFlagSet("plot")
+func (c *plotConfig) flags(f *flagSet) {
+	c.f = f
 	f.String(&c.log, "log", "loss: the `FILE` nerve train --json wrote (one JSON object per epoch, then a summary)")
 	f.String(&c.model, "model", "boundary, network, activations: the model `FILE` written by nerve train")
-	f.String(&c.data, "data", "boundary, activations: the samples `FILE` (CSV; columns named like the model's features are picked by name; boundary colours the samples by the model's target column if the file has it)")
-	f.Var(atLeastOneValue{&c.rows}, "rows", "activations: draw the first `N` samples of --data")
-	f.Var(atLeastOneValue{&c.maxUnits}, "max-units", "network: draw at most `N` units per layer, with an ellipsis for the rest (default 16)")
+	c.define(f, "boundary, activations: ", "the samples `FILE` (CSV; columns named like the model's features are picked by name; boundary colours the samples by the model's target column if the file has it)", false, "")
+	f.Var(atLeast(&c.rows, 1), "rows", "activations: draw the first `N` samples of --data")
+	f.Var(atLeast(&c.maxUnits, 1), "max-units", "network: draw at most `N` units per layer, with an ellipsis for the rest (default 16)")
 	f.Bool(&c.biases, "biases", "network: draw each layer's bias as a node with its edges")
 	f.String(&c.out, "out", "write the image to `FILE`, .png or .svg (default KIND.png)")
 	f.String(&c.title, "title", "the plot's `TITLE` (default: one for the kind)")
-	f.Var(atLeastOneValue{&c.width}, "width", "image width in `PIXELS` (default: the kind's own)")
-	f.Var(atLeastOneValue{&c.height}, "height", "image height in `PIXELS` (default: the kind's own)")
-	return f
+	f.Var(atLeast(&c.width, 1), "width", "image width in `PIXELS` (default: the kind's own)")
+	f.Var(atLeast(&c.height, 1), "height", "image height in `PIXELS` (default: the kind's own)")
 }
 
-func plotHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve plot KIND [flags]
-
-Plot draws one picture of a training run or a trained model and writes
+func plotAbout(w io.Writer) {
+	fmt.Fprint(w, `Plot draws one picture of a training run or a trained model and writes
 it as PNG or SVG, chosen by the --out file's extension. KIND is one of:
 
 `)
@@ -99,12 +85,7 @@ Examples:
 	nerve plot boundary --model model.nerve --data spiral.csv
 	nerve plot network --model model.nerve --out network.svg --biases
 	nerve plot activations --model model.nerve --data spiral.csv --rows 20
-
-Flags:
-
 `)
-	c := defaultPlotConfig()
-	c.flags().printDefaults(w)
 }
 
 func plotKindNames() string {
@@ -115,32 +96,18 @@ func plotKindNames() string {
 	return strings.Join(names, ", ")
 }
 
-func runPlot(_ context.Context, args []string, stdout, _ io.Writer) error {
-	c := defaultPlotConfig()
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		plotHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	switch len(pos) {
-	case 0:
+func (c *plotConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) error {
+	f := c.f
+	if len(pos) == 0 {
 		return usagef("plot: no KIND given (want one of %s)", plotKindNames())
-	case 1:
-	default:
-		return usagef("plot: want one KIND, got %d arguments: %s", len(pos), strings.Join(pos, " "))
 	}
 	kind := pos[0]
 	if !slices.ContainsFunc(plotKinds, func(k plotKind) bool { return k.name == kind }) {
 		return usagef("plot: unknown KIND %q (want one of %s)", kind, plotKindNames())
 	}
-	for _, o := range plotOnly {
-		if f.set(o.flag) && !slices.Contains(o.kinds, kind) {
-			return usagef("plot: --%s applies to %s plots, not %s", o.flag, strings.Join(o.kinds, " and "), kind)
-		}
+	plots := func(kinds []string) string { return strings.Join(kinds, " and ") + " plots" }
+	if err := f.checkScope(plotOnly, kind, kind, plots); err != nil {
+		return err
 	}
 	if c.out == "" {
 		c.out = kind + ".png"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,59 +11,28 @@ import (
 	"github.com/nerve-ml/nerve/model"
 )
 
-func predictCommand() *command {
-	return &command{
-		name:  "predict",
-		args:  "--model FILE --data FILE [flags]",
-		short: "predict with a trained model, CSV out",
-		help:  predictHelp,
-		run:   runPredict,
-	}
-}
-
-type predictConfig struct {
-	model, data, out string
-	proba            bool
-}
-
-func (c *predictConfig) flags() *flagSet {
-	f := newFlagSet("predict")
-	f.String(&c.model, "model", "the model `FILE` written by nerve train")
-	f.String(&c.data, "data", "the samples `FILE`: CSV (columns named like the training features are picked by name; otherwise exactly the model's features) or IDX images")
-	f.String(&c.out, "out", "write the predictions to `FILE` instead of standard output")
-	f.Bool(&c.proba, "proba", "classifiers: print each class's probability instead of the most likely class")
-	return f
-}
-
-func predictHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve predict --model FILE --data FILE [flags]
-
-Predict applies a trained model to every sample of a file and prints CSV:
+func predictAbout(w io.Writer) {
+	fmt.Fprint(w, `Predict applies a trained model to every sample of a file and prints CSV:
 one row per sample, with the class label (or each class's probability
 with --proba) for a classifier, and the predicted values for a
 regressor. The model's feature scaling is applied first.
-
-Flags:
-
 `)
-	c := predictConfig{}
-	c.flags().printDefaults(w)
 }
 
-func runPredict(_ context.Context, args []string, stdout, _ io.Writer) error {
-	var c predictConfig
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		predictHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return usagef("predict: unexpected argument %q", pos[0])
-	}
+func (c *predictConfig) flags(f *flagSet) {
+	f.String(&c.model, "model", "the model `FILE` written by nerve train")
+	c.define(f, "", "the samples `FILE`: CSV (columns named like the model's features are picked by name; a file without a header must have exactly the model's features) or IDX images", false, "")
+	f.String(&c.out, "out", "write the predictions to `FILE` instead of standard output (- is standard output)")
+	f.Bool(&c.proba, "proba", "classifiers: print each class's probability instead of the most likely class")
+}
+
+type predictConfig struct {
+	dataFlags
+	model, out string
+	proba      bool
+}
+
+func (c *predictConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("predict: --model and --data are required")
 	}

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strings"
 	"time"
 
@@ -103,4 +105,31 @@ func (p *progress) done() {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
+}
+
+// epochJSON is one epoch as a --json line, without the fields that do not
+// apply (JSON has no NaN).
+func epochJSON(e train.EpochStats) map[string]any {
+	m := map[string]any{"epoch": e.Epoch, "lr": e.LR, "loss": e.Loss}
+	for k, v := range map[string]float64{"accuracy": e.Accuracy, "val_loss": e.ValLoss, "val_accuracy": e.ValAccuracy} {
+		if !math.IsNaN(v) {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+func writeJSONLine(w io.Writer, v any) {
+	b, _ := json.Marshal(v)
+	fmt.Fprintf(w, "%s\n", b)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -27,24 +26,16 @@ const defaultTrace = "hidden-layer"
 // traceTutorials are the tutorials "nerve trace" knows by name.
 var traceTutorials = []string{"hidden-layer", "xor", "single-layer", "sse"}
 
-func traceCommand() *command {
-	return &command{
-		name:  "trace",
-		args:  "[TUTORIAL] [flags]",
-		short: "show one training iteration step by step, every matrix",
-		help:  traceHelp,
-		run:   runTrace,
-	}
-}
-
 // traceConfig is what the trace command line says.
 type traceConfig struct {
-	seed              uint32
-	model, data       string
+	f    *flagSet // the parsed command line
+	seed uint32
+	dataFlags
+	model             string
 	rows              int
 	layers            []int
 	act               string
-	input, target     string
+	input, targetRows string
 	format, layout    string
 	digits, iteration int
 	lr                float64
@@ -57,37 +48,32 @@ func defaultTraceConfig() traceConfig {
 
 // traceOnly names the flags that belong to one way of choosing the
 // network.
-var traceOnly = []struct{ flag, mode string }{
-	{"seed", "a tutorial or --layers"},
-	{"rows", "--model"},
-	{"activation", "--layers"},
-	{"input", "--layers"},
-	{"target", "--layers"},
+var traceOnly = []scoped{
+	{"seed", []string{"tutorial", "--layers"}}, {"rows", []string{"--model"}},
+	{"activation", []string{"--layers"}}, {"input", []string{"--layers"}}, {"target-rows", []string{"--layers"}},
 }
 
-func (c *traceConfig) flags() *flagSet {
-	f := newFlagSet("trace")
-	f.Var(uint32Value{&c.seed}, "seed", "seed the random numbers with `N` in 0..4294967295, as np.random.seed(N) does (tutorials and --layers)")
+func (c *traceConfig) flags(f *flagSet) {
+	c.f = f
+	f.Var(seedValue(&c.seed), "seed", "seed the random numbers with `N` in 0..4294967295, as np.random.seed(N) does (tutorials and --layers)")
 	f.String(&c.model, "model", "trace a model `FILE` written by nerve train (with --data)")
-	f.String(&c.data, "data", "with --model: a CSV `FILE` with the model's features and target; its first --rows rows are the batch")
-	f.Var(atLeastOneValue{&c.rows}, "rows", "with --model: use the first `N` rows of --data")
-	f.Var(sizesValue{&c.layers}, "layers", "trace a new network with these layer sizes `N,N,...`, inputs first (with --input and --target)")
+	c.define(f, "with --model: ", "a CSV `FILE` with the model's features and target; its first --rows rows are the batch", false, "")
+	f.Var(atLeast(&c.rows, 1), "rows", "with --model: use the first `N` rows of --data")
+	f.Var(layersValue(&c.layers), "layers", "trace a new network with these layer sizes `N,N,...`, inputs first (with --input and --target-rows)")
 	f.String(&c.act, "activation", "with --layers: every layer's activation, `NAME` (sigmoid, tanh, relu, leaky-relu, identity)")
 	f.String(&c.input, "input", "with --layers: the samples X, `ROWS` as \"1,0,1,0;1,0,1,1\" (rows split by ;, values by ,)")
-	f.String(&c.target, "target", "with --layers: the targets y, `ROWS` as \"1;1\"")
+	f.String(&c.targetRows, "target-rows", "with --layers: the targets y, `ROWS` as \"1;1\"")
+	f.renamedFrom("target", "target-rows")
 	f.Var(choiceValue{&c.format, []string{"text", "markdown", "html"}}, "format", "output format `text|markdown|html`; an --out FILE ending in .html or .md picks html or markdown")
-	f.Var(countValue{&c.digits}, "digits", "show `N` digits after the decimal point, 0..17")
-	f.Var(atLeastOneValue{&c.iteration}, "iteration", "trace iteration `K`, after K-1 plain iterations")
+	f.Var(atLeast(&c.digits, 0), "digits", "show `N` digits after the decimal point, 0..17")
+	f.Var(atLeast(&c.iteration, 1), "iteration", "trace iteration `K`, after K-1 plain iterations")
 	f.Var(choiceValue{&c.layout, []string{"rows", "columns"}}, "layout", "draw samples as `rows|columns` (columns: the L-layer tutorial's Z = W·X + b)")
-	f.Var(positiveValue{&c.lr}, "lr", "learning rate `X` > 0 (default: the tutorial's own, 0.1 for hidden-layer and 1 for xor, single-layer and sse; 0.1 for --model and --layers)")
+	f.Var(positive(&c.lr), "lr", "learning rate `X` > 0 (default: the tutorial's own, 0.1 for hidden-layer and 1 for xor, single-layer and sse; 0.1 for --model and --layers)")
 	f.String(&c.out, "out", "write the trace to `FILE` instead of standard output")
-	return f
 }
 
-func traceHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve trace [TUTORIAL] [flags]
-
-Trace shows one iteration of training, step by step, with every matrix
+func traceAbout(w io.Writer) {
+	fmt.Fprint(w, `Trace shows one iteration of training, step by step, with every matrix
 it reads and computes: the forward pass, the error, the slopes, the
 deltas, the weight and bias updates. Each step gives its equation, the
 names the Analytics Vidhya and iamtrask tutorials use, and the Go
@@ -98,7 +84,7 @@ The network is one of:
 
   TUTORIAL                      hidden-layer (the default), xor, single-layer or sse
   --model FILE --data FILE      a trained model on the first --rows rows of a CSV file
-  --layers N,N,... --input ROWS --target ROWS
+  --layers N,N,... --input ROWS --target-rows ROWS
                                 a new network (weights drawn like hidden-layer's with
                                 --seed, half sum of squared errors)
 
@@ -106,29 +92,12 @@ For example:
 
 	nerve trace xor --iteration 100 --digits 6
 	nerve trace --format html --out trace.html
-	nerve trace --layers 4,3,1 --input "1,0,1,0;1,0,1,1;0,1,0,1" --target "1;1;0" --lr 0.1
-
-Flags:
-
+	nerve trace --layers 4,3,1 --input "1,0,1,0;1,0,1,1;0,1,0,1" --target-rows "1;1;0" --lr 0.1
 `)
-	c := defaultTraceConfig()
-	c.flags().printDefaults(w)
 }
 
-func runTrace(_ context.Context, args []string, stdout, _ io.Writer) error {
-	c := defaultTraceConfig()
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		traceHelp(stdout)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(pos) > 1 {
-		return usagef("trace: want at most one tutorial name, got %d: %s", len(pos), strings.Join(pos, " "))
-	}
+func (c *traceConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) error {
+	f := c.f
 	if c.digits > trace.MaxDigits {
 		return usagef("trace: --digits: %d is more than %d", c.digits, trace.MaxDigits)
 	}
@@ -144,17 +113,18 @@ func runTrace(_ context.Context, args []string, stdout, _ io.Writer) error {
 		}
 	case f.set("layers"):
 		mode = "--layers"
-		if c.input == "" || c.target == "" {
-			return usagef("trace: --layers needs --input and --target")
+		if c.input == "" || c.targetRows == "" {
+			return usagef("trace: --layers needs --input and --target-rows")
 		}
 	}
 	if mode != "tutorial" && len(pos) > 0 {
 		return usagef("trace: a tutorial name (%s) and %s are two ways to choose the network; give one", pos[0], mode)
 	}
-	for _, o := range traceOnly {
-		if f.set(o.flag) && !strings.Contains(o.mode, mode) {
-			return usagef("trace: --%s applies only to %s, not %s", o.flag, o.mode, describeMode(mode, pos))
-		}
+	orList := func(modes []string) string {
+		return strings.Replace(strings.Join(modes, " or "), "tutorial", "a tutorial", 1)
+	}
+	if err := f.checkScope(traceOnly, mode, describeMode(mode, pos), orList); err != nil {
+		return err
 	}
 	format := c.format
 	if !f.set("format") && c.out != "" {
@@ -195,7 +165,7 @@ func runTrace(_ context.Context, args []string, stdout, _ io.Writer) error {
 			return err
 		}
 	case "--layers":
-		if net, X, y, title, err = traceLayers(c); err != nil {
+		if net, X, y, title, err = traceLayers(*c); err != nil {
 			return err
 		}
 	}
@@ -269,7 +239,7 @@ func traceModel(modelPath, dataPath string, rows int) (net *nn.Network[float64],
 // traceLayers builds the network --layers describes, with every weight
 // and bias drawn from [0, 1) after np.random.seed(--seed) as the
 // hidden-layer tutorial draws them, and the half sum of squared errors,
-// and reads --input and --target.
+// and reads --input and --target-rows.
 func traceLayers(c traceConfig) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
 	k, err := activation.Parse(c.act)
 	if err != nil {
@@ -282,11 +252,11 @@ func traceLayers(c traceConfig) (net *nn.Network[float64], X, y *tensor.Dense[fl
 	if X, err = parseMatrix("input", c.input, in); err != nil {
 		return nil, nil, nil, "", err
 	}
-	if y, err = parseMatrix("target", c.target, out); err != nil {
+	if y, err = parseMatrix("target-rows", c.targetRows, out); err != nil {
 		return nil, nil, nil, "", err
 	}
 	if X.Rows() != y.Rows() {
-		return nil, nil, nil, "", usagef("trace: --input has %d rows but --target has %d; want one target row per sample", X.Rows(), y.Rows())
+		return nil, nil, nil, "", usagef("trace: --input has %d rows but --target-rows has %d; want one target row per sample", X.Rows(), y.Rows())
 	}
 	cfg := nn.Config{Inputs: in, Loss: loss.HalfSSE, Reduction: loss.Sum, WeightInit: nn.Uniform, BiasInit: nn.Uniform}
 	for _, n := range c.layers[1:] {

@@ -101,7 +101,7 @@ func TestTraceOptions(t *testing.T) {
 		{[]string{"trace", "single-layer", "--lr", "0.5"}, []string{"Step 2. Output layer (step 4 of the one-hidden-layer walk-through)", "lr = 0.5"}},
 		{[]string{"trace", "xor", "--digits", "0"}, []string{"[0]"}},
 		{[]string{"trace", "--format", "html"}, []string{"<!DOCTYPE html>", `data-step="11"`, `class="result focus"`}},
-		{[]string{"trace", "--layers", "2,3,3,1", "--activation", "tanh", "--input", "1,2;3,4", "--target", "0.5;-0.5", "--seed", "9"},
+		{[]string{"trace", "--layers", "2,3,3,1", "--activation", "tanh", "--input", "1,2;3,4", "--target-rows", "0.5;-0.5", "--seed", "9"},
 			[]string{"Hidden layer 2 input (step 2 of", "tanh′(Z2) = 1 − A2²", "Error at hidden layer 1"}},
 	}
 	for _, tt := range tests {
@@ -233,7 +233,7 @@ func TestTraceModel(t *testing.T) {
 }
 
 func TestTraceUsageErrors(t *testing.T) {
-	layers := []string{"--layers", "2,1", "--input", "1,2", "--target", "1"}
+	layers := []string{"--layers", "2,1", "--input", "1,2", "--target-rows", "1"}
 	tests := []struct {
 		args []string
 		want string
@@ -244,11 +244,11 @@ func TestTraceUsageErrors(t *testing.T) {
 		{[]string{"--model", "m.nerve"}, "--model and --data go together"},
 		{[]string{"xor", "--model", "m", "--data", "d"}, "two ways"},
 		{[]string{"--model", "m", "--data", "d", "--layers", "2,1"}, "two ways"},
-		{[]string{"--layers", "4,3,1"}, "needs --input and --target"},
-		{[]string{"--layers", "2,1", "--input", "1,2,3", "--target", "1"}, "--input: row 1 has 3 values, want 2"},
-		{[]string{"--layers", "2,1", "--input", "1,x", "--target", "1"}, `--input: row 1, value 2 is "x"`},
-		{[]string{"--layers", "2,1", "--input", "1,2", "--target", "NaN"}, `--target: row 1, value 1 is "NaN"`},
-		{[]string{"--layers", "2,1", "--input", "1,2;3,4", "--target", "1"}, "--input has 2 rows but --target has 1"},
+		{[]string{"--layers", "4,3,1"}, "needs --input and --target-rows"},
+		{[]string{"--layers", "2,1", "--input", "1,2,3", "--target-rows", "1"}, "--input: row 1 has 3 values, want 2"},
+		{[]string{"--layers", "2,1", "--input", "1,x", "--target-rows", "1"}, `--input: row 1, value 2 is "x"`},
+		{[]string{"--layers", "2,1", "--input", "1,2", "--target-rows", "NaN"}, `--target-rows: row 1, value 1 is "NaN"`},
+		{[]string{"--layers", "2,1", "--input", "1,2;3,4", "--target-rows", "1"}, "--input has 2 rows but --target-rows has 1"},
 		{append(slicesClone(layers), "--activation", "softmax"), "--activation: softmax"},
 		{append(slicesClone(layers), "--activation", "cosine"), "--activation"},
 		{[]string{"--digits", "18"}, "--digits"},

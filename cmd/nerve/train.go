@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strings"
 	"time"
 
@@ -20,30 +18,22 @@ import (
 	"github.com/nerve-ml/nerve/train"
 )
 
-func trainCommand() *command {
-	return &command{
-		name:  "train",
-		args:  "[flags]",
-		short: "train a network on a CSV or IDX file (or the embedded iris data)",
-		help:  trainHelp,
-		run:   runTrain,
-	}
-}
-
 // trainConfig is what the train command line says.
 type trainConfig struct {
-	data, labels, target, task string
-	test, testLabels           string
-	hidden                     []int
-	activation, optimizer      string
-	epochs, batch, earlyStop   int
-	lr, val                    float64
-	seed                       uint32
-	out                        string
-	checkpoint, resume         string
-	noScaling                  bool
-	quiet, json                bool
-	plot                       string // --plot DIR, "" for none
+	f *flagSet // the parsed command line
+	dataFlags
+	task                     string
+	test, testLabels         string
+	hidden                   []int
+	activation, optimizer    string
+	epochs, batch, earlyStop int
+	lr, val                  float64
+	seed                     uint32
+	out                      string
+	checkpoint, resume       string
+	noScaling                bool
+	quiet, json              bool
+	plot                     string // --plot DIR, "" for none
 }
 
 func defaultTrainConfig() trainConfig {
@@ -65,37 +55,32 @@ const (
 // irisHidden is the hidden layer the embedded iris data trains with.
 var irisHidden = []int{8}
 
-func (c *trainConfig) flags() *flagSet {
-	f := newFlagSet("train")
-	f.String(&c.data, "data", "train on `FILE`: CSV (optionally gzipped), or IDX images with --labels; default: the embedded iris data")
-	f.String(&c.labels, "labels", "IDX labels `FILE` for IDX images in --data (MNIST, Fashion-MNIST)")
-	f.String(&c.target, "target", "the target `COLUMN` of a CSV file: a header name or a 0-based index, negative from the end (default: the last column)")
+func (c *trainConfig) flags(f *flagSet) {
+	c.f = f
+	c.define(f, "", "train on `FILE`: CSV (optionally gzipped), or IDX images with --labels; default: the embedded iris data", true, "the last column")
 	f.Var(choiceValue{&c.task, []string{"auto", "classification", "regression"}}, "task", "`auto|classification|regression`: auto makes text targets and integer targets with few values classes")
 	f.String(&c.test, "test", "evaluate on the held-out `FILE` after training (same format as --data)")
 	f.String(&c.testLabels, "test-labels", "IDX labels `FILE` for IDX images in --test")
-	f.Var(unitsValue{&c.hidden}, "hidden", "hidden layer sizes `N,N,...` or none")
+	f.Var(unitsValue(&c.hidden), "hidden", "hidden layer sizes `N,N,...` or none")
 	f.Var(choiceValue{&c.activation, []string{"relu", "leaky-relu", "tanh", "sigmoid"}}, "activation", "hidden activation: `relu|leaky-relu|tanh|sigmoid`")
 	f.Var(choiceValue{&c.optimizer, optim.Names()}, "optimizer", "`NAME`: "+strings.Join(optim.Names(), ", "))
-	f.Var(positiveValue{&c.lr}, "lr", "learning rate `X` > 0 (default: the optimizer's own, 0.001 for adam)")
-	f.Var(countValue{&c.epochs}, "epochs", "train for `N` epochs")
-	f.Var(atLeastOneValue{&c.batch}, "batch", "`N` samples per update")
-	f.Var(fractionValue{&c.val}, "val", "hold out fraction `F` of the training data for validation, e.g. 0.2")
-	f.Var(countValue{&c.earlyStop}, "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
+	f.Var(positive(&c.lr), "lr", "learning rate `X` > 0 (default: the optimizer's own, 0.001 for adam)")
+	f.Var(atLeast(&c.epochs, 0), "epochs", "train for `N` epochs")
+	f.Var(atLeast(&c.batch, 1), "batch", "`N` samples per update")
+	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2")
+	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
 	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised; the default for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up (--no-scaling=false standardises them too)")
-	f.Var(uint32Value{&c.seed}, "seed", "seed `N` for the initial weights, shuffling and splits")
+	f.Var(seedValue(&c.seed), "seed", "seed `N` for the initial weights, shuffling and splits")
 	f.String(&c.out, "out", "write the model to `FILE`")
 	f.String(&c.checkpoint, "checkpoint", "after every epoch write a checkpoint to `FILE`: a model that --resume continues from (after Ctrl-C it holds the last finished epoch)")
 	f.String(&c.resume, "resume", "continue the run whose checkpoint is `FILE` with its data and settings (--epochs may raise the count), reaching the weights of an uninterrupted run; it goes on checkpointing to FILE unless --checkpoint says otherwise")
 	f.Bool(&c.quiet, "quiet", "print only the final result, no progress")
 	f.Bool(&c.json, "json", "print one JSON object per epoch and a summary object on stdout, no progress")
 	f.Var(plotDirValue{&c.plot}, "plot", "after training, draw loss.png, network.svg and (for a classifier of 2 features) boundary.png in `DIR`, created if missing")
-	return f
 }
 
-func trainHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: nerve train [flags]
-
-Train reads a table, trains a multilayer perceptron on it and writes the
+func trainAbout(w io.Writer) {
+	fmt.Fprint(w, `Train reads a table, trains a multilayer perceptron on it and writes the
 model to a file (docs/model-format.md) that predict, evaluate and inspect
 read. Text targets (and integer targets with few values) make a
 classifier; numbers a regressor. CSV features are standardised with
@@ -121,28 +106,49 @@ Examples:
 		--hidden 256,128 --epochs 10 --batch 128 --out mnist.nerve
 	nerve train --data big.csv --epochs 50 --checkpoint run.ckpt   # Ctrl-C, then:
 	nerve train --resume run.ckpt
-
-Flags:
-
 `)
-	c := defaultTrainConfig()
-	c.flags().printDefaults(w)
 }
 
-func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	c := defaultTrainConfig()
-	f := c.flags()
-	pos, err := f.parse(args)
-	if errors.Is(err, errHelp) {
-		trainHelp(stdout)
-		return nil
-	}
-	if err != nil {
+func (c *trainConfig) run(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
+	r := &trainRun{c: c, stdout: stdout, log: newProgress(stderr, c.quiet || c.json)}
+	if err := r.load(); err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("train: unexpected argument %q (the data file goes after --data)", pos[0])
+	r.configure()
+	if err := r.train(ctx); err != nil {
+		return err
 	}
+	return r.report()
+}
+
+// trainRun is one run of nerve train, in four steps: load reads the
+// data (and the checkpoint to resume), configure turns the command line
+// into nerve.Options, train fits the network, and report scores it,
+// saves it and says what happened.
+type trainRun struct {
+	c      *trainConfig
+	stdout io.Writer
+	log    *progress
+
+	resume            *model.Model[float32] // the checkpoint --resume names, or nil
+	trainSet, testSet *data.Dataset
+
+	opts         nerve.Options
+	checkpointed int // epochs done at the last checkpoint written
+	lastEpoch    int // the last epoch finished
+	start        time.Time
+
+	hist    *train.History
+	trained *model.Model[float32]
+	// predict gives the trained model's outputs for X and, for a
+	// classifier, the classes its columns stand for.
+	predict func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
+}
+
+// load checks the command line, reads the checkpoint to resume and the
+// training and test data, and fills in the defaults that depend on them.
+func (r *trainRun) load() error {
+	c, f := r.c, r.c.f
 	if c.epochs == 0 {
 		return usagef("train: --epochs must be ≥ 1")
 	}
@@ -152,9 +158,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.testLabels != "" && c.test == "" {
 		return usagef("train: --test-labels needs --test IMAGES")
 	}
-	var resume *model.Model[float32]
+	var err error
 	if c.resume != "" {
-		if resume, err = c.fromCheckpoint(f); err != nil {
+		if r.resume, err = c.fromCheckpoint(f); err != nil {
 			return err
 		}
 	}
@@ -166,151 +172,160 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	log := newProgress(stderr, c.quiet || c.json)
-
-	// Read the data.
-	var trainSet, testSet *data.Dataset
-	if c.data == "" && resume == nil {
-		if !f.set("epochs") {
-			c.epochs = irisEpochs
-		}
-		if !f.set("lr") {
-			c.lr = irisLR
-		}
-		if !f.set("hidden") {
-			c.hidden = irisHidden
-		}
-		if !f.set("activation") {
-			c.activation = irisActivation
-		}
-	}
 	if c.data == "" {
-		trainSet, testSet, err = data.Iris().Split(irisTest, c.seed)
+		return r.loadIris()
+	}
+	r.trainSet, err = loadLabelled(c.data, c.labels, c.target, taskOf(c.task))
+	if err != nil {
+		return err
+	}
+	if c.labels != "" && !f.set("no-scaling") && r.resume == nil {
+		c.noScaling = true // IDX pixels are already in [0, 1]
+	}
+	if c.test != "" {
+		r.testSet, err = loadLabelled(c.test, c.testLabels, c.target, taskOf(c.task))
 		if err != nil {
 			return err
 		}
-		if resume == nil {
-			log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --epochs %d --lr %g", trainSet.Len(), testSet.Len(), unitsValue{&c.hidden}, c.activation, c.epochs, c.lr)
-		}
-	} else {
-		trainSet, err = loadLabelled(c.data, c.labels, c.target, taskOf(c.task))
-		if err != nil {
+		if err := sameKind(r.trainSet, r.testSet, c.test); err != nil {
 			return err
-		}
-		if c.labels != "" && !f.set("no-scaling") && resume == nil {
-			c.noScaling = true // IDX pixels are already in [0, 1]
-		}
-		if c.test != "" {
-			testSet, err = loadLabelled(c.test, c.testLabels, c.target, taskOf(c.task))
-			if err != nil {
-				return err
-			}
-			if err := sameKind(trainSet, testSet, c.test); err != nil {
-				return err
-			}
 		}
 	}
-	if c.task == "classification" && !trainSet.Classification() {
+	if c.task == "classification" && !r.trainSet.Classification() {
 		return fmt.Errorf("%s: --task classification, but the target is numeric", c.data)
 	}
-	opts := nerve.Options{
+	return nil
+}
+
+// loadIris splits the embedded iris data into training and test sets,
+// with the iris defaults for a new run.
+func (r *trainRun) loadIris() error {
+	c, f := r.c, r.c.f
+	var err error
+	if r.trainSet, r.testSet, err = data.Iris().Split(irisTest, c.seed); err != nil {
+		return err
+	}
+	if r.resume != nil {
+		return nil
+	}
+	if !f.set("epochs") {
+		c.epochs = irisEpochs
+	}
+	if !f.set("lr") {
+		c.lr = irisLR
+	}
+	if !f.set("hidden") {
+		c.hidden = irisHidden
+	}
+	if !f.set("activation") {
+		c.activation = irisActivation
+	}
+	r.log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --epochs %d --lr %g", r.trainSet.Len(), r.testSet.Len(), unitsValue(&c.hidden), c.activation, c.epochs, c.lr)
+	return nil
+}
+
+// configure turns the command line into the options of the fit: the
+// network, the optimizer, the checkpoints and the progress callbacks.
+func (r *trainRun) configure() {
+	c := r.c
+	r.opts = nerve.Options{
 		Hidden: c.hidden, Activation: c.activation, Optimizer: c.optimizer, LR: c.lr,
 		Epochs: c.epochs, BatchSize: c.batch, Validation: c.val, Patience: c.earlyStop, Seed: c.seed,
-		NoScaling: c.noScaling, Resume: resume,
+		NoScaling: c.noScaling, Resume: r.resume,
 	}
-	checkpointed := 0 // epochs done at the last checkpoint written
-	lastEpoch := 0    // the last epoch finished
-	if resume != nil {
-		log.resumed = resumedEpochs(resume)
+	if r.resume != nil {
+		r.log.resumed = resumedEpochs(r.resume)
 		if c.checkpoint == c.resume {
-			checkpointed = log.resumed
+			r.checkpointed = r.log.resumed
 		}
-		log.say("resuming %s after epoch %d of %d", c.resume, log.resumed, c.epochs)
+		r.log.say("resuming %s after epoch %d of %d", c.resume, r.log.resumed, c.epochs)
 	}
 	if c.checkpoint != "" {
 		rec := c.record()
-		opts.Checkpoint = func(m *model.Model[float32]) error {
-			m.Features, m.Target = trainSet.Features, trainSet.Target
+		r.opts.Checkpoint = func(m *model.Model[float32]) error {
+			m.Features, m.Target = r.trainSet.Features, r.trainSet.Target
 			m.Training = withRecord(m.Training, "cli", rec)
 			if err := model.Save(c.checkpoint, m); err != nil {
 				return err
 			}
-			checkpointed = lastEpoch
+			r.checkpointed = r.lastEpoch
 			return nil
 		}
 	}
-	kind := "regressor"
-	if trainSet.Classification() {
-		kind = "classifier"
-	}
-	log.say("training a %s on %d samples × %d features (%s)", kind, trainSet.Len(), trainSet.X.Cols(), trainSet.Name)
-	start := time.Now()
-	opts.OnBatch = log.batch
-	opts.OnEpoch = func(e train.EpochEnd) error {
-		lastEpoch = e.Epoch
+	r.opts.OnBatch = r.log.batch
+	r.opts.OnEpoch = func(e train.EpochEnd) error {
+		r.lastEpoch = e.Epoch
 		if c.json {
-			writeJSONLine(stdout, epochJSON(e.EpochStats))
+			writeJSONLine(r.stdout, epochJSON(e.EpochStats))
 		}
-		log.epoch(e, time.Since(start))
+		r.log.epoch(e, time.Since(r.start))
 		return nil
 	}
+}
 
-	var predict func(*tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
-	var hist *train.History
-	var trained *model.Model[float32]
-	if trainSet.Classification() {
-		clf := nerve.NewClassifier[string](opts)
-		hist, err = clf.Fit(ctx, trainSet.X, trainSet.Labels)
-		predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
+// train fits a classifier or a regressor, as the target asks.
+func (r *trainRun) train(ctx context.Context) error {
+	kind := "regressor"
+	if r.trainSet.Classification() {
+		kind = "classifier"
+	}
+	X := r.trainSet.X
+	r.log.say("training a %s on %d samples × %d features (%s)", kind, r.trainSet.Len(), X.Cols(), r.trainSet.Name)
+	r.start = time.Now()
+	var err error
+	if r.trainSet.Classification() {
+		clf := nerve.NewClassifier[string](r.opts)
+		r.hist, err = clf.Fit(ctx, X, r.trainSet.Labels)
+		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := clf.PredictProba(X)
-			if err != nil {
-				return nil, nil, err
-			}
-			return p, clf.Classes(), nil
+			return p, clf.Classes(), err
 		}
-		trained = clf.Model()
+		r.trained = clf.Model()
 	} else {
-		reg := nerve.NewRegressor(opts)
-		hist, err = reg.Fit(ctx, trainSet.X, trainSet.Y)
-		predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
+		reg := nerve.NewRegressor(r.opts)
+		r.hist, err = reg.Fit(ctx, X, r.trainSet.Y)
+		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := reg.Predict(X)
 			return p, nil, err
 		}
-		trained = reg.Model()
+		r.trained = reg.Model()
 	}
-	log.done()
-	if errors.Is(err, context.Canceled) {
-		return interrupted(c.checkpoint, len(hist.Epochs), checkpointed)
+	r.log.done()
+	switch {
+	case errors.Is(err, context.Canceled):
+		return interrupted(r.c.checkpoint, len(r.hist.Epochs), r.checkpointed)
+	case err != nil && r.resume != nil && errors.Is(err, nerve.ErrOptions):
+		return fmt.Errorf("--resume %s: %w", r.c.resume, err)
 	}
-	if err != nil && resume != nil && errors.Is(err, nerve.ErrOptions) {
-		return fmt.Errorf("--resume %s: %w", c.resume, err)
-	}
-	if err != nil {
-		return err
-	}
+	return err
+}
 
-	summary := map[string]any{"epochs": len(hist.Epochs), "best_epoch": hist.BestEpoch, "stopped_early": hist.StoppedEarly, "seconds": time.Since(start).Seconds()}
-	var report string
-	if testSet != nil {
-		P, classes, err := predict(testSet.X)
+// report scores the trained model on the test set, saves it with its
+// plots and prints the outcome, as text or as a JSON summary.
+func (r *trainRun) report() error {
+	c, hist, stdout := r.c, r.hist, r.stdout
+	seconds := time.Since(r.start).Seconds()
+	summary := map[string]any{"epochs": len(hist.Epochs), "best_epoch": hist.BestEpoch, "stopped_early": hist.StoppedEarly, "seconds": seconds}
+	var testReport string
+	if r.testSet != nil {
+		P, classes, err := r.predict(r.testSet.X)
 		if err != nil {
-			return fmt.Errorf("%s: %w", testSet.Name, err)
+			return fmt.Errorf("%s: %w", r.testSet.Name, err)
 		}
 		var scores map[string]float64
-		scores, report, err = score(testSet, P, classes)
-		if err != nil {
+		if scores, testReport, err = score(r.testSet, P, classes); err != nil {
 			return err
 		}
 		for k, v := range scores {
 			summary["test_"+k] = v
-			trained.Metrics["test_"+k] = v
+			r.trained.Metrics["test_"+k] = v
 		}
 	}
-	trained.Features, trained.Target = trainSet.Features, trainSet.Target
-	if err := model.Save(c.out, trained); err != nil {
+	r.trained.Features, r.trained.Target = r.trainSet.Features, r.trainSet.Target
+	if err := model.Save(c.out, r.trained); err != nil {
 		return err
 	}
-	if err := writeTrainPlots(c.plot, hist, trained, trainSet, log); err != nil {
+	if err := writeTrainPlots(c.plot, hist, r.trained, r.trainSet, r.log); err != nil {
 		return err
 	}
 	summary["model"] = c.out
@@ -319,7 +334,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return nil
 	}
 	last := hist.Last()
-	fmt.Fprintf(stdout, "trained %d epochs in %.1fs: loss %.4f", len(hist.Epochs), summary["seconds"], last.Loss)
+	fmt.Fprintf(stdout, "trained %d epochs in %.1fs: loss %.4f", len(hist.Epochs), seconds, last.Loss)
 	if !math.IsNaN(last.ValLoss) {
 		fmt.Fprintf(stdout, ", validation loss %.4f", last.ValLoss)
 	}
@@ -327,8 +342,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, " (stopped early; kept epoch %d)", hist.BestEpoch)
 	}
 	fmt.Fprintln(stdout)
-	if report != "" {
-		fmt.Fprintf(stdout, "\ntest set %s (%d samples):\n%s\n", testSet.Name, testSet.Len(), report)
+	if testReport != "" {
+		fmt.Fprintf(stdout, "\ntest set %s (%d samples):\n%s\n", r.testSet.Name, r.testSet.Len(), testReport)
 	}
 	fmt.Fprintf(stdout, "model written to %s\n", c.out)
 	return nil
@@ -398,31 +413,4 @@ func score(d *data.Dataset, P *tensor.Dense[float64], classes []string) (map[str
 		"r2":  metrics.R2Dense(d.Y, P),
 	}
 	return s, fmt.Sprintf("MSE %.6g, MAE %.6g, R² %.4f", s["mse"], s["mae"], s["r2"]), nil
-}
-
-// epochJSON is one epoch as a --json line, without the fields that do not
-// apply (JSON has no NaN).
-func epochJSON(e train.EpochStats) map[string]any {
-	m := map[string]any{"epoch": e.Epoch, "lr": e.LR, "loss": e.Loss}
-	for k, v := range map[string]float64{"accuracy": e.Accuracy, "val_loss": e.ValLoss, "val_accuracy": e.ValAccuracy} {
-		if !math.IsNaN(v) {
-			m[k] = v
-		}
-	}
-	return m
-}
-
-func writeJSONLine(w io.Writer, v any) {
-	b, _ := json.Marshal(v)
-	fmt.Fprintf(w, "%s\n", b)
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
