@@ -87,18 +87,6 @@ func Forward[T tensor.Float](k Kind, a, z *tensor.Dense[T]) {
 	kernel.BiasAct(kernel.Act(k), z.Rows(), z.Cols(), z.Data(), nil, a.Data())
 }
 
-// ForwardBias is a dense layer's forward epilogue in one pass: it adds
-// the 1×cols row b to every row of z, in place (Z = A_prev·W + b), and
-// sets a = f(z). a may be z itself, when Z need not be kept. A nil b
-// adds nothing. The results are those of z.AddRowVector(z, b) followed by
-// Forward(k, a, z), bit for bit.
-func ForwardBias[T tensor.Float](k Kind, a, z, b *tensor.Dense[T]) {
-	same("ForwardBias", a, z)
-	valid("ForwardBias", k)
-	bd := rowData("ForwardBias", "b", b, z.Cols())
-	kernel.BiasAct(kernel.Act(k), z.Rows(), z.Cols(), z.Data(), bd, a.Data())
-}
-
 // Slope sets s = f′(z), using the activation a = f(z) where that is how
 // the tutorials compute it (sigmoid: a·(1−a); tanh: 1−a²). For Softmax,
 // whose derivative is a Jacobian per row, it gives the diagonal
@@ -146,31 +134,11 @@ func Slope[T tensor.Float](k Kind, s, z, a *tensor.Dense[T]) {
 // Softmax the Jacobian-vector product per row,
 // dzⱼ = aⱼ·(daⱼ − Σₖ daₖ·aₖ). dz may be da itself.
 func Backward[T tensor.Float](k Kind, dz, da, z, a *tensor.Dense[T]) {
-	BackwardBias(k, dz, nil, da, z, a)
-}
-
-// BackwardBias is Backward and, in the same pass, the bias gradient of a
-// dense layer: db = Σᵢ dz[i,:], the rows added in order (the result of
-// db.SumRows(dz), bit for bit). A nil db is not computed.
-func BackwardBias[T tensor.Float](k Kind, dz, db, da, z, a *tensor.Dense[T]) {
 	same("Backward", dz, da)
 	same("Backward", dz, z)
 	same("Backward", dz, a)
 	valid("Backward", k)
-	dbd := rowData("BackwardBias", "db", db, dz.Cols())
-	kernel.ActBackward(kernel.Act(k), dz.Rows(), dz.Cols(), dz.Data(), da.Data(), z.Data(), a.Data(), dbd)
-}
-
-// rowData returns the data of the 1×n row v (a bias or its gradient), or
-// nil for a nil v.
-func rowData[T tensor.Float](op, name string, v *tensor.Dense[T], n int) []T {
-	if v == nil {
-		return nil
-	}
-	if v.Rows() != 1 || v.Cols() != n {
-		panic(fmt.Sprintf("activation: %s: %s is %s, want (1, %d)", op, name, v.Shape(), n))
-	}
-	return v.Data()
+	kernel.ActBackward(kernel.Act(k), dz.Rows(), dz.Cols(), dz.Data(), da.Data(), z.Data(), a.Data(), nil)
 }
 
 func valid(op string, k Kind) {

@@ -159,31 +159,3 @@ func TestKindsAreKernelActs(t *testing.T) {
 		}
 	}
 }
-
-func TestForwardBiasIsAddThenForward(t *testing.T) {
-	for _, k := range Kinds() {
-		z := testMatrix()
-		b := tensor.FromRows([][]float64{make([]float64, z.Cols())})
-		for j := range b.Data() {
-			b.Data()[j] = 0.3*float64(j) - 0.4
-		}
-		want := z.Clone()
-		want.AddRowVector(want, b)
-		wantA := tensor.Zeros[float64](z.Dims())
-		Forward(k, wantA, want)
-		a := tensor.Zeros[float64](z.Dims())
-		ForwardBias(k, a, z, b)
-		if !tensor.Equal(z, want) || !tensor.Equal(a, wantA) {
-			t.Errorf("%v: ForwardBias gave Z %v, A %v; want %v, %v", k, z, a, want, wantA)
-		}
-		da := testMatrix()
-		dz, db := tensor.Zeros[float64](z.Dims()), tensor.Zeros[float64](1, z.Cols())
-		BackwardBias(k, dz, db, da, z, a)
-		wantDZ, wantDB := tensor.Zeros[float64](z.Dims()), tensor.Zeros[float64](1, z.Cols())
-		Backward(k, wantDZ, da, z, a)
-		wantDB.SumRows(wantDZ)
-		if !tensor.Equal(dz, wantDZ) || !tensor.Equal(db, wantDB) {
-			t.Errorf("%v: BackwardBias gave dZ %v, db %v; want %v, %v", k, dz, db, wantDZ, wantDB)
-		}
-	}
-}

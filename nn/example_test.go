@@ -75,3 +75,72 @@ func ExampleNetwork_ForwardInto() {
 	// Output:
 	// cost 0.0026, output [0.00 1.00 1.00 0.00]
 }
+
+// One dense layer's steps by hand: the forward step, then the backward
+// step from a gradient dA of the loss with respect to its output.
+func ExampleLayer_Backward() {
+	layer := &nn.Layer[float64]{
+		W:          tensor.FromRows([][]float64{{0.5, -1}, {0.25, 1}}), // 2 inputs, 2 units
+		B:          tensor.FromRows([][]float64{{0.1, -0.1}}),
+		Activation: activation.ReLU,
+	}
+	X := tensor.FromRows([][]float64{{1, 2}, {3, -1}})
+	c := layer.Forward(X) // Z = X·W + b, A = relu(Z)
+	fmt.Println("Z", c.Z.Data(), "A", c.A.Data())
+	dA := tensor.FromRows([][]float64{{1, 1}, {1, 1}})
+	g := layer.Backward(c, dA) // dZ = dA ⊙ relu′(Z); dW = Xᵀ·dZ; db = Σᵢ dZ[i,:]; dA_prev = dZ·Wᵀ
+	fmt.Println("dZ", g.DZ.Data(), "dW", g.DW.Data(), "db", g.DB.Data(), "dA_prev", g.DAPrev.Data())
+	// Output:
+	// Z [1.1 0.9 1.35 -4.1] A [1.1 0.9 1.35 0]
+	// dZ [1 1 1 0] dW [4 1 1 2] db [2 1] dA_prev [-0.5 1.25 0.5 0.25]
+}
+
+// Network.Backward by hand: the output delta, the output layer's linear
+// part, then each layer below from the dA_prev of the layer above.
+func ExampleNetwork_OutputDelta() {
+	X := tensor.FromRows([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}})
+	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	net, err := nn.New[float64](nn.Config{
+		Inputs: 2,
+		Layers: []nn.LayerSpec{{Units: 3, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}},
+		Loss:   loss.BinaryCrossEntropy,
+	}, rng.New(1))
+	if err != nil {
+		panic(err)
+	}
+	cache, _ := net.Forward(X)
+	dA, dZ, _ := net.OutputDelta(cache, y) // binary cross-entropy on a sigmoid: dZ = (ŷ − y)/m, no dA
+	top := net.Layers[1].LinearBackward(cache.Layers[1], dZ)
+	hidden := net.Layers[0].Backward(cache.Layers[0], top.DAPrev)
+
+	grads, _ := net.Backward(cache, y)
+	fmt.Println(dA == nil, tensor.Equal(top.DW, grads.Layers[1].DW), tensor.Equal(hidden.DW, grads.Layers[0].DW))
+	// Output: true true true
+}
+
+// A dense layer's forward step in one call, the way training runs it.
+func ExampleForwardDense() {
+	x := tensor.FromRows([][]float64{{1, 0, 1, 0}, {1, 0, 1, 1}, {0, 1, 0, 1}})
+	w := tensor.FromRows([][]float64{{0.5, -1}, {0.25, 1}, {-0.5, 0.75}, {1, -0.25}})
+	b := tensor.FromRows([][]float64{{0.1, -0.1}})
+	z, a := tensor.Zeros[float64](3, 2), tensor.Zeros[float64](3, 2)
+	nn.ForwardDense(activation.ReLU, a, z, x, w, b) // Z = X·W + b; A = relu(Z)
+	fmt.Println(z.Row(0), a.Row(0))
+	fmt.Println(z.Row(2), a.Row(2))
+	// Output:
+	// [0.1 -0.35] [0.1 0]
+	// [1.35 0.65] [1.35 0.65]
+}
+
+// The backward step from a layer with one unit down to a ReLU layer with
+// two, in one call, the way training runs it.
+func ExampleBackwardDense() {
+	z := tensor.FromRows([][]float64{{1, -1}, {0.5, 2}}) // the ReLU layer's Z and A
+	a := tensor.FromRows([][]float64{{1, 0}, {0.5, 2}})
+	wNext := tensor.FromRows([][]float64{{2}, {3}}) // the layer above: W and its delta dZ
+	dzNext := tensor.FromRows([][]float64{{0.5}, {-1}})
+	da, dz, db := tensor.Zeros[float64](2, 2), tensor.Zeros[float64](2, 2), tensor.Zeros[float64](1, 2)
+	nn.BackwardDense(activation.ReLU, dz, db, da, dzNext, wNext, z, a) // dA = dZ_next·W_nextᵀ; dZ = dA ⊙ relu′(Z); db = Σᵢ dZ[i,:]
+	fmt.Println("dA", da.Data(), "dZ", dz.Data(), "db", db.Data())
+	// Output: dA [1 1.5 -2 -3] dZ [1 0 -2 -3] db [-1 -3]
+}

@@ -5,10 +5,18 @@ import (
 	"github.com/nerve-ml/nerve/tensor"
 )
 
+// This file is the learner's path: a dense layer's forward and backward
+// steps written as the equations, one named call per step, each returning
+// new matrices. Training runs the fused steps of fused.go instead, which
+// reuse their buffers and do the element-wise work inside the matrix
+// products' jobs; TestPlainMatchesFused pins them to these, bit for bit.
+// Shapes are for a batch of m samples through a layer with n_in inputs
+// and n_out units.
+
 // Layer is a dense (fully connected) layer: A = f(A_prev·W + b).
 type Layer[T tensor.Float] struct {
-	W          *tensor.Dense[T] // inputs×outputs
-	B          *tensor.Dense[T] // 1×outputs; nil when the layer has no bias
+	W          *tensor.Dense[T] // (n_in, n_out)
+	B          *tensor.Dense[T] // (1, n_out); nil when the layer has no bias
 	Activation activation.Kind
 }
 
@@ -20,123 +28,79 @@ func (l *Layer[T]) Outputs() int { return l.W.Cols() }
 
 // LayerCache is what a layer's forward step keeps for its backward step.
 type LayerCache[T tensor.Float] struct {
-	APrev *tensor.Dense[T] // the layer's input: X for the first layer
-	Z     *tensor.Dense[T] // A_prev·W + b, samples×outputs
-	A     *tensor.Dense[T] // f(Z), samples×outputs
+	APrev *tensor.Dense[T] // the layer's input, (m, n_in): X for the first layer
+	Z     *tensor.Dense[T] // A_prev·W + b, (m, n_out)
+	A     *tensor.Dense[T] // f(Z), (m, n_out)
 }
 
 // LayerGradients holds one layer's backward step: the gradients of the
 // loss with respect to the layer's output, pre-activation, parameters and
 // input.
 type LayerGradients[T tensor.Float] struct {
-	DA     *tensor.Dense[T] // ∂L/∂A; nil when the loss was fused with the activation
-	DZ     *tensor.Dense[T] // ∂L/∂Z = dA ⊙ f′(Z), the layer's delta
-	DW     *tensor.Dense[T] // ∂L/∂W = A_prevᵀ·dZ
-	DB     *tensor.Dense[T] // ∂L/∂b = Σᵢ dZ[i,:]; nil without bias
-	DAPrev *tensor.Dense[T] // ∂L/∂A_prev = dZ·Wᵀ, passed to the layer below
+	DA     *tensor.Dense[T] // ∂L/∂A, (m, n_out); nil when the loss was fused with the activation
+	DZ     *tensor.Dense[T] // ∂L/∂Z = dA ⊙ f′(Z), (m, n_out): the layer's delta
+	DW     *tensor.Dense[T] // ∂L/∂W = A_prevᵀ·dZ, (n_in, n_out)
+	DB     *tensor.Dense[T] // ∂L/∂b = Σᵢ dZ[i,:], (1, n_out); nil without bias
+	DAPrev *tensor.Dense[T] // ∂L/∂A_prev = dZ·Wᵀ, (m, n_in): the dA of the layer below
 }
 
-// Forward runs the layer on a batch: Z = A_prev·W + b, then A = f(Z). It
-// allocates Z and A and returns them with A_prev as the cache. It panics
-// if aPrev does not have Inputs() columns; Network.Forward checks this and
-// returns an error instead.
-func (l *Layer[T]) Forward(aPrev *tensor.Dense[T]) LayerCache[T] {
-	var c LayerCache[T]
-	l.forwardInto(&c, aPrev)
-	return c
-}
-
-// forwardInto is Forward into c, reusing c.Z and c.A (see tensor.Reuse).
-func (l *Layer[T]) forwardInto(c *LayerCache[T], aPrev *tensor.Dense[T]) {
-	m := aPrev.Rows()
-	c.APrev = aPrev
-	c.Z = tensor.Reuse(c.Z, m, l.Outputs())
-	c.A = tensor.Reuse(c.A, m, l.Outputs())
-	l.forwardTo(c.Z, c.A, aPrev)
-}
-
-// forwardTo computes Z = A_prev·W, Z += b and A = f(Z), the last two on
-// each block of Z as soon as it is computed.
-// a may be z when Z need not be kept.
-func (l *Layer[T]) forwardTo(z, a, aPrev *tensor.Dense[T]) {
-	activation.ForwardDense(l.Activation, a, z, aPrev, l.W, l.B) // Z = A_prev·W; Z += b; A = f(Z)
-}
-
-// Backward runs the layer's backward step from dA = ∂L/∂A: the delta
-// dZ = dA ⊙ f′(Z), then LinearBackward.
-func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients[T] {
-	var g LayerGradients[T]
-	l.backwardInto(&g, c, dA, true)
-	return g
-}
-
-// backwardInto is Backward into g, reusing its matrices; dA_prev is
-// computed only when inputGrad is set (else g.DAPrev is nil).
-func (l *Layer[T]) backwardInto(g *LayerGradients[T], c LayerCache[T], dA *tensor.Dense[T], inputGrad bool) {
-	g.DA = dA
-	g.DZ = tensor.Reuse(g.DZ, dA.Rows(), dA.Cols())
-	g.DB = l.reuseDB(g.DB)
-	activation.BackwardBias(l.Activation, g.DZ, g.DB, dA, c.Z, c.A) // dZ = dA ⊙ f′(Z); db = Σᵢ dZ[i,:]
-	l.linearInto(g, c, false, inputGrad, lower[T]{})
-}
-
-// reuseDB returns db resized for the layer's bias gradient, or nil for a
-// layer without bias.
-func (l *Layer[T]) reuseDB(db *tensor.Dense[T]) *tensor.Dense[T] {
-	if l.B == nil {
-		return nil
-	}
-	return tensor.Reuse(db, 1, l.Outputs())
-}
-
-// LinearBackward computes the gradients of the linear part Z = A_prev·W + b
-// from the delta dZ:
+// Forward runs the layer on a batch A_prev of m samples:
 //
-//	dW      = A_prevᵀ·dZ   (inputs×outputs)
-//	db      = Σᵢ dZ[i,:]   (1×outputs)
-//	dA_prev = dZ·Wᵀ        (samples×inputs)
-func (l *Layer[T]) LinearBackward(c LayerCache[T], dZ *tensor.Dense[T]) LayerGradients[T] {
-	g := LayerGradients[T]{DZ: dZ}
-	l.linearInto(&g, c, true, true, lower[T]{})
+//	Z = A_prev·W + b   (m, n_out) = (m, n_in)·(n_in, n_out) + (1, n_out) on every row
+//	A = f(Z)           (m, n_out)
+//
+// It returns new matrices Z and A, with A_prev, as the cache for
+// Backward. It panics if aPrev does not have Inputs() columns;
+// Network.Forward checks this and returns an error instead.
+func (l *Layer[T]) Forward(aPrev *tensor.Dense[T]) LayerCache[T] {
+	m := aPrev.Rows()
+	z := tensor.Zeros[T](m, l.Outputs())
+	tensor.MatMul(z, aPrev, tensor.NoTrans, l.W, tensor.NoTrans) // Z = A_prev·W
+	if l.B != nil {
+		z.AddRowVector(z, l.B) // Z += b
+	}
+	a := tensor.Zeros[T](m, l.Outputs())
+	activation.Forward(l.Activation, a, z) // A = f(Z)
+	return LayerCache[T]{APrev: aPrev, Z: z, A: a}
+}
+
+// Backward runs the layer's backward step from dA = ∂L/∂A, (m, n_out),
+// the dA_prev of the layer above or, for the output layer, the loss's
+// gradient:
+//
+//	dZ = dA ⊙ f′(Z)    (m, n_out), by activation.Backward
+//
+// then the linear part's three gradients, dW, db and dA_prev, by
+// LinearBackward. It returns new matrices.
+func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients[T] {
+	dZ := tensor.Zeros[T](dA.Dims())
+	activation.Backward(l.Activation, dZ, dA, c.Z, c.A) // dZ = dA ⊙ f′(Z)
+	g := l.LinearBackward(c, dZ)                        // dW, db, dA_prev
+	g.DA = dA
 	return g
 }
 
-// linearInto computes g.DW, g.DB (when withDB; else it is already done)
-// and, when inputGrad is set, g.DAPrev from g.DZ, reusing g's matrices.
-// When below.layer is not nil it is the layer under this one, with its cache
-// and gradients: its delta dZ and bias gradient db are then computed in
-// the same job as dA_prev, which is its dA.
-func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool, below lower[T]) {
-	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
-	tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
-	if withDB {
-		if g.DB = l.reuseDB(g.DB); g.DB != nil {
-			g.DB.SumRows(g.DZ) // db = Σᵢ dZ[i,:]
-		}
+// LinearBackward computes the gradients of the linear part
+// Z = A_prev·W + b from the layer's delta dZ = ∂L/∂Z, (m, n_out):
+//
+//	dW      = A_prevᵀ·dZ   (n_in, n_out) = (n_in, m)·(m, n_out)
+//	db      = Σᵢ dZ[i,:]   (1, n_out), the rows added in order
+//	dA_prev = dZ·Wᵀ        (m, n_in) = (m, n_out)·(n_out, n_in)
+//
+// It is the second half of Backward, and the whole backward step of an
+// output layer whose delta comes straight from the loss (see
+// Network.OutputDelta). It returns new matrices, with DA nil.
+func (l *Layer[T]) LinearBackward(c LayerCache[T], dZ *tensor.Dense[T]) LayerGradients[T] {
+	dW := tensor.Zeros[T](l.Inputs(), l.Outputs())
+	tensor.MatMul(dW, c.APrev, tensor.Trans, dZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	var db *tensor.Dense[T]
+	if l.B != nil {
+		db = tensor.Zeros[T](1, l.Outputs())
+		db.SumRows(dZ) // db = Σᵢ dZ[i,:]
 	}
-	if !inputGrad {
-		g.DAPrev = nil
-		return
-	}
-	g.DAPrev = tensor.Reuse(g.DAPrev, c.APrev.Rows(), c.APrev.Cols())
-	if below.layer == nil {
-		tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
-		return
-	}
-	lg, lc := below.g, below.c
-	lg.DA = g.DAPrev
-	lg.DZ = tensor.Reuse(lg.DZ, lg.DA.Rows(), lg.DA.Cols())
-	lg.DB = below.layer.reuseDB(lg.DB)
-	// dA_prev = dZ·Wᵀ, then below: dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
-	activation.BackwardDense(below.layer.Activation, lg.DZ, lg.DB, lg.DA, g.DZ, l.W, lc.Z, lc.A)
-}
-
-// lower is the layer under the one whose backward step is running, with
-// its cache and the gradients being filled in.
-type lower[T tensor.Float] struct {
-	layer *Layer[T]
-	c     LayerCache[T]
-	g     *LayerGradients[T]
+	dAPrev := tensor.Zeros[T](c.APrev.Dims())
+	tensor.MatMul(dAPrev, dZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+	return LayerGradients[T]{DZ: dZ, DW: dW, DB: db, DAPrev: dAPrev}
 }
 
 // Update applies one plain gradient-descent step to the layer:

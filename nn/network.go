@@ -121,9 +121,10 @@ func checkLoss(k loss.Kind, out activation.Kind) error {
 	return nil
 }
 
-// fused reports whether the output delta is computed directly from the
-// logits (sigmoid + binary cross-entropy, softmax + cross-entropy).
-func (n *Network[T]) fused() bool {
+// fromLogits reports whether the loss and its output delta are computed
+// directly from the logits Z (sigmoid + binary cross-entropy, softmax +
+// cross-entropy).
+func (n *Network[T]) fromLogits() bool {
 	return loss.LogitActivation(n.Loss) != ""
 }
 
@@ -220,40 +221,25 @@ func (n *Network[T]) checkX(X *tensor.Dense[T]) error {
 	return nil
 }
 
-// Forward propagates the batch X (samples×features) through every layer,
-// keeping each layer's A_prev, Z and A. It returns an error wrapping
-// ErrShape if X has the wrong number of columns. It does not modify the
-// network.
+// Forward propagates the batch X, (m, n0), through every layer with
+// Layer.Forward, keeping each layer's A_prev, Z and A:
+//
+//	A_0 = X;  Z_l = A_(l−1)·W_l + b_l;  A_l = f_l(Z_l)   for l = 1 … L
+//
+// It returns new matrices, or an error wrapping ErrShape if X has the
+// wrong number of columns. It does not modify the network. Training
+// runs ForwardInto, which gives the same values, bit for bit.
 func (n *Network[T]) Forward(X *tensor.Dense[T]) (*Cache[T], error) {
-	c := new(Cache[T])
-	if err := n.ForwardInto(c, X); err != nil {
+	if err := n.checkX(X); err != nil {
 		return nil, err
 	}
-	return c, nil
-}
-
-// ForwardInto is Forward writing into c instead of a new Cache: it
-// reuses the Z and A matrices that c holds from an earlier call, resized
-// to X's number of samples (see tensor.Dense.Resize), so that a training
-// loop that keeps one Cache allocates nothing after its first batch. c's
-// earlier values are overwritten, also in matrices taken from it before;
-// X must not share storage with them. A zero Cache is filled with new
-// matrices. On error c is left as it was.
-func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
-	if err := n.checkX(X); err != nil {
-		return err
-	}
-	L := len(n.Layers)
-	if cap(c.Layers) < L {
-		c.Layers = append(c.Layers[:cap(c.Layers)], make([]LayerCache[T], L-cap(c.Layers))...)
-	}
-	c.Layers = c.Layers[:L]
+	c := &Cache[T]{Layers: make([]LayerCache[T], len(n.Layers))}
 	a := X
 	for i, l := range n.Layers {
-		l.forwardInto(&c.Layers[i], a)
+		c.Layers[i] = l.Forward(a) // Z = A_prev·W + b, A = f(Z)
 		a = c.Layers[i].A
 	}
-	return nil
+	return c, nil
 }
 
 // Predict returns the network's output for X. It never modifies the
@@ -325,77 +311,79 @@ func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T]) error {
 }
 
 // Cost returns the loss of the cached forward pass against targets y. For
-// the fused pairs it is computed from the logits Z, so it stays finite
-// when a sigmoid or softmax saturates.
+// sigmoid + binary cross-entropy and softmax + cross-entropy it is
+// computed from the logits Z, so it stays finite when a sigmoid or
+// softmax saturates.
 func (n *Network[T]) Cost(c *Cache[T], y *tensor.Dense[T]) (float64, error) {
 	if err := n.checkY(c, y); err != nil {
 		return 0, err
 	}
 	last := c.Layers[len(c.Layers)-1]
-	if n.fused() {
+	if n.fromLogits() {
 		return loss.ValueLogits(n.Loss, last.Z, y, n.Reduction), nil
 	}
 	return loss.Value(n.Loss, last.A, y, n.Reduction), nil
 }
 
-// Backward propagates the loss gradient from the output layer down to the
-// input, returning every layer's dA, dZ, dW, db and dA_prev. At the output
-// it starts from dA = ∂L/∂ŷ, or, for sigmoid + binary cross-entropy and
-// softmax + cross-entropy, directly from dZ = ŷ − y (scaled by the
-// reduction). It does not modify the network.
-func (n *Network[T]) Backward(c *Cache[T], y *tensor.Dense[T]) (*Gradients[T], error) {
-	g := new(Gradients[T])
-	if err := n.BackwardInto(g, c, y); err != nil {
-		return nil, err
+// OutputDelta returns the output layer's delta dZ_L = ∂L/∂Z_L, (m, n_L),
+// for the cached forward pass c and the targets y, and the gradient it
+// comes from, dA_L = ∂L/∂ŷ:
+//
+//	dA_L = ∂L/∂ŷ (loss.Gradient);  dZ_L = dA_L ⊙ f′(Z_L)
+//
+// For sigmoid + binary cross-entropy and softmax + cross-entropy the
+// slope cancels against the loss's derivative, and dZ_L = ŷ − y (scaled
+// by the reduction, loss.GradientLogits) comes straight from the logits,
+// with dA nil. It returns new matrices, or an error wrapping ErrShape if
+// y is not the shape of the output.
+func (n *Network[T]) OutputDelta(c *Cache[T], y *tensor.Dense[T]) (dA, dZ *tensor.Dense[T], err error) {
+	if err := n.checkY(c, y); err != nil {
+		return nil, nil, err
 	}
-	return g, nil
+	var g LayerGradients[T]
+	n.outputDelta(&g, c.Layers[len(c.Layers)-1], y)
+	return g.DA, g.DZ, nil
 }
 
-// BackwardInto is Backward writing into g instead of a new Gradients: it
-// reuses the matrices g holds from an earlier call, resized to the
-// batch (see tensor.Dense.Resize), so that a training loop that keeps one
-// Gradients allocates nothing after its first batch. g's earlier values
-// are overwritten, also in matrices taken from it before. With
-// g.NoInputGrad set it does not compute ∂L/∂X. On error g is left as it
-// was.
-func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]) error {
-	if err := n.checkY(c, y); err != nil {
-		return err
+// outputDelta is OutputDelta into top, reusing top.DA and top.DZ, from the
+// output layer's cache last.
+func (n *Network[T]) outputDelta(top *LayerGradients[T], last LayerCache[T], y *tensor.Dense[T]) {
+	m, k := last.A.Dims()
+	top.DZ = tensor.Reuse(top.DZ, m, k)
+	if n.fromLogits() {
+		top.DA = nil
+		loss.GradientLogits(n.Loss, top.DZ, last.A, y, n.Reduction) // dZ = ŷ − y
+		return
+	}
+	top.DA = tensor.Reuse(top.DA, m, k)
+	loss.Gradient(n.Loss, top.DA, last.A, y, n.Reduction)                                     // dA = ∂L/∂ŷ
+	activation.Backward(n.Layers[len(n.Layers)-1].Activation, top.DZ, top.DA, last.Z, last.A) // dZ = dA ⊙ f′(Z)
+}
+
+// Backward propagates the loss gradient from the output layer down to the
+// input, returning every layer's dA, dZ, dW, db and dA_prev: it starts
+// from the output delta (OutputDelta), takes the output layer's dW, db
+// and dA_prev from it (Layer.LinearBackward), and then runs each layer
+// below with Layer.Backward from the dA_prev of the layer above:
+//
+//	dZ_L = OutputDelta;  dA_(l−1) = dZ_l·W_lᵀ;  dZ_(l−1) = dA_(l−1) ⊙ f′(Z_(l−1))
+//
+// It returns new matrices, or an error wrapping ErrShape if y is not the
+// shape of the output. It does not modify the network. Training runs
+// BackwardInto, which gives the same values, bit for bit.
+func (n *Network[T]) Backward(c *Cache[T], y *tensor.Dense[T]) (*Gradients[T], error) {
+	dA, dZ, err := n.OutputDelta(c, y)
+	if err != nil {
+		return nil, err
 	}
 	L := len(n.Layers)
-	if cap(g.Layers) < L {
-		g.Layers = append(g.Layers[:cap(g.Layers)], make([]LayerGradients[T], L-cap(g.Layers))...)
-	}
-	g.Layers = g.Layers[:L]
-	last, top := c.Layers[L-1], &g.Layers[L-1]
-	m, k := last.A.Dims()
-	inputGrad := func(l int) bool { return l > 0 || !g.NoInputGrad }
-	// Each layer's dA_prev is computed together with the layer below's
-	// delta dZ and db (activation.BackwardDense), so every layer under the
-	// top one arrives with its dZ and db done.
-	below := func(l int) lower[T] {
-		if l == 0 {
-			return lower[T]{}
-		}
-		return lower[T]{n.Layers[l-1], c.Layers[l-1], &g.Layers[l-1]}
-	}
-	if n.fused() {
-		top.DA = nil
-		top.DZ = tensor.Reuse(top.DZ, m, k)
-		loss.GradientLogits(n.Loss, top.DZ, last.A, y, n.Reduction) // dZ = ŷ − y
-		n.Layers[L-1].linearInto(top, last, true, inputGrad(L-1), below(L-1))
-	} else {
-		top.DA = tensor.Reuse(top.DA, m, k)
-		loss.Gradient(n.Loss, top.DA, last.A, y, n.Reduction) // dA = ∂L/∂ŷ
-		top.DZ = tensor.Reuse(top.DZ, m, k)
-		top.DB = n.Layers[L-1].reuseDB(top.DB)
-		activation.BackwardBias(n.Layers[L-1].Activation, top.DZ, top.DB, top.DA, last.Z, last.A) // dZ = dA ⊙ f′(Z)
-		n.Layers[L-1].linearInto(top, last, false, inputGrad(L-1), below(L-1))
-	}
+	g := &Gradients[T]{Layers: make([]LayerGradients[T], L)}
+	g.Layers[L-1] = n.Layers[L-1].LinearBackward(c.Layers[L-1], dZ) // dW, db, dA_prev of the output layer
+	g.Layers[L-1].DA = dA
 	for l := L - 2; l >= 0; l-- {
-		n.Layers[l].linearInto(&g.Layers[l], c.Layers[l], false, inputGrad(l), below(l))
+		g.Layers[l] = n.Layers[l].Backward(c.Layers[l], g.Layers[l+1].DAPrev) // dZ, dW, db, dA_prev
 	}
-	return nil
+	return g, nil
 }
 
 // Update applies one step of plain gradient descent to every layer:

@@ -1,7 +1,6 @@
 package nn
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -45,67 +44,6 @@ func batch[T tensor.Float](net *Network[T], m int, seed uint32) (X, Y *tensor.De
 		Y.Data()[i] = T(src.Float64())
 	}
 	return X, Y
-}
-
-func TestIntoMatchesAllocating(t *testing.T) {
-	testIntoMatchesAllocating[float32](t)
-	testIntoMatchesAllocating[float64](t)
-}
-
-// testIntoMatchesAllocating checks that ForwardInto and BackwardInto,
-// reusing one Cache and one Gradients over batches of changing size,
-// give Forward's and Backward's values bit for bit.
-func testIntoMatchesAllocating[T tensor.Float](t *testing.T) {
-	for ni, net := range reuseNets[T](t) {
-		var c Cache[T]
-		var g, gs Gradients[T]
-		gs.NoInputGrad = true
-		for bi, m := range []int{8, 3, 8, 1, 17, 8} {
-			name := fmt.Sprintf("%T net %d batch %d (%d samples)", T(0), ni, bi, m)
-			X, Y := batch(net, m, uint32(10*ni+bi))
-			wantC, err := net.Forward(X)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantG, err := net.Backward(wantC, Y)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := net.ForwardInto(&c, X); err != nil {
-				t.Fatal(err)
-			}
-			if err := net.BackwardInto(&g, &c, Y); err != nil {
-				t.Fatal(err)
-			}
-			if err := net.BackwardInto(&gs, &c, Y); err != nil {
-				t.Fatal(err)
-			}
-			for l := range net.Layers {
-				w, got := wantC.Layers[l], c.Layers[l]
-				if got.APrev != X && l == 0 || !tensor.Equal(got.Z, w.Z) || !tensor.Equal(got.A, w.A) {
-					t.Fatalf("%s: layer %d: ForwardInto differs from Forward", name, l+1)
-				}
-				for _, gr := range []*Gradients[T]{&g, &gs} {
-					wg, gg := wantG.Layers[l], gr.Layers[l]
-					same := func(a, b *tensor.Dense[T]) bool { return (a == nil) == (b == nil) && (a == nil || tensor.Equal(a, b)) }
-					wantDAPrev := wg.DAPrev
-					if l == 0 && gr.NoInputGrad {
-						wantDAPrev = nil
-					}
-					if !same(gg.DA, wg.DA) || !same(gg.DZ, wg.DZ) || !same(gg.DW, wg.DW) || !same(gg.DB, wg.DB) || !same(gg.DAPrev, wantDAPrev) {
-						t.Fatalf("%s: layer %d: BackwardInto (NoInputGrad %v) differs from Backward", name, l+1, gr.NoInputGrad)
-					}
-				}
-			}
-			pred, err := net.Predict(X)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tensor.Equal(pred, wantC.Output()) {
-				t.Fatalf("%s: Predict differs from Forward's output", name)
-			}
-		}
-	}
 }
 
 func TestIntoAllocatesNothing(t *testing.T) {

@@ -1,0 +1,227 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/internal/kernel"
+	"github.com/nerve-ml/nerve/tensor"
+)
+
+// This file is the path training runs: the forward and backward steps of
+// layer.go and network.go, fused and into reused buffers. Each matrix
+// product does its layer's element-wise work in the same job (the bias
+// and activation after Z = A_prev·W; the activation derivative and bias
+// gradient of the layer below after dA_prev = dZ·Wᵀ), on the block of the
+// product each thread has just computed, while it is in the thread's
+// cache. The results are those of the plain steps, bit for bit, on any
+// number of threads (TestPlainMatchesFused): every element is summed in
+// the same order.
+
+// ForwardDense is a dense layer's whole forward step (steps 2–3 of the
+// tutorials), with f the activation k:
+//
+//	Z = A_prev·W;  Z += b;  A = f(Z)
+//
+// with the results of tensor.MatMul(z, aPrev, tensor.NoTrans, w,
+// tensor.NoTrans), z.AddRowVector(z, b) and activation.Forward(k, a, z),
+// bit for bit. When the product is split between threads, each thread
+// adds the bias and applies f to the block of Z it has just computed. a
+// may be z itself; b may be nil. ForwardDense panics if the shapes do not
+// fit, if k is not a valid kind, or if Z or A shares storage with A_prev
+// or W.
+func ForwardDense[T tensor.Float](k activation.Kind, a, z, aPrev, w, b *tensor.Dense[T]) {
+	validKind("ForwardDense", k)
+	m, kk := aPrev.Dims()
+	if w.Rows() != kk || z.Rows() != m || z.Cols() != w.Cols() {
+		panic(fmt.Sprintf("nn: ForwardDense: A_prev %s · W %s into Z %s", aPrev.Shape(), w.Shape(), z.Shape()))
+	}
+	n := z.Cols()
+	sameShape("ForwardDense", "A", a, z)
+	bd := rowData("ForwardDense", "b", b, n)
+	disjoint("ForwardDense", "Z or A", "A_prev or W", []*tensor.Dense[T]{z, a}, aPrev, w)
+	kernel.GemmBiasAct(kernel.Act(k), m, n, kk, aPrev.Data(), max(kk, 1), w.Data(), max(n, 1), bd, z.Data(), a.Data())
+}
+
+// BackwardDense is the backward step from a dense layer down to the dense
+// layer below it, whose activation is k (steps 8–9 of the tutorials):
+//
+//	dA = dZ_next·W_nextᵀ;  dZ = dA ⊙ f′(Z);  db = Σᵢ dZ[i,:]
+//
+// where dZ_next and W_next belong to the layer above and Z, A to this
+// one. The results are those of tensor.MatMul(da, dzNext, tensor.NoTrans,
+// wNext, tensor.Trans), activation.Backward(k, dz, da, z, a) and
+// db.SumRows(dz), bit for bit; when the product is split between
+// threads, each thread finishes its own block of dA (for db, a block of
+// whole columns). db may be nil; dz may be da. BackwardDense panics if the
+// shapes do not fit, if k is not a valid kind, or if dA, dZ or db shares
+// storage with dZ_next or W_next.
+func BackwardDense[T tensor.Float](k activation.Kind, dz, db, da, dzNext, wNext, z, a *tensor.Dense[T]) {
+	validKind("BackwardDense", k)
+	m, kk := dzNext.Dims()
+	if wNext.Cols() != kk || da.Rows() != m || da.Cols() != wNext.Rows() {
+		panic(fmt.Sprintf("nn: BackwardDense: dZ_next %s · W_nextᵀ %s into dA %s", dzNext.Shape(), wNext.Shape(), da.Shape()))
+	}
+	n := da.Cols()
+	sameShape("BackwardDense", "dZ", dz, da)
+	sameShape("BackwardDense", "Z", z, da)
+	sameShape("BackwardDense", "A", a, da)
+	dbd := rowData("BackwardDense", "db", db, n)
+	disjoint("BackwardDense", "dA, dZ or db", "dZ_next or W_next", []*tensor.Dense[T]{da, dz, db}, dzNext, wNext)
+	kernel.GemmActBackward(kernel.Act(k), m, n, kk, dzNext.Data(), max(kk, 1), wNext.Data(), max(kk, 1), da.Data(), z.Data(), a.Data(), dz.Data(), dbd)
+}
+
+func validKind(op string, k activation.Kind) {
+	if !k.Valid() {
+		panic(fmt.Sprintf("nn: %s: invalid kind %d", op, int(k)))
+	}
+}
+
+// sameShape panics unless x (named name) has the shape of want.
+func sameShape[T tensor.Float](op, name string, x, want *tensor.Dense[T]) {
+	if x.Rows() != want.Rows() || x.Cols() != want.Cols() {
+		panic(fmt.Sprintf("nn: %s: %s is %s, want %s", op, name, x.Shape(), want.Shape()))
+	}
+}
+
+// rowData returns the data of the (1, n) row v (a bias or its gradient),
+// or nil for a nil v.
+func rowData[T tensor.Float](op, name string, v *tensor.Dense[T], n int) []T {
+	if v == nil {
+		return nil
+	}
+	if v.Rows() != 1 || v.Cols() != n {
+		panic(fmt.Sprintf("nn: %s: %s is %s, want (1, %d)", op, name, v.Shape(), n))
+	}
+	return v.Data()
+}
+
+// disjoint panics if one of outs (non-nil) shares storage with x or y.
+func disjoint[T tensor.Float](op, outNames, inNames string, outs []*tensor.Dense[T], x, y *tensor.Dense[T]) {
+	for _, out := range outs {
+		if out != nil && (tensor.Overlap(out, x) || tensor.Overlap(out, y)) {
+			panic(fmt.Sprintf("nn: %s: %s shares storage with %s", op, outNames, inNames))
+		}
+	}
+}
+
+// ForwardInto is Forward writing into c instead of a new Cache: it
+// reuses the Z and A matrices that c holds from an earlier call, resized
+// to X's number of samples (see tensor.Dense.Resize), so that a training
+// loop that keeps one Cache allocates nothing after its first batch. c's
+// earlier values are overwritten, also in matrices taken from it before;
+// X must not share storage with them. A zero Cache is filled with new
+// matrices. On error c is left as it was. Its results are Forward's, bit
+// for bit.
+func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
+	if err := n.checkX(X); err != nil {
+		return err
+	}
+	c.Layers = resize(c.Layers, len(n.Layers))
+	a := X
+	for i, l := range n.Layers {
+		l.forwardInto(&c.Layers[i], a)
+		a = c.Layers[i].A
+	}
+	return nil
+}
+
+// resize returns s with length n, reusing its elements and storage.
+func resize[E any](s []E, n int) []E {
+	if cap(s) < n {
+		s = append(s[:cap(s)], make([]E, n-cap(s))...)
+	}
+	return s[:n]
+}
+
+// forwardInto is Forward into c, reusing c.Z and c.A (see tensor.Reuse).
+func (l *Layer[T]) forwardInto(c *LayerCache[T], aPrev *tensor.Dense[T]) {
+	m := aPrev.Rows()
+	c.APrev = aPrev
+	c.Z = tensor.Reuse(c.Z, m, l.Outputs())
+	c.A = tensor.Reuse(c.A, m, l.Outputs())
+	l.forwardTo(c.Z, c.A, aPrev)
+}
+
+// forwardTo computes Z = A_prev·W, Z += b and A = f(Z), the last two on
+// each block of Z as soon as it is computed. a may be z when Z need not
+// be kept.
+func (l *Layer[T]) forwardTo(z, a, aPrev *tensor.Dense[T]) {
+	ForwardDense(l.Activation, a, z, aPrev, l.W, l.B)
+}
+
+// BackwardInto is Backward writing into g instead of a new Gradients: it
+// reuses the matrices g holds from an earlier call, resized to the
+// batch (see tensor.Dense.Resize), so that a training loop that keeps one
+// Gradients allocates nothing after its first batch. g's earlier values
+// are overwritten, also in matrices taken from it before. With
+// g.NoInputGrad set it does not compute ∂L/∂X. On error g is left as it
+// was. Its results are Backward's, bit for bit.
+func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]) error {
+	if err := n.checkY(c, y); err != nil {
+		return err
+	}
+	L := len(n.Layers)
+	g.Layers = resize(g.Layers, L)
+	n.outputDelta(&g.Layers[L-1], c.Layers[L-1], y) // dZ of the output layer
+	// Each layer's dA_prev is computed together with the layer below's
+	// delta dZ and db (BackwardDense), so every layer under the top one
+	// arrives with its dZ and db done.
+	for l := L - 1; l >= 0; l-- {
+		var below lower[T]
+		if l > 0 {
+			below = lower[T]{n.Layers[l-1], c.Layers[l-1], &g.Layers[l-1]}
+		}
+		inputGrad := l > 0 || !g.NoInputGrad
+		n.Layers[l].linearInto(&g.Layers[l], c.Layers[l], l == L-1, inputGrad, below)
+	}
+	return nil
+}
+
+// lower is the layer under the one whose backward step is running, with
+// its cache and the gradients being filled in.
+type lower[T tensor.Float] struct {
+	layer *Layer[T]
+	c     LayerCache[T]
+	g     *LayerGradients[T]
+}
+
+// linearInto is LinearBackward into g, reusing its matrices: it computes
+// g.DW, g.DB (when withDB; else it is already done) and, when inputGrad
+// is set, g.DAPrev from g.DZ (else g.DAPrev is nil). When below.layer is
+// not nil it is the layer under this one, with its cache and gradients:
+// its delta dZ and bias gradient db are then computed in the same job as
+// dA_prev, which is its dA.
+func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool, below lower[T]) {
+	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
+	tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	if withDB {
+		if g.DB = l.reuseDB(g.DB); g.DB != nil {
+			g.DB.SumRows(g.DZ) // db = Σᵢ dZ[i,:]
+		}
+	}
+	if !inputGrad {
+		g.DAPrev = nil
+		return
+	}
+	g.DAPrev = tensor.Reuse(g.DAPrev, c.APrev.Rows(), c.APrev.Cols())
+	if below.layer == nil {
+		tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+		return
+	}
+	lg, lc := below.g, below.c
+	lg.DA = g.DAPrev
+	lg.DZ = tensor.Reuse(lg.DZ, lg.DA.Rows(), lg.DA.Cols())
+	lg.DB = below.layer.reuseDB(lg.DB)
+	// dA_prev = dZ·Wᵀ, then below: dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
+	BackwardDense(below.layer.Activation, lg.DZ, lg.DB, lg.DA, g.DZ, l.W, lc.Z, lc.A)
+}
+
+// reuseDB returns db resized for the layer's bias gradient, or nil for a
+// layer without bias.
+func (l *Layer[T]) reuseDB(db *tensor.Dense[T]) *tensor.Dense[T] {
+	if l.B == nil {
+		return nil
+	}
+	return tensor.Reuse(db, 1, l.Outputs())
+}
