@@ -473,12 +473,12 @@ func (b *builder) errorStep() {
 	L := b.L
 	out := b.A[L-1]
 	var e *tensor.Dense[float64]
-	wrt, goLine := "output", "loss.Gradient (loss/loss.go), called by (*nn.Network).Backward: dA = ∂L/∂output = −E"
+	wrt, goLine := "output", "loss.Gradient (loss/loss.go), called by (*nn.Network).OutputDelta (nn/network.go): dA = ∂L/∂output = −E"
 	goExpr := fmt.Sprintf("−grads.Layers[%d].DA", L-1)
 	if b.fused {
 		e = neg(b.grads.Layers[L-1].DZ)
 		wrt = b.Z[L-1].Name
-		goLine = "loss.GradientLogits (loss/loss.go), called by (*nn.Network).Backward: dZ = ∂L/∂Z = −E, straight from the logits"
+		goLine = "loss.GradientLogits (loss/loss.go), called by (*nn.Network).OutputDelta (nn/network.go): dZ = ∂L/∂Z = −E, straight from the logits"
 		goExpr = fmt.Sprintf("−grads.Layers[%d].DZ", L-1)
 	} else {
 		e = neg(b.grads.Layers[L-1].DA)
@@ -572,7 +572,7 @@ func (b *builder) slopeStep() {
 		return // a single fused layer: nothing to show
 	}
 	s.Trask = b.trask(s.Trask...)
-	s.Go = []string{"activation.Slope(f, slope, Z, A) (activation/activation.go); (*nn.Layer).Backward applies the same f′ inside activation.Backward"}
+	s.Go = []string{"activation.Slope(f, slope, Z, A) (activation/activation.go); (*nn.Network).OutputDelta and (*nn.Layer).Backward apply the same f′ inside activation.Backward"}
 	m := s.Results[0]
 	l, _ := strconv.Atoi(strings.TrimPrefix(m.ID, "slope"))
 	k := b.net.Layers[l-1].Activation
@@ -603,7 +603,7 @@ func (b *builder) outputDeltaStep() {
 	if b.fused {
 		s.Equations = []string{fmt.Sprintf("%s = E", d.Name)}
 		s.Vidhya = []string{"d_output = E"}
-		s.Go = []string{"loss.GradientLogits (loss/loss.go), called by (*nn.Network).Backward: dZ = −d"}
+		s.Go = []string{"loss.GradientLogits (loss/loss.go), called by (*nn.Network).OutputDelta (nn/network.go): dZ = −d"}
 		s.Inputs = []*Matrix{b.E}
 		s.from(d, dep{b.E, same})
 		s.explain = func(f func(float64) string) []string {
@@ -614,7 +614,7 @@ func (b *builder) outputDeltaStep() {
 		s.Equations = []string{fmt.Sprintf("%s = E ⊙ %s", d.Name, sl.Name)}
 		s.Vidhya = []string{"d_output = E * slope_output_layer"}
 		s.Trask = b.trask(fmt.Sprintf("l%d_delta = l%d_error*nonlin(l%d,deriv=True)", L, L, L))
-		s.Go = []string{fmt.Sprintf("(*nn.Layer).Backward (nn/layer.go): dZ = dA ⊙ f′(Z) as activation.Backward computes it; grads.Layers[%d].DZ = −%s", L-1, d.Name)}
+		s.Go = []string{fmt.Sprintf("(*nn.Network).OutputDelta (nn/network.go): dZ = dA ⊙ f′(Z) as activation.Backward computes it; grads.Layers[%d].DZ = −%s", L-1, d.Name)}
 		s.Inputs = []*Matrix{b.E, sl}
 		s.from(d, dep{b.E, same}, dep{sl, same})
 		s.explain = func(f func(float64) string) []string {
