@@ -11,11 +11,17 @@
 //	grads, err := net.Backward(cache, y) // dZ, dW, db, dA_prev, last layer first
 //	net.Update(grads, 0.1)              // W −= lr·dW, b −= lr·db
 //
-// Forward and Backward return new matrices on every call, as a learner
-// expects. A training loop that runs them thousands of times uses
-// ForwardInto and BackwardInto instead, which refill one Cache and one
-// Gradients in place, so that after the first batch a step allocates
-// nothing (package train does this). Predict allocates only its result.
+// Forward and Backward are the plain path, written as the equations in
+// layer.go and network.go: Layer.Forward (Z = A_prev·W + b, A = f(Z)),
+// OutputDelta, Layer.Backward (dZ = dA ⊙ f′(Z)) and Layer.LinearBackward
+// (dW, db, dA_prev), one named call per step, each returning new
+// matrices, as a learner expects. A training loop that runs them
+// thousands of times uses ForwardInto and BackwardInto (fused.go)
+// instead, which refill one Cache and one Gradients in place, so that
+// after the first batch a step allocates nothing, and do each layer's
+// element-wise work inside its matrix products' jobs (ForwardDense,
+// BackwardDense); package train does this. The two paths give the same
+// numbers, bit for bit. Predict allocates only its result.
 //
 // Samples are rows: X is samples×features, W is inputs×outputs and b is
 // 1×outputs. Whether gradients are summed over the batch (the tutorials)
