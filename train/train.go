@@ -574,11 +574,11 @@ func Evaluate[T tensor.Float](net *nn.Network[T], X, Y *tensor.Dense[T]) (cost, 
 	if err := checkData(net, "X", "Y", X, Y); err != nil {
 		return 0, 0, err
 	}
-	c, err := net.Forward(X)
-	if err != nil {
+	var c nn.Cache[T]
+	if err := net.ForwardInto(&c, X); err != nil { // the fused forward step, as training runs it
 		return 0, 0, err
 	}
-	return score(net, c, Y)
+	return score(net, &c, Y)
 }
 
 // score returns the loss and accuracy (NaN for a regressor) of the
