@@ -63,12 +63,13 @@ func (d *decls) lookup(t *testing.T, pkg, name string) string {
 	return d.pkgs[dir][name]
 }
 
-func parseDecls(t *testing.T, dir string) map[string]string {
-	files, err := filepath.Glob(filepath.Join(root, dir, "*.go"))
+// parseDir parses the non-test Go files in dir, keyed by base name.
+func parseDir(t *testing.T, dir string) map[string]*ast.File {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
+	out := map[string]*ast.File{}
 	fset := token.NewFileSet()
 	for _, file := range files {
 		if strings.HasSuffix(file, "_test.go") {
@@ -78,7 +79,15 @@ func parseDecls(t *testing.T, dir string) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel := dir + "/" + filepath.Base(file)
+		out[filepath.Base(file)] = f
+	}
+	return out
+}
+
+func parseDecls(t *testing.T, dir string) map[string]string {
+	m := map[string]string{}
+	for name, f := range parseDir(t, filepath.Join(root, dir)) {
+		rel := dir + "/" + name
 		for _, decl := range f.Decls {
 			switch decl := decl.(type) {
 			case *ast.FuncDecl:
@@ -186,20 +195,8 @@ func checkPointers(t *testing.T, d *decls, text string) (problems []string, chec
 // steps and the format strings they are made from, whichever options
 // select them.
 func goStrings(t *testing.T) []string {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	fset := token.NewFileSet()
-	for _, file := range files {
-		if strings.HasSuffix(file, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, file, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, f := range parseDir(t, ".") {
 		ast.Inspect(f, func(n ast.Node) bool {
 			lit, ok := n.(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
