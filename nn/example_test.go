@@ -47,11 +47,8 @@ func ExampleNetwork_ForwardInto() {
 	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
 	net, err := nn.New[float64](nn.Config{
 		Inputs: 2,
-		Layers: []nn.LayerSpec{
-			{Units: 4, Activation: activation.Tanh},
-			{Units: 1, Activation: activation.Sigmoid},
-		},
-		Loss: loss.BinaryCrossEntropy,
+		Layers: []nn.LayerSpec{{Units: 4, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}},
+		Loss:   loss.BinaryCrossEntropy,
 	}, rng.New(1))
 	if err != nil {
 		panic(err)

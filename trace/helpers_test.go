@@ -10,6 +10,17 @@ import (
 	"github.com/nerve-ml/nerve/tensor"
 )
 
+// withData builds the network cfg describes from seed and returns it with
+// the samples X and targets y, given as rows.
+func withData(t testing.TB, cfg nn.Config, seed uint32, X, y [][]float64) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
+	t.Helper()
+	net, err := nn.New[float64](cfg, rng.New(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net, tensor.FromRows(X), tensor.FromRows(y)
+}
+
 // hiddenLayer returns the Analytics Vidhya tutorial's network and data,
 // built as tutorials.NewHiddenLayerNet and tutorials.HiddenLayerData
 // build them (package trace may not import tutorials): a 4-3-1 sigmoid
@@ -17,7 +28,7 @@ import (
 // after np.random.seed(seed), half-SSE loss summed over the batch.
 func hiddenLayer(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs: 4,
 		Layers: []nn.LayerSpec{
 			{Units: 3, Activation: activation.Sigmoid},
@@ -27,13 +38,9 @@ func hiddenLayer(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense
 		Reduction:  loss.Sum,
 		WeightInit: nn.Uniform,
 		BiasInit:   nn.Uniform,
-	}, rng.New(seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{1, 0, 1, 0}, {1, 0, 1, 1}, {0, 1, 0, 1}})
-	y := tensor.FromRows([][]float64{{1}, {1}, {0}})
-	return net, X, y
+	}, seed,
+		[][]float64{{1, 0, 1, 0}, {1, 0, 1, 1}, {0, 1, 0, 1}},
+		[][]float64{{1}, {1}, {0}})
 }
 
 // xor returns iamtrask's 3-4-1 network without biases and its data, as
@@ -41,7 +48,7 @@ func hiddenLayer(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense
 // syn1 = 2·random((4,1)) − 1 after np.random.seed(seed).
 func xor(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs: 3,
 		Layers: []nn.LayerSpec{
 			{Units: 4, Activation: activation.Sigmoid, NoBias: true},
@@ -50,13 +57,9 @@ func xor(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense[float64
 		Loss:       loss.HalfSSE,
 		Reduction:  loss.Sum,
 		WeightInit: nn.UniformSym,
-	}, rng.New(seed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}})
-	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	return net, X, y
+	}, seed,
+		[][]float64{{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}},
+		[][]float64{{0}, {1}, {1}, {0}})
 }
 
 // deep returns a 4-5-3-2 network with biases (tanh, relu, sigmoid), MSE
@@ -64,7 +67,7 @@ func xor(t testing.TB, seed uint32) (*nn.Network[float64], *tensor.Dense[float64
 // five samples of made-up data.
 func deep(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs: 4,
 		Layers: []nn.LayerSpec{
 			{Units: 5, Activation: activation.Tanh},
@@ -73,13 +76,9 @@ func deep(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.D
 		},
 		Loss:     loss.MSE,
 		BiasInit: nn.Uniform,
-	}, rng.New(7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{0.5, -1, 2, 0}, {1, 1, -0.5, 0.25}, {-2, 0.5, 0, 1}, {0, 0, 1, -1}, {0.3, -0.7, 0.1, 0.9}})
-	y := tensor.FromRows([][]float64{{1, 0}, {0, 1}, {1, 1}, {0, 0}, {0.5, 0.5}})
-	return net, X, y
+	}, 7,
+		[][]float64{{0.5, -1, 2, 0}, {1, 1, -0.5, 0.25}, {-2, 0.5, 0, 1}, {0, 0, 1, -1}, {0.3, -0.7, 0.1, 0.9}},
+		[][]float64{{1, 0}, {0, 1}, {1, 1}, {0, 0}, {0.5, 0.5}})
 }
 
 // softmaxNet returns a 3-4-3 network with a leaky-ReLU hidden layer and
@@ -87,7 +86,7 @@ func deep(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.D
 // delta nerve computes straight from the logits.
 func softmaxNet(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs: 3,
 		Layers: []nn.LayerSpec{
 			{Units: 4, Activation: activation.LeakyReLU},
@@ -96,50 +95,38 @@ func softmaxNet(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *te
 		Loss:      loss.CrossEntropy,
 		Reduction: loss.Sum,
 		BiasInit:  nn.Uniform,
-	}, rng.New(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{1, 2, 3}, {-1, 0.5, 2}, {0, -1, 1}, {2, 2, -2}})
-	y := tensor.FromRows([][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 1, 0}})
-	return net, X, y
+	}, 3,
+		[][]float64{{1, 2, 3}, {-1, 0.5, 2}, {0, -1, 1}, {2, 2, -2}},
+		[][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 1, 0}})
 }
 
 // logistic returns a single sigmoid layer (no hidden layer) with binary
 // cross-entropy averaged over the batch: a fused output and no slopes.
 func logistic(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs:   2,
 		Layers:   []nn.LayerSpec{{Units: 1, Activation: activation.Sigmoid}},
 		Loss:     loss.BinaryCrossEntropy,
 		BiasInit: nn.Uniform,
-	}, rng.New(5))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{0, 1}, {1, 0}, {2, 2}})
-	y := tensor.FromRows([][]float64{{1}, {0}, {1}})
-	return net, X, y
+	}, 5,
+		[][]float64{{0, 1}, {1, 0}, {2, 2}},
+		[][]float64{{1}, {0}, {1}})
 }
 
 // singleLayer is iamtrask's first network: one sigmoid layer, no bias,
 // half-SSE summed.
 func singleLayer(t testing.TB) (*nn.Network[float64], *tensor.Dense[float64], *tensor.Dense[float64]) {
 	t.Helper()
-	net, err := nn.New[float64](nn.Config{
+	return withData(t, nn.Config{
 		Inputs:     3,
 		Layers:     []nn.LayerSpec{{Units: 1, Activation: activation.Sigmoid, NoBias: true}},
 		Loss:       loss.HalfSSE,
 		Reduction:  loss.Sum,
 		WeightInit: nn.UniformSym,
-	}, rng.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	X := tensor.FromRows([][]float64{{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}})
-	y := tensor.FromRows([][]float64{{0}, {0}, {1}, {1}})
-	return net, X, y
+	}, 1,
+		[][]float64{{0, 0, 1}, {0, 1, 1}, {1, 0, 1}, {1, 1, 1}},
+		[][]float64{{0}, {0}, {1}, {1}})
 }
 
 // network is a test network with its data and learning rate.
