@@ -95,23 +95,22 @@ func ExampleLayer_Backward() {
 // Network.Backward by hand: the output delta, the output layer's linear
 // part, then each layer below from the dA_prev of the layer above.
 func ExampleNetwork_OutputDelta() {
-	X := tensor.FromRows([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}})
-	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	net, err := nn.New[float64](nn.Config{
-		Inputs: 2,
-		Layers: []nn.LayerSpec{{Units: 3, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}},
-		Loss:   loss.BinaryCrossEntropy,
-	}, rng.New(1))
-	if err != nil {
-		panic(err)
+	net := &nn.Network[float64]{ // 2 inputs, 2 tanh units, 1 linear output, MSE
+		Layers: []*nn.Layer[float64]{
+			{W: tensor.FromRows([][]float64{{0.5, -0.5}, {1, 0.25}}), Activation: activation.Tanh},
+			{W: tensor.FromRows([][]float64{{1}, {-2}}), B: tensor.FromRows([][]float64{{0.5}})},
+		},
+		Loss: loss.MSE,
 	}
+	X := tensor.FromRows([][]float64{{1, 0}, {0, 1}, {1, 1}})
+	y := tensor.FromRows([][]float64{{1}, {0}, {1}})
 	cache, _ := net.Forward(X)
-	dA, dZ, _ := net.OutputDelta(cache, y) // binary cross-entropy on a sigmoid: dZ = (ŷ − y)/m, no dA
+	dA, dZ, _ := net.OutputDelta(cache, y) // dA = ∂L/∂ŷ = 2(ŷ − y)/m; dZ = dA ⊙ 1 for a linear output
 	top := net.Layers[1].LinearBackward(cache.Layers[1], dZ)
 	hidden := net.Layers[0].Backward(cache.Layers[0], top.DAPrev)
 
 	grads, _ := net.Backward(cache, y)
-	fmt.Println(dA == nil, tensor.Equal(top.DW, grads.Layers[1].DW), tensor.Equal(hidden.DW, grads.Layers[0].DW))
+	fmt.Println(tensor.Equal(dA, dZ), tensor.Equal(top.DW, grads.Layers[1].DW), tensor.Equal(hidden.DW, grads.Layers[0].DW))
 	// Output: true true true
 }
 

@@ -31,12 +31,7 @@ import (
 // fit, if k is not a valid kind, or if Z or A shares storage with A_prev
 // or W.
 func ForwardDense[T tensor.Float](k activation.Kind, a, z, aPrev, w, b *tensor.Dense[T]) {
-	validKind("ForwardDense", k)
-	m, kk := aPrev.Dims()
-	if w.Rows() != kk || z.Rows() != m || z.Cols() != w.Cols() {
-		panic(fmt.Sprintf("nn: ForwardDense: A_prev %s · W %s into Z %s", aPrev.Shape(), w.Shape(), z.Shape()))
-	}
-	n := z.Cols()
+	m, n, kk := product("ForwardDense", k, aPrev, w, z, false, "A_prev %s · W %s into Z %s")
 	sameShape("ForwardDense", "A", a, z)
 	bd := rowData("ForwardDense", "b", b, n)
 	disjoint("ForwardDense", "Z or A", "A_prev or W", []*tensor.Dense[T]{z, a}, aPrev, w)
@@ -57,12 +52,7 @@ func ForwardDense[T tensor.Float](k activation.Kind, a, z, aPrev, w, b *tensor.D
 // shapes do not fit, if k is not a valid kind, or if dA, dZ or db shares
 // storage with dZ_next or W_next.
 func BackwardDense[T tensor.Float](k activation.Kind, dz, db, da, dzNext, wNext, z, a *tensor.Dense[T]) {
-	validKind("BackwardDense", k)
-	m, kk := dzNext.Dims()
-	if wNext.Cols() != kk || da.Rows() != m || da.Cols() != wNext.Rows() {
-		panic(fmt.Sprintf("nn: BackwardDense: dZ_next %s · W_nextᵀ %s into dA %s", dzNext.Shape(), wNext.Shape(), da.Shape()))
-	}
-	n := da.Cols()
+	m, n, kk := product("BackwardDense", k, dzNext, wNext, da, true, "dZ_next %s · W_nextᵀ %s into dA %s")
 	sameShape("BackwardDense", "dZ", dz, da)
 	sameShape("BackwardDense", "Z", z, da)
 	sameShape("BackwardDense", "A", a, da)
@@ -71,10 +61,22 @@ func BackwardDense[T tensor.Float](k activation.Kind, dz, db, da, dzNext, wNext,
 	kernel.GemmActBackward(kernel.Act(k), m, n, kk, dzNext.Data(), max(kk, 1), wNext.Data(), max(kk, 1), da.Data(), z.Data(), a.Data(), dz.Data(), dbd)
 }
 
-func validKind(op string, k activation.Kind) {
+// product panics unless k is a valid activation and C can hold the
+// product A·B, or A·Bᵀ when bT is set, naming the operands as format
+// does; it returns C's dimensions m×n and the inner dimension kk.
+func product[T tensor.Float](op string, k activation.Kind, a, b, c *tensor.Dense[T], bT bool, format string) (m, n, kk int) {
 	if !k.Valid() {
 		panic(fmt.Sprintf("nn: %s: invalid kind %d", op, int(k)))
 	}
+	m, kk = a.Dims()
+	bk, n := b.Dims()
+	if bT {
+		bk, n = n, bk
+	}
+	if bk != kk || c.Rows() != m || c.Cols() != n {
+		panic(fmt.Sprintf("nn: "+op+": "+format, a.Shape(), b.Shape(), c.Shape()))
+	}
+	return m, n, kk
 }
 
 // sameShape panics unless x (named name) has the shape of want.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/nerve-ml/nerve/activation"
-	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -70,9 +69,9 @@ func fusedNets[T tensor.Float](t testing.TB, inputs int, hidden []int, out int, 
 // products to be split between two threads, and narrow enough (m = 1) for
 // the unsplit paths.
 func TestPlainMatchesFused(t *testing.T) {
-	defer kernel.SetThreads(0)
+	defer tensor.SetThreads(0)
 	for _, threads := range []int{1, 2} {
-		kernel.SetThreads(threads)
+		tensor.SetThreads(threads)
 		testPlainMatchesFused[float32](t, threads)
 		testPlainMatchesFused[float64](t, threads)
 	}
@@ -108,10 +107,6 @@ func comparePaths[T tensor.Float](t *testing.T, net *Network[T], threads int, ba
 		if err != nil {
 			t.Fatal(err)
 		}
-		plainG, err := net.Backward(plainC, Y)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := net.ForwardInto(&c, X); err != nil {
 			t.Fatal(err)
 		}
@@ -121,6 +116,10 @@ func comparePaths[T tensor.Float](t *testing.T, net *Network[T], threads int, ba
 		for l := range net.Layers {
 			bitsEqual(t, name, l, "Z", c.Layers[l].Z, plainC.Layers[l].Z)
 			bitsEqual(t, name, l, "A", c.Layers[l].A, plainC.Layers[l].A)
+		}
+		plainG, err := net.Backward(plainC, Y)
+		if err != nil {
+			t.Fatal(err)
 		}
 		for _, gr := range []*Gradients[T]{&g, &gs} {
 			if err := net.BackwardInto(gr, &c, Y); err != nil {
