@@ -54,13 +54,13 @@ type LayerGradients[T tensor.Float] struct {
 // Network.Forward checks this and returns an error instead.
 func (l *Layer[T]) Forward(aPrev *tensor.Dense[T]) LayerCache[T] {
 	m := aPrev.Rows()
-	z := tensor.Zeros[T](m, l.Outputs())
-	tensor.MatMul(z, aPrev, tensor.NoTrans, l.W, tensor.NoTrans) // Z = A_prev·W
+	z := tensor.Zeros[T](m, l.Outputs())                         // (m, n_out)
+	tensor.MatMul(z, aPrev, tensor.NoTrans, l.W, tensor.NoTrans) // Z = A_prev·W: (m, n_in)·(n_in, n_out)
 	if l.B != nil {
-		z.AddRowVector(z, l.B) // Z += b
+		z.AddRowVector(z, l.B) // Z += b: (1, n_out) added to each of the m rows
 	}
-	a := tensor.Zeros[T](m, l.Outputs())
-	activation.Forward(l.Activation, a, z) // A = f(Z)
+	a := tensor.Zeros[T](m, l.Outputs())   // (m, n_out)
+	activation.Forward(l.Activation, a, z) // A = f(Z), element by element (softmax: row by row)
 	return LayerCache[T]{APrev: aPrev, Z: z, A: a}
 }
 
@@ -68,14 +68,16 @@ func (l *Layer[T]) Forward(aPrev *tensor.Dense[T]) LayerCache[T] {
 // the dA_prev of the layer above or, for the output layer, the loss's
 // gradient:
 //
-//	dZ = dA ⊙ f′(Z)    (m, n_out), by activation.Backward
+//	dZ      = dA ⊙ f′(Z)   (m, n_out)     activation.Backward
+//	dW      = A_prevᵀ·dZ   (n_in, n_out)  ┐
+//	db      = Σᵢ dZ[i,:]   (1, n_out)     ├ LinearBackward
+//	dA_prev = dZ·Wᵀ        (m, n_in)      ┘
 //
-// then the linear part's three gradients, dW, db and dA_prev, by
-// LinearBackward. It returns new matrices.
+// It returns new matrices.
 func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients[T] {
-	dZ := tensor.Zeros[T](dA.Dims())
+	dZ := tensor.Zeros[T](dA.Dims())                    // (m, n_out)
 	activation.Backward(l.Activation, dZ, dA, c.Z, c.A) // dZ = dA ⊙ f′(Z)
-	g := l.LinearBackward(c, dZ)                        // dW, db, dA_prev
+	g := l.LinearBackward(c, dZ)                        // dW = A_prevᵀ·dZ; db = Σᵢ dZ[i,:]; dA_prev = dZ·Wᵀ
 	g.DA = dA
 	return g
 }
@@ -91,15 +93,15 @@ func (l *Layer[T]) Backward(c LayerCache[T], dA *tensor.Dense[T]) LayerGradients
 // output layer whose delta comes straight from the loss (see
 // Network.OutputDelta). It returns new matrices, with DA nil.
 func (l *Layer[T]) LinearBackward(c LayerCache[T], dZ *tensor.Dense[T]) LayerGradients[T] {
-	dW := tensor.Zeros[T](l.Inputs(), l.Outputs())
-	tensor.MatMul(dW, c.APrev, tensor.Trans, dZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	dW := tensor.Zeros[T](l.Inputs(), l.Outputs())               // (n_in, n_out)
+	tensor.MatMul(dW, c.APrev, tensor.Trans, dZ, tensor.NoTrans) // dW = A_prevᵀ·dZ: (n_in, m)·(m, n_out)
 	var db *tensor.Dense[T]
 	if l.B != nil {
-		db = tensor.Zeros[T](1, l.Outputs())
-		db.SumRows(dZ) // db = Σᵢ dZ[i,:]
+		db = tensor.Zeros[T](1, l.Outputs()) // (1, n_out)
+		db.SumRows(dZ)                       // db = Σᵢ dZ[i,:], the m rows added in order
 	}
-	dAPrev := tensor.Zeros[T](c.APrev.Dims())
-	tensor.MatMul(dAPrev, dZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+	dAPrev := tensor.Zeros[T](c.APrev.Dims())                    // (m, n_in)
+	tensor.MatMul(dAPrev, dZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ: (m, n_out)·(n_out, n_in)
 	return LayerGradients[T]{DZ: dZ, DW: dW, DB: db, DAPrev: dAPrev}
 }
 
