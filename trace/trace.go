@@ -251,25 +251,26 @@ func (p pattern) cells(i, j int, v *tensor.Dense[float64]) []Cell {
 	case same:
 		out = append(out, Cell{i, j})
 	case rowI, rowJ:
-		row := i
-		if p == rowJ {
-			row = j
-		}
 		for k := range c {
-			out = append(out, Cell{row, k})
+			out = append(out, Cell{p.index(i, j), k})
 		}
 	case colJ, colI:
-		col := j
-		if p == colI {
-			col = i
-		}
 		for k := range r {
-			out = append(out, Cell{k, col})
+			out = append(out, Cell{k, p.index(i, j)})
 		}
 	case biasJ:
 		out = append(out, Cell{0, j})
 	}
 	return out
+}
+
+// index returns the row or column that a row or column pattern reads
+// whole: i for rowI and colI, j for rowJ and colJ.
+func (p pattern) index(i, j int) int {
+	if p == rowI || p == colI {
+		return i
+	}
+	return j
 }
 
 // New traces iteration o.Iteration of training net on the samples X
