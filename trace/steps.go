@@ -636,16 +636,13 @@ func (b *builder) hiddenErrorStep(l int) {
 	s := &Step{
 		Tutorial:  8,
 		Layer:     l,
-		Title:     "Error at the hidden layer",
+		Title:     b.hiddenTitle("Error", l),
 		Equations: []string{eq},
 		Vidhya:    []string{fmt.Sprintf("%s = %s.dot(%s.T)", e.Vidhya, up.Vidhya, W.Vidhya)},
 		Trask:     b.trask(fmt.Sprintf("l%d_error = l%d_delta.dot(syn%d.T)", l, l+1, l)),
 		Go:        []string{fmt.Sprintf("(*nn.Layer).Backward and LinearBackward (nn/layer.go): dA_prev = dZ·Wᵀ by tensor.MatMul; %s = −grads.Layers[%d].DAPrev", e.Name, l)},
 		Inputs:    []*Matrix{up, W},
 		Results:   []*Matrix{e},
-	}
-	if b.L > 2 {
-		s.Title = fmt.Sprintf("Error at hidden layer %d", l)
 	}
 	s.from(e, dep{up, rowI}, dep{W, rowJ})
 	s.explain = func(f func(float64) string) []string {
@@ -661,6 +658,16 @@ func (b *builder) hiddenErrorStep(l int) {
 	b.add(s)
 }
 
+// hiddenTitle is the title of a step at hidden layer l: "Error at the
+// hidden layer" when there is one, "Error at hidden layer 2" when there
+// are more.
+func (b *builder) hiddenTitle(what string, l int) string {
+	if b.L > 2 {
+		return fmt.Sprintf("%s at hidden layer %d", what, l)
+	}
+	return what + " at the hidden layer"
+}
+
 func (b *builder) hiddenDeltaStep(l int) {
 	i := l - 1
 	e, sl := b.errors[i], b.slope[i]
@@ -669,16 +676,13 @@ func (b *builder) hiddenDeltaStep(l int) {
 	s := &Step{
 		Tutorial:  9,
 		Layer:     l,
-		Title:     "Delta at the hidden layer",
+		Title:     b.hiddenTitle("Delta", l),
 		Equations: []string{fmt.Sprintf("%s = %s ⊙ %s", d.Name, e.Name, sl.Name)},
 		Vidhya:    []string{fmt.Sprintf("%s = %s * %s", d.Vidhya, e.Vidhya, sl.Vidhya)},
 		Trask:     b.trask(fmt.Sprintf("l%d_delta = l%d_error * nonlin(l%d,deriv=True)", l, l, l)),
 		Go:        []string{fmt.Sprintf("(*nn.Layer).Backward (nn/layer.go): dZ = dA ⊙ f′(Z) as activation.Backward computes it; grads.Layers[%d].DZ = −%s", i, d.Name)},
 		Inputs:    []*Matrix{e, sl},
 		Results:   []*Matrix{d},
-	}
-	if b.L > 2 {
-		s.Title = fmt.Sprintf("Delta at hidden layer %d", l)
 	}
 	s.from(d, dep{e, same}, dep{sl, same})
 	s.explain = func(f func(float64) string) []string {
