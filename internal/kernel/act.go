@@ -32,6 +32,11 @@ const LeakySlope = 0.01
 // a may be z itself (A overwrites Z). z, a and b must hold at least m·n,
 // m·n and n elements. It panics on an unknown f.
 func BiasAct[T Float](f Act, m, n int, z, b, a []T) {
+	biasAct(kernelsOf[T](), f, m, n, z, b, a)
+}
+
+// biasAct is BiasAct with the kernels of ks (nil: the Go loops).
+func biasAct[T Float](ks *kernels[T], f Act, m, n int, z, b, a []T) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -43,7 +48,7 @@ func BiasAct[T Float](f Act, m, n int, z, b, a []T) {
 	case Identity:
 		biasIdentity(m, n, z, b, a)
 	case ReLU:
-		biasReLU(m, n, z, b, a)
+		biasReLU(ks, m, n, z, b, a)
 	case LeakyReLU:
 		biasLeaky(m, n, z, b, a)
 	case Sigmoid:
@@ -108,8 +113,8 @@ func biasIdentity[T Float](m, n int, z, b, a []T) {
 	}
 }
 
-func biasReLU[T Float](m, n int, z, b, a []T) {
-	if biasReLUAsm(m, n, z, b, a) {
+func biasReLU[T Float](ks *kernels[T], m, n int, z, b, a []T) {
+	if ks != nil && ks.biasReLU != nil && ks.biasReLU(m, n, z, b, a) {
 		return
 	}
 	for r := 0; r < m; r++ {
@@ -170,6 +175,11 @@ func biasLeaky[T Float](m, n int, z, b, a []T) {
 // dz may be da. The slices must hold at least m·n elements (db: n). It
 // panics on an unknown f.
 func ActBackward[T Float](f Act, m, n int, dz, da, z, a, db []T) {
+	actBackward(kernelsOf[T](), f, m, n, dz, da, z, a, db)
+}
+
+// actBackward is ActBackward with the kernels of ks (nil: the Go loops).
+func actBackward[T Float](ks *kernels[T], f Act, m, n int, dz, da, z, a, db []T) {
 	if db != nil {
 		db = db[:n]
 		clear(db)
@@ -197,7 +207,7 @@ func ActBackward[T Float](f Act, m, n int, dz, da, z, a, db []T) {
 			dz[i] = g * (1 - v*v)
 		}
 	case ReLU:
-		reluBackward(m, n, dz, da, z[:size], db)
+		reluBackward(ks, m, n, dz, da, z[:size], db)
 		return
 	case LeakyReLU:
 		z = z[:size]
@@ -231,8 +241,8 @@ func ActBackward[T Float](f Act, m, n int, dz, da, z, a, db []T) {
 
 // reluBackward sets dz = da where z > 0 (else 0) and adds each row of dz
 // to db while it is in cache.
-func reluBackward[T Float](m, n int, dz, da, z, db []T) {
-	if reluBackwardAsm(m, n, dz, da, z, db) {
+func reluBackward[T Float](ks *kernels[T], m, n int, dz, da, z, db []T) {
+	if ks != nil && ks.reluBackward != nil && ks.reluBackward(m, n, dz, da, z, db) {
 		return
 	}
 	for r := 0; r < m; r++ {

@@ -5,10 +5,10 @@
 // AVX-512 ReLU epilogues for float32, one row of n at a time: full
 // vectors of 16, then the last n%16 columns under the mask K1.
 
-// func biasReLU512(m, n int, z, b, a *float32, tail uint16)
+// func biasReLU512s(m, n int, z, b, a *float32, tail uint16)
 //
 // With b == nil the bias is skipped and z is not written.
-TEXT ·biasReLU512(SB), NOSPLIT, $0-42
+TEXT ·biasReLU512s(SB), NOSPLIT, $0-42
 	MOVQ   m+0(FP), R8
 	MOVQ   n+8(FP), R9
 	MOVQ   z+16(FP), DI
@@ -64,10 +64,10 @@ fdone:
 	VZEROUPPER
 	RET
 
-// func reluBackward512(m, n int, dz, da, z, db *float32, tail uint16)
+// func reluBackward512s(m, n int, dz, da, z, db *float32, tail uint16)
 //
 // dz = da where z > 0, else +0; db (if not nil) += each row of dz.
-TEXT ·reluBackward512(SB), NOSPLIT, $0-50
+TEXT ·reluBackward512s(SB), NOSPLIT, $0-50
 	MOVQ    m+0(FP), R8
 	MOVQ    n+8(FP), R9
 	MOVQ    dz+16(FP), DI

@@ -61,8 +61,8 @@
 	JZ   done \
 	ADDQ R8, DI
 
-// func dgemmKernel512(k int, a, b, c *float64, ldc int, alpha, beta float64, mr int, mask uint32)
-TEXT ·dgemmKernel512(SB), NOSPLIT, $0-68
+// func gemm512d(k int, a, b, c *float64, ldc int, alpha, beta float64, mr int, mask uint32)
+TEXT ·gemm512d(SB), NOSPLIT, $0-68
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -202,8 +202,8 @@ done:
 	VMOVUPD hi, 32(DI) \
 	ADDQ    R8, DI
 
-// func dgemmKernel256(k int, a, b, c *float64, ldc int, alpha, beta float64)
-TEXT ·dgemmKernel256(SB), NOSPLIT, $0-56
+// func gemm256d(k int, a, b, c *float64, ldc int, alpha, beta float64)
+TEXT ·gemm256d(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -274,8 +274,8 @@ azero:
 // Transposing float64 pack (AVX): for blocks of 4 k-steps,
 // dst[p·ds + r] = src[r·ld + p] for r < 4, p < k4 (k4 a multiple of 4).
 
-// func transPack4d(k4 int, src *float64, ld int, dst *float64, ds int)
-TEXT ·transPack4d(SB), NOSPLIT, $0-40
+// func transpose4d(k4 int, src *float64, ld int, dst *float64, ds int)
+TEXT ·transpose4d(SB), NOSPLIT, $0-40
 	MOVQ k4+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R9

@@ -21,7 +21,6 @@ func TestGemm64Dispatch(t *testing.T) {
 			got := p.run(t, pa.name, 0x1p-53)
 			restore()
 			want := append([]float64(nil), p.c0...)
-			buf := new(packBuf)
 			sh := shapeGo
 			switch {
 			case pa.avx512:
@@ -29,11 +28,7 @@ func TestGemm64Dispatch(t *testing.T) {
 			case pa.avx2:
 				sh = shape256d
 			}
-			if sh == shapeGo {
-				goGemmPacked(p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, want[p.pre:], p.ldc, &buf.a64, &buf.b64, &buf.g64)
-			} else {
-				dgemmPacked(sh, p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, want[p.pre:], p.ldc, buf)
-			}
+			packed(&kernels64, sh, p.tA, p.tB, p.m, p.n, p.k, p.alpha, p.a, p.lda, p.b, p.ldb, p.beta, want[p.pre:], p.ldc, new(packBuf[float64]))
 			for i := range got {
 				if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
 					t.Fatalf("%s %v: offset %d: Gemm %v, %v driver %v", pa.name, p, i-p.pre, got[i], sh, want[i])

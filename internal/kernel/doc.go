@@ -52,6 +52,19 @@
 //     multiply-adds, so that it rounds as the Go loop does), split between
 //     threads for large parameters.
 //
+// The code is laid out once for both precisions. Each exported entry
+// point looks up the kernels of its element type (kernelsOf, kernels.go:
+// the one switch on the type; named float types take the plain Go loops)
+// and passes that table down to generic code: one loop nest for every
+// packed path (packed.go), one set of packers (pack.go), the pure-Go
+// micro-kernel (gogemm.go), the unpacked AVX-512 path (unpacked.go), the
+// thread pool (pool.go). Assembly kernels are named after the operation,
+// the vector width in bits and the precision: gemm512s, gemm256d,
+// sgd512s, biasReLU512s (s float32, d float64); their declarations
+// (*_amd64.go) document each as a reference loop, and gemm_noasm.go holds
+// the pure-Go twins of the GEMM kernels for other platforms and -tags
+// noasm.
+//
 // The package works on raw row-major slices with explicit leading
 // dimensions, as BLAS does. It does not validate its arguments beyond what
 // indexing checks: callers (package tensor) validate shapes first.

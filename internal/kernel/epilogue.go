@@ -74,22 +74,14 @@ func GemmActBackward[T Float](f Act, m, n, k int, dzNext []T, ldd int, wNext []T
 // and reports whether it did: it does nothing when Gemm would not split
 // the product.
 func gemmSplit[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, e epilogue[T]) bool {
-	if m == 0 || n == 0 || k == 0 {
+	ks := kernelsOf[T]()
+	if m == 0 || n == 0 || k == 0 || ks == nil {
 		return false
 	}
-	switch x := any(a).(type) {
-	case []float32:
-		s, ok := shape32(transB, m, n, k)
-		if parts := split(s, m, n, k); ok && parts > 1 {
-			parallel(s, parts, transA, transB, m, n, k, 1, x, lda, any(b).([]float32), ldb, 0, any(c).([]float32), n, any(&e).(*epilogue[float32]))
-			return true
-		}
-	case []float64:
-		s, ok := shape64(m, n, k)
-		if parts := split(s, m, n, k); ok && parts > 1 {
-			parallel(s, parts, transA, transB, m, n, k, 1, x, lda, any(b).([]float64), ldb, 0, any(c).([]float64), n, any(&e).(*epilogue[float64]))
-			return true
-		}
+	s, ok := ks.shape(transB, m, n, k)
+	if parts := split(s, m, n, k); ok && parts > 1 {
+		parallel(ks, s, parts, transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, n, &e)
+		return true
 	}
 	return false
 }
@@ -108,8 +100,9 @@ func (e *epilogue[T]) splitRows(m, n int) bool {
 	return m >= n
 }
 
-// apply runs the epilogue on rows (or columns) [lo, lo+size) of the m×n C.
-func (e *epilogue[T]) apply(byRows bool, lo, size, m int) {
+// apply runs the epilogue on rows (or columns) [lo, lo+size) of the m×n C
+// with the element-wise kernels of ks.
+func (e *epilogue[T]) apply(ks *kernels[T], byRows bool, lo, size, m int) {
 	if e.kind == epiNone {
 		return
 	}
@@ -127,24 +120,24 @@ func (e *epilogue[T]) apply(byRows bool, lo, size, m int) {
 	case epiBiasAct:
 		if c0 == 0 && c1 == n {
 			o := r0 * n
-			BiasAct(e.f, r1-r0, n, e.z[o:], e.b, e.a[o:])
+			biasAct(ks, e.f, r1-r0, n, e.z[o:], e.b, e.a[o:])
 			return
 		}
 		b := from(e.b, c0)
 		for r := r0; r < r1; r++ {
 			o := r*n + c0
-			BiasAct(e.f, 1, c1-c0, e.z[o:], b, e.a[o:])
+			biasAct(ks, e.f, 1, c1-c0, e.z[o:], b, e.a[o:])
 		}
 	case epiActBackward:
 		if e.db == nil {
 			if c0 == 0 && c1 == n {
 				o := r0 * n
-				ActBackward(e.f, r1-r0, n, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
+				actBackward(ks, e.f, r1-r0, n, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
 				return
 			}
 			for r := r0; r < r1; r++ {
 				o := r*n + c0
-				ActBackward(e.f, 1, c1-c0, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
+				actBackward(ks, e.f, 1, c1-c0, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
 			}
 			return
 		}
@@ -157,10 +150,10 @@ func (e *epilogue[T]) apply(byRows bool, lo, size, m int) {
 			o := r*n + c0
 			dz, da := e.dz[o:o+w], e.da[o:o+w]
 			if e.f == ReLU {
-				reluBackward(1, w, dz, da, e.z[o:o+w], db)
+				reluBackward(ks, 1, w, dz, da, e.z[o:o+w], db)
 				continue
 			}
-			ActBackward(e.f, 1, w, dz, da, from(e.z, o), from(e.a, o), nil)
+			actBackward(ks, e.f, 1, w, dz, da, from(e.z, o), from(e.a, o), nil)
 			addRows(1, w, dz, db)
 		}
 	}

@@ -60,20 +60,14 @@ func testGemmBiasAct[T float32 | float64](t *testing.T, paths []path) {
 		GemmBiasAct(f, m, n, k, x, k, w, n, b, z.s(), a.s())
 		z.check(t, name+" Z")
 		a.check(t, name+" A")
-		if i := sameBits(z.s(), zRef); i >= 0 {
-			t.Fatalf("%s: Z[%d] = %v, want %v", name, i, z.s()[i], zRef[i])
-		}
-		if i := sameBits(a.s(), aRef); i >= 0 {
-			t.Fatalf("%s: A[%d] = %v, want %v", name, i, a.s()[i], aRef[i])
-		}
+		checkBits(t, name+": Z", z.s(), zRef)
+		checkBits(t, name+": A", a.s(), aRef)
 
 		// The split job itself, where the path splits.
 		z2, a2 := make([]T, m*n), make([]T, m*n)
 		e := epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z2, a: a2}
 		if gemmSplit(false, false, m, n, k, x, k, w, n, z2, e) {
-			if i := sameBits(a2, aRef); i >= 0 {
-				t.Fatalf("%s: split job: A[%d] = %v, want %v", name, i, a2[i], aRef[i])
-			}
+			checkBits(t, name+": split job: A", a2, aRef)
 		} else if p.parts > 1 {
 			_, exact := shapeOf[T](m, n, k)
 			if !exact {
@@ -114,17 +108,11 @@ func testGemmActBackward[T float32 | float64](t *testing.T, paths []path) {
 		GemmActBackward(f, m, n, k, dzNext, k, w, k, da.s(), z, a, dz.s(), dbs)
 		da.check(t, name+" dA")
 		dz.check(t, name+" dZ")
-		if i := sameBits(da.s(), daRef); i >= 0 {
-			t.Fatalf("%s: dA[%d] = %v, want %v", name, i, da.s()[i], daRef[i])
-		}
-		if i := sameBits(dz.s(), dzRef); i >= 0 {
-			t.Fatalf("%s: dZ[%d] = %v, want %v", name, i, dz.s()[i], dzRef[i])
-		}
+		checkBits(t, name+": dA", da.s(), daRef)
+		checkBits(t, name+": dZ", dz.s(), dzRef)
 		if bias {
 			db.check(t, name+" db")
-			if i := sameBits(dbs, dbRef); i >= 0 {
-				t.Fatalf("%s: db[%d] = %v, want %v", name, i, dbs[i], dbRef[i])
-			}
+			checkBits(t, name+": db", dbs, dbRef)
 		}
 
 		if f == Softmax {
@@ -140,9 +128,7 @@ func testGemmActBackward[T float32 | float64](t *testing.T, paths []path) {
 		}
 		e := epilogue[T]{kind: epiActBackward, f: f, n: n, z: z, a: a, da: da2, dz: dz2, db: db2}
 		if gemmSplit(false, true, m, n, k, dzNext, k, w, k, da2, e) {
-			if i := sameBits(dz2, dzRef); i >= 0 {
-				t.Fatalf("%s: split job: dZ[%d] = %v, want %v", name, i, dz2[i], dzRef[i])
-			}
+			checkBits(t, name+": split job: dZ", dz2, dzRef)
 			if i := sameBits(db2, dbRef); bias && i >= 0 {
 				t.Fatalf("%s: split job: db[%d] = %v, want %v", name, i, db2[i], dbRef[i])
 			}
@@ -155,12 +141,7 @@ func testGemmActBackward[T float32 | float64](t *testing.T, paths []path) {
 // shapeOf returns the tile shape Gemm multiplies an untransposed-A product
 // with, and whether it keeps the exact loops instead.
 func shapeOf[T float32 | float64](m, n, k int) (tileShape, bool) {
-	var zero T
-	if _, ok := any(zero).(float32); ok {
-		s, ok := shape32(false, m, n, k)
-		return s, !ok
-	}
-	s, ok := shape64(m, n, k)
+	s, ok := kernelsOf[T]().shape(false, m, n, k)
 	return s, !ok
 }
 

@@ -51,6 +51,14 @@ func sameBits[T Float](x, y []T) int {
 	return -1
 }
 
+// checkBits fails t unless got holds the bits of want.
+func checkBits[T Float](t *testing.T, what string, got, want []T) {
+	t.Helper()
+	if i := sameBits(got, want); i >= 0 {
+		t.Fatalf("%s[%d] = %v; want %v", what, i, got[i], want[i])
+	}
+}
+
 // refAct is the unfused reference: f applied to one element (Softmax
 // separately, per row).
 func refAct[T Float](f Act, v T) T {
@@ -166,17 +174,19 @@ func actShapes() [][2]int {
 	return append(s, [2]int{32, 256}, [2]int{17, 10})
 }
 
-func TestBiasAct(t *testing.T) {
-	testBiasAct[float32](t)
-	testBiasAct[float64](t)
-}
-
-func testBiasAct[T Float](t *testing.T) {
+// eachActMode runs check with the Go loops and, where this build has
+// it, the assembly of the activations, for both precisions.
+func eachActMode(t *testing.T, check32 func(*testing.T, bool), check64 func(*testing.T, bool)) {
 	defer func(u bool) { useAct512 = u }(useAct512)
 	for _, asm := range asmModes() {
 		useAct512 = asm
-		testBiasActPath[T](t, asm)
+		check32(t, asm)
+		check64(t, asm)
 	}
+}
+
+func TestBiasAct(t *testing.T) {
+	eachActMode(t, testBiasActPath[float32], testBiasActPath[float64])
 }
 
 // specials puts −0, +0 and NaN into x where it is long enough.
@@ -188,107 +198,88 @@ func specials[T Float](x []T) {
 
 func testBiasActPath[T Float](t *testing.T, asm bool) {
 	s := lcg(3)
+	eachActShape(func(f Act, m, n int, bias bool) {
+		for _, inPlace := range []bool{false, true} {
+			name := fmt.Sprintf("%T asm=%v %d %dx%d bias=%v inplace=%v", T(0), asm, f, m, n, bias, inPlace)
+			z := newGuarded[T](&s, m*n)
+			for i := range z.s() {
+				z.s()[i] *= 4 // values in (−4, 4): both sides of every kink
+			}
+			specials(z.s())
+			b := newGuarded[T](&s, n)
+			a := newGuarded[T](&s, m*n)
+			zr, ar := z.clone(), a.clone()
+			var bs []T
+			if bias {
+				bs = b.s()
+			}
+			b0 := b.clone()
+			if inPlace {
+				BiasAct(f, m, n, z.s(), bs, z.s())
+				refBiasAct(f, m, n, zr.s(), bs, zr.s())
+				checkBits(t, name+": A", z.s(), zr.s())
+			} else {
+				BiasAct(f, m, n, z.s(), bs, a.s())
+				refBiasAct(f, m, n, zr.s(), bs, ar.s())
+				checkBits(t, name+": Z", z.s(), zr.s())
+				checkBits(t, name+": A", a.s(), ar.s())
+			}
+			z.check(t, name+" Z")
+			a.check(t, name+" A")
+			if sameBits(b.buf, b0.buf) >= 0 {
+				t.Fatalf("%s: b modified", name)
+			}
+		}
+	})
+}
+
+// eachActShape calls check for every activation and shape, with a flag
+// true and false.
+func eachActShape(check func(f Act, m, n int, flag bool)) {
 	for _, f := range acts {
 		for _, sh := range actShapes() {
-			m, n := sh[0], sh[1]
-			for _, bias := range []bool{true, false} {
-				for _, inPlace := range []bool{false, true} {
-					name := fmt.Sprintf("%T asm=%v %d %dx%d bias=%v inplace=%v", T(0), asm, f, m, n, bias, inPlace)
-					z := newGuarded[T](&s, m*n)
-					for i := range z.s() {
-						z.s()[i] *= 4 // values in (−4, 4): both sides of every kink
-					}
-					specials(z.s())
-					b := newGuarded[T](&s, n)
-					a := newGuarded[T](&s, m*n)
-					zr, ar := z.clone(), a.clone()
-					var bs []T
-					if bias {
-						bs = b.s()
-					}
-					b0 := b.clone()
-					if inPlace {
-						BiasAct(f, m, n, z.s(), bs, z.s())
-						refBiasAct(f, m, n, zr.s(), bs, zr.s())
-						if i := sameBits(z.s(), zr.s()); i >= 0 {
-							t.Fatalf("%s: A[%d] = %v; want %v", name, i, z.s()[i], zr.s()[i])
-						}
-					} else {
-						BiasAct(f, m, n, z.s(), bs, a.s())
-						refBiasAct(f, m, n, zr.s(), bs, ar.s())
-						if i := sameBits(z.s(), zr.s()); i >= 0 {
-							t.Fatalf("%s: Z[%d] = %v; want %v", name, i, z.s()[i], zr.s()[i])
-						}
-						if i := sameBits(a.s(), ar.s()); i >= 0 {
-							t.Fatalf("%s: A[%d] = %v; want %v", name, i, a.s()[i], ar.s()[i])
-						}
-					}
-					z.check(t, name+" Z")
-					a.check(t, name+" A")
-					if sameBits(b.buf, b0.buf) >= 0 {
-						t.Fatalf("%s: b modified", name)
-					}
-				}
+			for _, flag := range []bool{true, false} {
+				check(f, sh[0], sh[1], flag)
 			}
 		}
 	}
 }
 
 func TestActBackward(t *testing.T) {
-	testActBackward[float32](t)
-	testActBackward[float64](t)
-}
-
-func testActBackward[T Float](t *testing.T) {
-	defer func(u bool) { useAct512 = u }(useAct512)
-	for _, asm := range asmModes() {
-		useAct512 = asm
-		testActBackwardPath[T](t, asm)
-	}
+	eachActMode(t, testActBackwardPath[float32], testActBackwardPath[float64])
 }
 
 func testActBackwardPath[T Float](t *testing.T, asm bool) {
 	s := lcg(5)
-	for _, f := range acts {
-		for _, sh := range actShapes() {
-			m, n := sh[0], sh[1]
-			for _, withDB := range []bool{true, false} {
-				name := fmt.Sprintf("%T asm=%v %d %dx%d db=%v", T(0), asm, f, m, n, withDB)
-				z, da := newGuarded[T](&s, m*n), newGuarded[T](&s, m*n)
-				specials(z.s())
-				a := newGuarded[T](&s, m*n)
-				refBiasAct(f, m, n, z.s(), nil, a.s())
-				dz, db := newGuarded[T](&s, m*n), newGuarded[T](&s, n)
-				dzr, dbr := dz.clone(), db.clone()
-				in := [][]T{append([]T(nil), z.buf...), append([]T(nil), a.buf...), append([]T(nil), da.buf...)}
-				var dbs, dbrs []T
-				if withDB {
-					dbs, dbrs = db.s(), dbr.s()
-				}
-				ActBackward(f, m, n, dz.s(), da.s(), z.s(), a.s(), dbs)
-				refActBackward(f, m, n, dzr.s(), da.s(), z.s(), a.s(), dbrs)
-				if i := sameBits(dz.s(), dzr.s()); i >= 0 {
-					t.Fatalf("%s: dZ[%d] = %v; want %v", name, i, dz.s()[i], dzr.s()[i])
-				}
-				if i := sameBits(db.s(), dbr.s()); i >= 0 {
-					t.Fatalf("%s: db[%d] = %v; want %v", name, i, db.s()[i], dbr.s()[i])
-				}
-				dz.check(t, name+" dZ")
-				db.check(t, name+" db")
-				for k, x := range [][]T{z.buf, a.buf, da.buf} {
-					if sameBits(x, in[k]) >= 0 {
-						t.Fatalf("%s: input %d modified", name, k)
-					}
-				}
-				// In place: dZ over dA.
-				da2 := da.clone()
-				ActBackward(f, m, n, da2.s(), da2.s(), z.s(), a.s(), nil)
-				if i := sameBits(da2.s(), dzr.s()); i >= 0 {
-					t.Fatalf("%s in place: dZ[%d] = %v; want %v", name, i, da2.s()[i], dzr.s()[i])
-				}
+	eachActShape(func(f Act, m, n int, withDB bool) {
+		name := fmt.Sprintf("%T asm=%v %d %dx%d db=%v", T(0), asm, f, m, n, withDB)
+		z, da := newGuarded[T](&s, m*n), newGuarded[T](&s, m*n)
+		specials(z.s())
+		a := newGuarded[T](&s, m*n)
+		refBiasAct(f, m, n, z.s(), nil, a.s())
+		dz, db := newGuarded[T](&s, m*n), newGuarded[T](&s, n)
+		dzr, dbr := dz.clone(), db.clone()
+		in := [][]T{append([]T(nil), z.buf...), append([]T(nil), a.buf...), append([]T(nil), da.buf...)}
+		var dbs, dbrs []T
+		if withDB {
+			dbs, dbrs = db.s(), dbr.s()
+		}
+		ActBackward(f, m, n, dz.s(), da.s(), z.s(), a.s(), dbs)
+		refActBackward(f, m, n, dzr.s(), da.s(), z.s(), a.s(), dbrs)
+		checkBits(t, name+": dZ", dz.s(), dzr.s())
+		checkBits(t, name+": db", db.s(), dbr.s())
+		dz.check(t, name+" dZ")
+		db.check(t, name+" db")
+		for k, x := range [][]T{z.buf, a.buf, da.buf} {
+			if sameBits(x, in[k]) >= 0 {
+				t.Fatalf("%s: input %d modified", name, k)
 			}
 		}
-	}
+		// In place: dZ over dA.
+		da2 := da.clone()
+		ActBackward(f, m, n, da2.s(), da2.s(), z.s(), a.s(), nil)
+		checkBits(t, name+" in place: dZ", da2.s(), dzr.s())
+	})
 }
 
 func TestSumRows(t *testing.T) {

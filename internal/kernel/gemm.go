@@ -27,13 +27,19 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 	if m == 0 || n == 0 {
 		return
 	}
-	switch x := any(a).(type) {
-	case []float32:
-		sgemm(transA, transB, m, n, k, float32(alpha), x, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
-	case []float64:
-		dgemm(transA, transB, m, n, k, float64(alpha), x, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	ks := kernelsOf[T]()
+	if ks == nil {
+		gemmLoops(nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	s, ok := ks.shape(transB, m, n, k)
+	switch {
+	case !ok:
+		gemmLoops(ks, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	case k == 0 || alpha == 0:
+		scaleC(m, n, beta, c, ldc)
 	default:
-		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		blocked(ks, s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
 }
 
@@ -41,21 +47,8 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 // assembly) keeps the exact in-order loops.
 const exactLimit = 64 * 64 * 64
 
-// sgemm is Gemm for float32.
-func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	s, ok := shape32(transB, m, n, k)
-	switch {
-	case !ok:
-		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case k == 0 || alpha == 0:
-		scaleC(m, n, beta, c, ldc)
-	default:
-		blocked(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	}
-}
-
-// shape32 returns the tile shape sgemm multiplies an m×n×k product with,
-// or false where it keeps the exact loops.
+// shape32 returns the tile shape a float32 m×n×k product is multiplied
+// with, or false where it keeps the exact loops.
 func shape32(transB bool, m, n, k int) (tileShape, bool) {
 	switch {
 	case !useAVX512 && !useAVX2 && m*n*k < exactLimit:
@@ -70,22 +63,9 @@ func shape32(transB bool, m, n, k int) (tileShape, bool) {
 	return shapeGo, true
 }
 
-// dgemm is Gemm for float64.
-func dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	s, ok := shape64(m, n, k)
-	switch {
-	case !ok:
-		gemmLoops(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	case alpha == 0:
-		scaleC(m, n, beta, c, ldc)
-	default:
-		blocked(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-	}
-}
-
-// shape64 returns the tile shape dgemm multiplies an m×n×k product with,
-// or false where it keeps the exact loops.
-func shape64(m, n, k int) (tileShape, bool) {
+// shape64 returns the tile shape a float64 m×n×k product is multiplied
+// with, or false where it keeps the exact loops.
+func shape64(_ bool, m, n, k int) (tileShape, bool) {
 	switch {
 	case m*n*k < exactLimit:
 		return tileShape{}, false
@@ -129,26 +109,13 @@ const (
 	smallMaxB    = 1 << 17
 )
 
-// parallelVolume returns the m·n·k from which the blocked path with tile
-// shape s splits the work between threads.
-func parallelVolume(s tileShape) int {
-	switch s {
-	case shape512, shapeSmall:
-		return 1 << 18
-	case shape256, shape512d, shape256d:
-		return 1 << 17
-	}
-	return 1 << 16
-}
-
 // split returns how many parts the blocked path with tile shape s splits
-// an m×n×k product into: 1 (not split) below parallelVolume(s) or on one
-// thread.
+// an m×n×k product into: 1 (not split) below s.parallel or on one thread.
 func split(s tileShape, m, n, k int) int {
 	if forceParts > 0 {
 		return forceParts
 	}
-	if m*n*k >= parallelVolume(s) {
+	if m*n*k >= s.parallel {
 		return Threads()
 	}
 	return 1
@@ -156,14 +123,14 @@ func split(s tileShape, m, n, k int) int {
 
 // blocked runs the packed path with tile shape s, on several threads when
 // the product is big enough.
-func blocked[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func blocked[T Float](ks *kernels[T], s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if parts := split(s, m, n, k); parts > 1 {
-		parallel(s, parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
+		parallel(ks, s, parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 		return
 	}
-	buf := packPool.Get().(*packBuf)
-	packed(s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
-	packPool.Put(buf)
+	buf := getBuf(ks)
+	packed(ks, s, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, buf)
+	ks.bufs.Put(buf)
 }
 
 // scaleC sets C = beta·C (C = 0 without reading it when beta is 0).
@@ -183,31 +150,27 @@ func scaleC[T Float](m, n int, beta T, c []T, ldc int) {
 }
 
 // gemmLoops is the exact path: each element summed over p in order, then
-// scaled.
-func gemmLoops[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// scaled. ks (nil for named float types) lends the row accumulators.
+func gemmLoops[T Float](ks *kernels[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	switch {
 	case !transB:
-		// Row accumulators from the pack-buffer pool: no allocation.
-		buf := packPool.Get().(*packBuf)
 		var acc []T
-		switch p := any(&buf.a64).(type) {
-		case *[]T:
-			*p = aligned(*p, n)
-			acc = *p
-		default:
-			if p, ok := any(&buf.a32).(*[]T); ok {
-				*p = aligned(*p, n)
-				acc = *p
-			} else {
-				acc = make([]T, n)
-			}
+		var buf *packBuf[T]
+		if ks != nil {
+			buf = getBuf(ks)
+			buf.a = aligned(buf.a, n)
+			acc = buf.a
+		} else {
+			acc = make([]T, n)
 		}
 		if transA {
 			gemmTN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, acc)
 		} else {
 			gemmNN(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, acc)
 		}
-		packPool.Put(buf)
+		if buf != nil {
+			ks.bufs.Put(buf)
+		}
 	case !transA && transB:
 		gemmNT(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	default:

@@ -40,43 +40,17 @@ func reportGFLOPS(b *testing.B, sh benchShape) {
 
 // BenchmarkGemm32 runs every float32 path at 1 and 2 threads beside the
 // naive triple loop (GemmRef).
-func BenchmarkGemm32(b *testing.B) {
-	defer SetThreads(0)
-	for _, sh := range benchShapes {
-		a, lda, bb, ldb, c := benchOperands[float32](sh)
-		for _, pa := range []path{{"avx512", true, false, 0, 0}, {"avx2", false, true, 0, 0}, {"go", false, false, 0, 0}} {
-			if (pa.avx512 && !canAVX512) || (pa.avx2 && !canAVX2) {
-				continue
-			}
-			for _, threads := range []int{1, 2} {
-				b.Run(fmt.Sprintf("%s/t%d/%s", pa.name, threads, sh.name), func(b *testing.B) {
-					defer use(pa)()
-					SetThreads(threads)
-					b.ReportAllocs()
-					for b.Loop() {
-						Gemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
-					}
-					reportGFLOPS(b, sh)
-				})
-			}
-		}
-		b.Run("naive/"+sh.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				GemmRef(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
-			}
-			reportGFLOPS(b, sh)
-		})
-	}
-}
+func BenchmarkGemm32(b *testing.B) { benchGemm[float32](b) }
 
 // BenchmarkGemm64 runs every float64 path at 1 and 2 threads beside the
 // naive triple loop. Products under 64³ (NN1x784x256, NN32x128x10) take
 // the exact loops on every path.
-func BenchmarkGemm64(b *testing.B) {
+func BenchmarkGemm64(b *testing.B) { benchGemm[float64](b) }
+
+func benchGemm[T Float](b *testing.B) {
 	defer SetThreads(0)
 	for _, sh := range benchShapes {
-		a, lda, bb, ldb, c := benchOperands[float64](sh)
+		a, lda, bb, ldb, c := benchOperands[T](sh)
 		for _, pa := range []path{{"avx512", true, false, 0, 0}, {"avx2", false, true, 0, 0}, {"go", false, false, 0, 0}} {
 			if (pa.avx512 && !canAVX512) || (pa.avx2 && !canAVX2) {
 				continue

@@ -35,19 +35,9 @@ func naive64[T Float](transA, transB bool, m, n, k int, alpha float64, a []T, ld
 		for j := 0; j < n; j++ {
 			var s, sa float64
 			for p := 0; p < k; p++ {
-				var ai, bj T
-				if transA {
-					ai = a[p*lda+i]
-				} else {
-					ai = a[i*lda+p]
-				}
-				if transB {
-					bj = b[j*ldb+p]
-				} else {
-					bj = b[p*ldb+j]
-				}
-				s += float64(ai) * float64(bj)
-				sa += math.Abs(float64(ai) * float64(bj))
+				ab := float64(opA(transA, a, lda, i, p)) * float64(opA(!transB, b, ldb, j, p))
+				s += ab
+				sa += math.Abs(ab)
 			}
 			out[i*n+j] = alpha * s
 			mag[i*n+j] = math.Abs(alpha) * sa
@@ -157,44 +147,43 @@ type path struct {
 
 // paths32 lists the float32 paths this machine (or build) can run.
 func paths32() []path {
-	var ps []path
-	if canAVX512 {
-		ps = append(ps,
-			path{"avx512-small", true, false, 1, 0},
-			path{"avx512-small-2parts", true, false, 1, 2},
-			path{"avx512-small-3parts", true, false, 1, 3},
-			path{"avx512", true, false, -1, 0},
-			path{"avx512-2parts", true, false, -1, 2},
-			path{"avx512-3parts", true, false, -1, 3})
-	}
-	if canAVX2 {
-		ps = append(ps,
-			path{"avx2", false, true, 0, 0},
-			path{"avx2-3parts", false, true, 0, 3})
-	}
-	return append(ps,
-		path{"go", false, false, 0, 0},
-		path{"go-2parts", false, false, 0, 2})
+	return runnable([]path{
+		{"avx512-small", true, false, 1, 0},
+		{"avx512-small-2parts", true, false, 1, 2},
+		{"avx512-small-3parts", true, false, 1, 3},
+		{"avx512", true, false, -1, 0},
+		{"avx512-2parts", true, false, -1, 2},
+		{"avx512-3parts", true, false, -1, 3},
+		{"avx2", false, true, 0, 0},
+		{"avx2-3parts", false, true, 0, 3},
+		{"go", false, false, 0, 0},
+		{"go-2parts", false, false, 0, 2},
+	})
 }
 
 // paths64 lists the float64 paths above the exact limit that this machine
 // (or build) can run. The same hooks select the float64 kernels.
 func paths64() []path {
-	var ps []path
-	if canAVX512 {
-		ps = append(ps,
-			path{"avx512", true, false, 0, 0},
-			path{"avx512-2parts", true, false, 0, 2},
-			path{"avx512-3parts", true, false, 0, 3})
+	return runnable([]path{
+		{"avx512", true, false, 0, 0},
+		{"avx512-2parts", true, false, 0, 2},
+		{"avx512-3parts", true, false, 0, 3},
+		{"avx2", false, true, 0, 0},
+		{"avx2-3parts", false, true, 0, 3},
+		{"go", false, false, 0, 0},
+		{"go-3parts", false, false, 0, 3},
+	})
+}
+
+// runnable returns the paths of ps that this machine (or build) can run.
+func runnable(ps []path) []path {
+	var ok []path
+	for _, p := range ps {
+		if (!p.avx512 || canAVX512) && (!p.avx2 || canAVX2) {
+			ok = append(ok, p)
+		}
 	}
-	if canAVX2 {
-		ps = append(ps,
-			path{"avx2", false, true, 0, 0},
-			path{"avx2-3parts", false, true, 0, 3})
-	}
-	return append(ps,
-		path{"go", false, false, 0, 0},
-		path{"go-3parts", false, false, 0, 3})
+	return ok
 }
 
 // use selects path p until the returned function is called.

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -144,49 +143,25 @@ func (h *helper) wait(timer **time.Timer) bool {
 	}
 }
 
-// A job is one multiply split into parts, each a block of rows or columns
-// of C; the caller and the helpers take parts until none is left.
+// A job is one task split into parts (blocks of rows or columns of C,
+// or ranges of elements); the caller and the helpers take parts until
+// none is left.
 type job struct {
 	parts int32
 	next  atomic.Int32 // next part to take
 	done  atomic.Int32 // parts finished
 	refs  atomic.Int32 // holders: the caller plus helpers given the job
-
-	byRows bool // parts split the rows (else the columns) of C
-	chunk  int  // rows or columns per part
-	s      tileShape
-	f32    call[float32]
-	f64    call[float64]
-	is64   bool
-	e32    epilogue[float32] // run on each part's block of C
-	e64    epilogue[float64]
-
-	// An element-wise job (an optimizer update) instead of a multiply:
-	// elems points to one of the tasks below.
-	elems  elemTask
-	sgd32  sgdTask[float32]
-	sgd64  sgdTask[float64]
-	adam32 adamTask[float32]
-	adam64 adamTask[float64]
+	task  task
 }
 
-// An elemTask is an element-wise loop over n elements that runs in parts
-// of chunk elements: run(lo, hi) does elements [lo, hi).
-type elemTask interface {
-	run(lo, hi int)
-	clear()
+// A task is the work of a job: run(i) does part i; release recycles the
+// task once the job is done with it. Each task holds its job (getJob), so
+// that one pooled object serves both.
+type task interface {
+	run(i int)
+	release()
+	getJob() *job
 }
-
-// call holds the arguments of one Gemm call.
-type call[T float32 | float64] struct {
-	transA, transB bool
-	m, n, k        int
-	alpha, beta    T
-	a, b, c        []T
-	lda, ldb, ldc  int
-}
-
-var jobPool = sync.Pool{New: func() any { return new(job) }}
 
 // work takes and runs parts until none is left.
 func (j *job) work() {
@@ -195,7 +170,7 @@ func (j *job) work() {
 		if i >= j.parts {
 			return
 		}
-		j.run(int(i))
+		j.task.run(int(i))
 		j.done.Add(1)
 	}
 }
@@ -203,37 +178,57 @@ func (j *job) work() {
 // release drops one reference; the last holder recycles the job.
 func (j *job) release() {
 	if j.refs.Add(-1) == 0 {
-		j.f32 = call[float32]{}
-		j.f64 = call[float64]{}
-		j.e32 = epilogue[float32]{}
-		j.e64 = epilogue[float64]{}
-		if j.elems != nil {
-			j.elems.clear()
-			j.elems = nil
-		}
-		jobPool.Put(j)
+		t := j.task
+		j.task = nil
+		t.release()
 	}
 }
 
-// run computes part i of the job.
-func (j *job) run(i int) {
-	if j.elems != nil {
-		j.elems.run(i*j.chunk, (i+1)*j.chunk)
-		return
-	}
-	buf := packPool.Get().(*packBuf)
-	if j.is64 {
-		runPart(&j.f64, j.byRows, i*j.chunk, j.chunk, j.s, buf)
-		j.e64.apply(j.byRows, i*j.chunk, j.chunk, j.f64.m)
-	} else {
-		runPart(&j.f32, j.byRows, i*j.chunk, j.chunk, j.s, buf)
-		j.e32.apply(j.byRows, i*j.chunk, j.chunk, j.f32.m)
-	}
-	packPool.Put(buf)
+// runTask runs t in parts parts on this thread and the helpers.
+func runTask(t task, parts int) {
+	j := t.getJob()
+	j.task = t
+	start(j, parts)
+}
+
+// call holds the arguments of one Gemm call.
+type call[T Float] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    T
+	a, b, c        []T
+	lda, ldb, ldc  int
+}
+
+// gemmTask is a multiply split into blocks of chunk rows (byRows) or
+// columns of C, with epilogue e run on each block.
+type gemmTask[T Float] struct {
+	j      job
+	ks     *kernels[T]
+	s      tileShape
+	c      call[T]
+	byRows bool
+	chunk  int
+	e      epilogue[T]
+}
+
+func (t *gemmTask[T]) run(i int) {
+	buf := getBuf(t.ks)
+	runPart(t.ks, &t.c, t.byRows, i*t.chunk, t.chunk, t.s, buf)
+	t.ks.bufs.Put(buf)
+	t.e.apply(t.ks, t.byRows, i*t.chunk, t.chunk, t.c.m)
+}
+
+func (t *gemmTask[T]) getJob() *job { return &t.j }
+
+func (t *gemmTask[T]) release() {
+	ks := t.ks
+	*t = gemmTask[T]{}
+	ks.gemmTasks.Put(t)
 }
 
 // runPart computes rows (or columns) [lo, lo+size) of C.
-func runPart[T float32 | float64](c *call[T], byRows bool, lo, size int, s tileShape, buf *packBuf) {
+func runPart[T Float](ks *kernels[T], c *call[T], byRows bool, lo, size int, s tileShape, buf *packBuf[T]) {
 	a, b, cc := c.a, c.b, c.c
 	m, n := c.m, c.n
 	if byRows {
@@ -253,31 +248,7 @@ func runPart[T float32 | float64](c *call[T], byRows bool, lo, size int, s tileS
 		}
 		cc = cc[lo:]
 	}
-	packed(s, c.transA, c.transB, m, n, c.k, c.alpha, a, c.lda, b, c.ldb, c.beta, cc, c.ldc, buf)
-}
-
-// packed runs the single-thread path for tile shape s: blocked and
-// packed, or, for shapeSmall, the unpacked AVX-512 kernel.
-func packed[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, buf *packBuf) {
-	switch x := any(a).(type) {
-	case []float32:
-		b, c, alpha, beta := any(b).([]float32), any(c).([]float32), float32(alpha), float32(beta)
-		switch s {
-		case shapeSmall:
-			sgemmSmall(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
-		case shapeGo:
-			goGemmPacked(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, &buf.a32, &buf.b32, &buf.g32)
-		default:
-			sgemmPacked(s, transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
-		}
-	case []float64:
-		b, c, alpha, beta := any(b).([]float64), any(c).([]float64), float64(alpha), float64(beta)
-		if s == shapeGo {
-			goGemmPacked(transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, &buf.a64, &buf.b64, &buf.g64)
-		} else {
-			dgemmPacked(s, transA, transB, m, n, k, alpha, x, lda, b, ldb, beta, c, ldc, buf)
-		}
-	}
+	packed(ks, s, c.transA, c.transB, m, n, c.k, c.alpha, a, c.lda, b, c.ldb, c.beta, cc, c.ldc, buf)
 }
 
 // parallel computes C = alpha·op(A)·op(B) + beta·C with tile shape s in
@@ -285,33 +256,24 @@ func packed[T float32 | float64](s tileShape, transA, transB bool, m, n, k int, 
 // (see epilogue.splitRows), then runs e (if not nil) on each part's block.
 // The split depends on the shape and parts only, and no element's
 // arithmetic depends on it.
-func parallel[T float32 | float64](s tileShape, parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, e *epilogue[T]) {
-	j := jobPool.Get().(*job)
-	j.s = s
-	j.byRows = e.splitRows(m, n)
-	if j.byRows {
-		j.chunk = (m + parts - 1) / parts
-		j.chunk = (j.chunk + s.mr - 1) / s.mr * s.mr
-		parts = (m + j.chunk - 1) / j.chunk
+func parallel[T Float](ks *kernels[T], s tileShape, parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, e *epilogue[T]) {
+	t := get[gemmTask[T]](&ks.gemmTasks)
+	t.ks, t.s = ks, s
+	t.c = call[T]{transA, transB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc}
+	t.byRows = e.splitRows(m, n)
+	if t.byRows {
+		t.chunk = (m + parts - 1) / parts
+		t.chunk = (t.chunk + s.mr - 1) / s.mr * s.mr
+		parts = (m + t.chunk - 1) / t.chunk
 	} else {
-		j.chunk = (n + parts - 1) / parts
-		j.chunk = (j.chunk + s.nr - 1) / s.nr * s.nr
-		parts = (n + j.chunk - 1) / j.chunk
+		t.chunk = (n + parts - 1) / parts
+		t.chunk = (t.chunk + s.nr - 1) / s.nr * s.nr
+		parts = (n + t.chunk - 1) / t.chunk
 	}
-	cl := call[T]{transA, transB, m, n, k, alpha, beta, a, b, c, lda, ldb, ldc}
-	switch x := any(&cl).(type) {
-	case *call[float32]:
-		j.f32, j.is64 = *x, false
-		if e != nil {
-			j.e32 = *any(e).(*epilogue[float32])
-		}
-	case *call[float64]:
-		j.f64, j.is64 = *x, true
-		if e != nil {
-			j.e64 = *any(e).(*epilogue[float64])
-		}
+	if e != nil {
+		t.e = *e
 	}
-	start(j, parts)
+	runTask(t, parts)
 }
 
 // start runs job j in parts parts, on this thread and on up to

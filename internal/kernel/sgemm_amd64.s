@@ -61,8 +61,8 @@
 	JZ   done \
 	ADDQ R8, DI
 
-// func sgemmKernel512(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int, mask uint32)
-TEXT ·sgemmKernel512(SB), NOSPLIT, $0-60
+// func gemm512s(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int, mask uint32)
+TEXT ·gemm512s(SB), NOSPLIT, $0-60
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -196,8 +196,8 @@ done:
 	ADDQ         R12, R11 \
 	ADDQ         R13, BX
 
-// func sgemmSmall512(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mr int, mask uint32)
-TEXT ·sgemmSmall512(SB), NOSPLIT, $0-84
+// func gemmSmall512s(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, mr int, mask uint32)
+TEXT ·gemmSmall512s(SB), NOSPLIT, $0-84
 	MOVL mask+80(FP), DX
 	KMOVW DX, K1
 	SHRL  $16, DX
@@ -350,7 +350,7 @@ done:
 	ADDQ R8, DI
 
 // The store phase of the 6×16 kernels (frame offsets of alpha, beta, mr
-// as in sgemmKernel256 plus off): rows of C at DI, R8 bytes apart.
+// as in gemm256s plus off): rows of C at DI, R8 bytes apart.
 #define STORE256(off) \
 	VBROADCASTSS alpha+(40+off)(FP), Y12 \
 	VBROADCASTSS beta+(44+off)(FP), Y13 \
@@ -401,8 +401,8 @@ adone: \
 	VXORPS Y10, Y10, Y10 \
 	VXORPS Y11, Y11, Y11
 
-// func sgemmKernel256(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int)
-TEXT ·sgemmKernel256(SB), NOSPLIT, $0-56
+// func gemm256s(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·gemm256s(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -462,8 +462,8 @@ astore:
 	VFMADD231PS  Y12, Y15, Y10 \
 	VFMADD231PS  Y13, Y15, Y11
 
-// func sgemmKernel256u(k int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mr int)
-TEXT ·sgemmKernel256u(SB), NOSPLIT, $0-64
+// func gemm256us(k int, a *float32, lda int, b, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·gemm256us(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), R9
@@ -555,8 +555,8 @@ ustore:
 	VMOVUPS c2, 64(DI) \
 	VMOVUPS c3, 96(DI)
 
-// func sgemmEdge256(k int, a, b *float32, ps int, c *float32, ldc int, alpha, beta float32, mr int)
-TEXT ·sgemmEdge256(SB), NOSPLIT, $0-64
+// func gemmEdge256s(k int, a, b *float32, ps int, c *float32, ldc int, alpha, beta float32, mr int)
+TEXT ·gemmEdge256s(SB), NOSPLIT, $0-64
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), AX
 	MOVQ b+16(FP), BX
@@ -625,8 +625,8 @@ edone:
 // Transposing pack (AVX): for blocks of 8 k-steps,
 // dst[(p)·ds + r] = src[r·ld + p] for r < 8, p < k8 (k8 a multiple of 8).
 
-// func transPack8(k8 int, src *float32, ld int, dst *float32, ds int)
-TEXT ·transPack8(SB), NOSPLIT, $0-40
+// func transpose8s(k8 int, src *float32, ld int, dst *float32, ds int)
+TEXT ·transpose8s(SB), NOSPLIT, $0-40
 	MOVQ k8+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R9
@@ -706,7 +706,7 @@ tdone:
 // ---------------------------------------------------------------------------
 // Packing for the AVX2 6×16 kernel.
 
-// packA6 packs six rows of A (untransposed) into a 6-row panel, eight
+// packA6s packs six rows of A (untransposed) into a 6-row panel, eight
 // k-steps at a time: dst[p·6 + r] = src[r·ld + p] for r < 6, p < k8.
 //
 // Y0..Y5 hold rows 0..5 at p..p+7. Unpacking rows (0,1), (2,3), (4,5) and
@@ -714,8 +714,8 @@ tdone:
 // lane (Y0..Y3: steps p+0..3 low, p+4..7 high) and rows 4, 5 of step p in
 // one quadword (Y10: steps p+0, p+1 | p+4, p+5; Y11: p+2, p+3 | p+6, p+7).
 
-// func packA6(k8 int, src *float32, ld int, dst *float32)
-TEXT ·packA6(SB), NOSPLIT, $0-32
+// func packA6s(k8 int, src *float32, ld int, dst *float32)
+TEXT ·packA6s(SB), NOSPLIT, $0-32
 	MOVQ k8+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R9
@@ -774,12 +774,12 @@ a6done:
 	VZEROUPPER
 	RET
 
-// packA6T packs six columns of A (transposed: op(A) row r is column r of
+// packA6Ts packs six columns of A (transposed: op(A) row r is column r of
 // A) into a 6-row panel: dst[p·6 + r] = src[p·ld + r] for r < 6, p < k.
 // X0/X1 carry rows 0..3 and 4, 5 of a step.
 
-// func packA6T(k int, src *float32, ld int, dst *float32)
-TEXT ·packA6T(SB), NOSPLIT, $0-32
+// func packA6Ts(k int, src *float32, ld int, dst *float32)
+TEXT ·packA6Ts(SB), NOSPLIT, $0-32
 	MOVQ k+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R9
@@ -813,7 +813,7 @@ a6ttail:
 a6tdone:
 	RET
 
-// packB16T packs sixteen rows of B (transposed: op(B) column j is row j of
+// packB16Ts packs sixteen rows of B (transposed: op(B) column j is row j of
 // B) into a 16-column panel, eight k-steps at a time:
 // dst[p·16 + j] = src[j·ld + p] for j < 16, p < k8 (k8 a multiple of 8).
 //
@@ -868,8 +868,8 @@ a6tdone:
 	VMOVUPS      Y6, (doff+384)(DI) \
 	VMOVUPS      Y7, (doff+448)(DI)
 
-// func packB16T(k8 int, src *float32, ld int, dst *float32)
-TEXT ·packB16T(SB), NOSPLIT, $0-32
+// func packB16Ts(k8 int, src *float32, ld int, dst *float32)
+TEXT ·packB16Ts(SB), NOSPLIT, $0-32
 	MOVQ k8+0(FP), CX
 	MOVQ src+8(FP), SI
 	MOVQ ld+16(FP), R9
@@ -899,13 +899,13 @@ t16done:
 	VZEROUPPER
 	RET
 
-// packB16 copies k rows of np·16 columns of B into np 16-column panels
+// packB16s copies k rows of np·16 columns of B into np 16-column panels
 // ps floats apart, row by row (B is read in order):
 // dst[q·ps + p·16 + j] = src[p·ld + q·16 + j] for j < 16, q < np, p < k.
 // Y0, Y1 carry 16 columns; SI walks row p of B, DI row p of the panels.
 
-// func packB16(k, np int, src *float32, ld int, dst *float32, ps int)
-TEXT ·packB16(SB), NOSPLIT, $0-48
+// func packB16s(k, np int, src *float32, ld int, dst *float32, ps int)
+TEXT ·packB16s(SB), NOSPLIT, $0-48
 	MOVQ  k+0(FP), CX
 	MOVQ  np+8(FP), DX
 	MOVQ  src+16(FP), R8

@@ -17,8 +17,8 @@
 	VMULPS  Z26, acc, acc \
 	VMOVUPS acc, off(DI)
 
-// func sgemv512(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
-TEXT ·sgemv512(SB), NOSPLIT, $0-56
+// func gemv512s(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
+TEXT ·gemv512s(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ps+16(FP), R9
@@ -84,11 +84,11 @@ vdone:
 	VZEROUPPER
 	RET
 
-// func sgemv512w(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
+// func gemvWide512s(k int, a *float32, ps int, b *float32, ldb int, c *float32, alpha, beta float32)
 //
-// sgemv512 for 256 columns: sixteen accumulators, each row of B read as
+// gemv512s for 256 columns: sixteen accumulators, each row of B read as
 // one contiguous 1 KiB run.
-TEXT ·sgemv512w(SB), NOSPLIT, $0-56
+TEXT ·gemvWide512s(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ps+16(FP), R9

@@ -1,6 +1,9 @@
 package kernel
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // The optimizer updates: one pass over a parameter and its gradient (and
 // the optimizer's buffers), each element updated with the formulas of
@@ -31,40 +34,52 @@ type SGDCoef[T Float] struct {
 // A large parameter is split between threads (see SetThreads) in fixed
 // parts; no element's arithmetic depends on the split.
 func SGD[T Float](p, g, buf []T, c SGDCoef[T]) {
+	if !c.Momentum {
+		buf = nil
+	}
 	n := len(p)
-	g = g[:n]
-	if c.Momentum {
-		buf = buf[:n]
+	g, buf = g[:n], sub(buf, 0, n)
+	ks := kernelsOf[T]()
+	if ks == nil || !runUpdate(&ks.sgdTasks, n, sgdTask[T]{ks: ks, p: p, g: g, buf: buf, c: c}) {
+		sgdSerial(ks, p, g, buf, &c)
 	}
-	if parts, chunk := updateParts(n); parts > 1 {
-		t := sgdTask[T]{p, g, buf, c}
-		if runElems(&t, parts, chunk) {
-			return
-		}
-	}
-	sgdSerial(p, g, buf, &c)
 }
 
-// sgdSerial is SGD on the calling thread.
-func sgdSerial[T Float](p, g, buf []T, c *SGDCoef[T]) {
-	done := sgdAsm(p, g, buf, c)
+// sgdSerial is SGD on the calling thread, in assembly where ks has it.
+func sgdSerial[T Float](ks *kernels[T], p, g, buf []T, c *SGDCoef[T]) {
+	done := 0
+	if ks != nil && ks.sgd != nil {
+		done = ks.sgd(p, g, buf, *c)
+	}
 	sgdGo(p[done:], g[done:], sliceFrom(buf, done), c)
 }
 
-// sgdTask is an SGD step as a job for the thread pool.
+// sgdTask is an SGD step as a task for the thread pool, in parts of chunk
+// elements.
 type sgdTask[T Float] struct {
+	j         job
+	ks        *kernels[T]
+	chunk     int
 	p, g, buf []T
 	c         SGDCoef[T]
 }
 
-func (t *sgdTask[T]) run(lo, hi int) {
-	hi = min(hi, len(t.p))
+func (t *sgdTask[T]) run(i int) {
+	lo, hi := i*t.chunk, min((i+1)*t.chunk, len(t.p))
 	if lo < hi {
-		sgdSerial(t.p[lo:hi], t.g[lo:hi], sub(t.buf, lo, hi), &t.c)
+		sgdSerial(t.ks, t.p[lo:hi], t.g[lo:hi], sub(t.buf, lo, hi), &t.c)
 	}
 }
 
-func (t *sgdTask[T]) clear() { *t = sgdTask[T]{} }
+func (t *sgdTask[T]) getJob() *job { return &t.j }
+
+func (t *sgdTask[T]) setChunk(n int) { t.chunk = n }
+
+func (t *sgdTask[T]) release() {
+	ks := t.ks
+	*t = sgdTask[T]{}
+	ks.sgdTasks.Put(t)
+}
 
 // sub returns s[lo:hi], or nil for a nil s.
 func sub[T any](s []T, lo, hi int) []T {
@@ -147,40 +162,52 @@ type AdamCoef[T Float] struct {
 // A large parameter is split between threads (see SetThreads) in fixed
 // parts; no element's arithmetic depends on the split.
 func Adam[T Float](p, g, m, v, vmax []T, c AdamCoef[T]) {
+	if !c.AMSGrad {
+		vmax = nil
+	}
 	n := len(p)
-	g, m, v = g[:n], m[:n], v[:n]
-	if c.AMSGrad {
-		vmax = vmax[:n]
+	g, m, v, vmax = g[:n], m[:n], v[:n], sub(vmax, 0, n)
+	ks := kernelsOf[T]()
+	if ks == nil || !runUpdate(&ks.adamTasks, n, adamTask[T]{ks: ks, p: p, g: g, m: m, v: v, vmax: vmax, c: c}) {
+		adamSerial(ks, p, g, m, v, vmax, &c)
 	}
-	if parts, chunk := updateParts(n); parts > 1 {
-		t := adamTask[T]{p, g, m, v, vmax, c}
-		if runElems(&t, parts, chunk) {
-			return
-		}
-	}
-	adamSerial(p, g, m, v, vmax, &c)
 }
 
-// adamSerial is Adam on the calling thread.
-func adamSerial[T Float](p, g, m, v, vmax []T, c *AdamCoef[T]) {
-	done := adamAsm(p, g, m, v, vmax, c)
+// adamSerial is Adam on the calling thread, in assembly where ks has it.
+func adamSerial[T Float](ks *kernels[T], p, g, m, v, vmax []T, c *AdamCoef[T]) {
+	done := 0
+	if ks != nil && ks.adam != nil {
+		done = ks.adam(p, g, m, v, *c)
+	}
 	adamGo(p[done:], g[done:], m[done:], v[done:], sliceFrom(vmax, done), c)
 }
 
-// adamTask is an Adam step as a job for the thread pool.
+// adamTask is an Adam step as a task for the thread pool, in parts of
+// chunk elements.
 type adamTask[T Float] struct {
+	j                job
+	ks               *kernels[T]
+	chunk            int
 	p, g, m, v, vmax []T
 	c                AdamCoef[T]
 }
 
-func (t *adamTask[T]) run(lo, hi int) {
-	hi = min(hi, len(t.p))
+func (t *adamTask[T]) run(i int) {
+	lo, hi := i*t.chunk, min((i+1)*t.chunk, len(t.p))
 	if lo < hi {
-		adamSerial(t.p[lo:hi], t.g[lo:hi], t.m[lo:hi], t.v[lo:hi], sub(t.vmax, lo, hi), &t.c)
+		adamSerial(t.ks, t.p[lo:hi], t.g[lo:hi], t.m[lo:hi], t.v[lo:hi], sub(t.vmax, lo, hi), &t.c)
 	}
 }
 
-func (t *adamTask[T]) clear() { *t = adamTask[T]{} }
+func (t *adamTask[T]) getJob() *job { return &t.j }
+
+func (t *adamTask[T]) setChunk(n int) { t.chunk = n }
+
+func (t *adamTask[T]) release() {
+	ks := t.ks
+	*t = adamTask[T]{}
+	ks.adamTasks.Put(t)
+}
 
 // updateMin is the parameter size from which an update is split between
 // threads, in parts that are a multiple of updateAlign elements.
@@ -188,6 +215,25 @@ const (
 	updateMin   = 1 << 15
 	updateAlign = 64
 )
+
+// runUpdate runs the update t of n elements in parts through the thread
+// pool, on a copy from pool, and reports whether it did: not for an update
+// too small to split (updateParts).
+func runUpdate[X any, P interface {
+	*X
+	task
+	setChunk(int)
+}](pool *sync.Pool, n int, t X) bool {
+	parts, chunk := updateParts(n)
+	if parts <= 1 {
+		return false
+	}
+	x := P(get[X](pool))
+	*x = t
+	x.setChunk(chunk)
+	runTask(x, parts)
+	return true
+}
 
 // updateParts returns how many parts of how many elements an update of n
 // elements is split into (one part: not split). It depends on n and the
@@ -205,29 +251,6 @@ func updateParts(n int) (parts, chunk int) {
 	chunk = (n + parts - 1) / parts
 	chunk = (chunk + updateAlign - 1) / updateAlign * updateAlign
 	return (n + chunk - 1) / chunk, chunk
-}
-
-// runElems runs task t in parts on the thread pool. It reports false,
-// doing nothing, for element types the pool has no room for (named
-// float types).
-func runElems(t elemTask, parts, chunk int) bool {
-	j := jobPool.Get().(*job)
-	switch x := t.(type) {
-	case *sgdTask[float32]:
-		j.sgd32, j.elems = *x, &j.sgd32
-	case *sgdTask[float64]:
-		j.sgd64, j.elems = *x, &j.sgd64
-	case *adamTask[float32]:
-		j.adam32, j.elems = *x, &j.adam32
-	case *adamTask[float64]:
-		j.adam64, j.elems = *x, &j.adam64
-	default:
-		jobPool.Put(j)
-		return false
-	}
-	j.chunk = chunk
-	start(j, parts)
-	return true
 }
 
 // adamGo is the reference loop of Adam.

@@ -22,68 +22,40 @@ func adam512s(p, grad, m, v *float32, n int, step, bc2, b1, c1, b2, c2, eps, wd,
 //go:noescape
 func adam512d(p, grad, m, v *float64, n int, step, bc2, b1, c1, b2, c2, eps, wd, decay float64, mode int)
 
-// sgdAsm runs SGD's loop in assembly over as many leading elements as it
-// can and returns how many it did.
-func sgdAsm[T Float](p, g, buf []T, c *SGDCoef[T]) int {
-	if !useUpdate512 {
-		return 0
-	}
-	flags := c.flags()
-	switch p := any(p).(type) {
-	case []float32:
-		n := len(p) &^ 15
-		if n == 0 {
-			return 0
-		}
-		g, c := any(g).([]float32), any(c).(*SGDCoef[float32])
-		var b *float32
-		if c.Momentum {
-			b = &any(buf).([]float32)[0]
-		}
-		sgd512s(&p[0], &g[0], b, n, c.NegLR, c.WD, c.Mu, c.Damp, flags)
-		return n
-	case []float64:
-		n := len(p) &^ 7
-		if n == 0 {
-			return 0
-		}
-		g, c := any(g).([]float64), any(c).(*SGDCoef[float64])
-		var b *float64
-		if c.Momentum {
-			b = &any(buf).([]float64)[0]
-		}
-		sgd512d(&p[0], &g[0], b, n, c.NegLR, c.WD, c.Mu, c.Damp, flags)
-		return n
-	}
-	return 0
+func init() {
+	kernels32.sgd, kernels64.sgd = sgdAsm(sgd512s, 16), sgdAsm(sgd512d, 8)
+	kernels32.adam, kernels64.adam = adamAsm(adam512s, 16), adamAsm(adam512d, 8)
 }
 
-// adamAsm runs Adam's loop in assembly over as many leading elements as
-// it can (none with AMSGrad) and returns how many it did.
-func adamAsm[T Float](p, g, m, v, _ []T, c *AdamCoef[T]) int {
-	if !useUpdate512 || c.AMSGrad {
-		return 0
-	}
-	mode := c.mode()
-	switch p := any(p).(type) {
-	case []float32:
-		n := len(p) &^ 15
-		if n == 0 {
+// sgdAsm returns SGD's loop in assembly f (over a multiple of lanes
+// elements): it runs over as many leading elements as it can and returns
+// how many it did.
+func sgdAsm[T Float](f func(p, grad, buf *T, n int, lr, wd, mu, damp T, flags int), lanes int) func(p, g, buf []T, c SGDCoef[T]) int {
+	return func(p, g, buf []T, c SGDCoef[T]) int {
+		n := len(p) &^ (lanes - 1)
+		if !useUpdate512 || n == 0 {
 			return 0
 		}
-		g, m, v, c := any(g).([]float32), any(m).([]float32), any(v).([]float32), any(c).(*AdamCoef[float32])
-		adam512s(&p[0], &g[0], &m[0], &v[0], n, c.NegStep, c.BC2Sqrt, c.B1, c.C1, c.B2, c.C2, c.Eps, c.WD, c.Decay, mode)
-		return n
-	case []float64:
-		n := len(p) &^ 7
-		if n == 0 {
-			return 0
+		var b *T
+		if c.Momentum {
+			b = &buf[0]
 		}
-		g, m, v, c := any(g).([]float64), any(m).([]float64), any(v).([]float64), any(c).(*AdamCoef[float64])
-		adam512d(&p[0], &g[0], &m[0], &v[0], n, c.NegStep, c.BC2Sqrt, c.B1, c.C1, c.B2, c.C2, c.Eps, c.WD, c.Decay, mode)
+		f(&p[0], &g[0], b, n, c.NegLR, c.WD, c.Mu, c.Damp, c.flags())
 		return n
 	}
-	return 0
+}
+
+// adamAsm returns Adam's loop in assembly f, as sgdAsm does SGD's (none
+// with AMSGrad).
+func adamAsm[T Float](f func(p, grad, m, v *T, n int, step, bc2, b1, c1, b2, c2, eps, wd, decay T, mode int), lanes int) func(p, g, m, v []T, c AdamCoef[T]) int {
+	return func(p, g, m, v []T, c AdamCoef[T]) int {
+		n := len(p) &^ (lanes - 1)
+		if !useUpdate512 || c.AMSGrad || n == 0 {
+			return 0
+		}
+		f(&p[0], &g[0], &m[0], &v[0], n, c.NegStep, c.BC2Sqrt, c.B1, c.C1, c.B2, c.C2, c.Eps, c.WD, c.Decay, c.mode())
+		return n
+	}
 }
 
 // The flag bits of the SGD assembly.

@@ -110,39 +110,43 @@ func TestSGD(t *testing.T) {
 	testSGD[float64](t)
 }
 
-func testSGD[T Float](t *testing.T) {
+// eachUpdateCase calls check for every update path (Go loops, assembly),
+// set of coefficients and length, with the split into parts varied and a
+// seeded generator for the case.
+func eachUpdateCase[T Float, C any](coefs []C, seed uint64, check func(name string, c C, n int, s *lcg)) {
 	defer func(u bool) { useUpdate512 = u }(useUpdate512)
 	defer func(p int) { forceParts = p }(forceParts)
 	for i, asm := range asmModes() {
 		useUpdate512 = asm
-		for _, c := range sgdCoefs[T]() {
+		for _, c := range coefs {
 			for k, n := range updateLengths() {
 				forceParts = updateSplits[(i+k)%len(updateSplits)]
-				name := fmt.Sprintf("%T asm=%v parts=%d %+v n=%d", T(0), asm, forceParts, c, n)
-				s := lcg(uint64(n) + 1)
-				p, g, buf := newGuarded[T](&s, n), newGuarded[T](&s, n), newGuarded[T](&s, n)
-				pr, bufr := p.clone(), buf.clone()
-				g0 := g.clone()
-				var bs, brs []T
-				if c.Momentum {
-					bs, brs = buf.s(), bufr.s()
-				}
-				SGD(p.s(), g.s(), bs, c)
-				refSGD(pr.s(), g.s(), brs, c)
-				if i := sameBits(p.s(), pr.s()); i >= 0 {
-					t.Fatalf("%s: p[%d] = %v; want %v", name, i, p.s()[i], pr.s()[i])
-				}
-				if i := sameBits(buf.s(), bufr.s()); i >= 0 {
-					t.Fatalf("%s: buf[%d] = %v; want %v", name, i, buf.s()[i], bufr.s()[i])
-				}
-				if sameBits(g.buf, g0.buf) >= 0 {
-					t.Fatalf("%s: gradient modified", name)
-				}
-				p.check(t, name+" p")
-				buf.check(t, name+" buf")
+				s := lcg(uint64(n) + seed)
+				check(fmt.Sprintf("%T asm=%v parts=%d %+v n=%d", T(0), asm, forceParts, c, n), c, n, &s)
 			}
 		}
 	}
+}
+
+func testSGD[T Float](t *testing.T) {
+	eachUpdateCase[T](sgdCoefs[T](), 1, func(name string, c SGDCoef[T], n int, s *lcg) {
+		p, g, buf := newGuarded[T](s, n), newGuarded[T](s, n), newGuarded[T](s, n)
+		pr, bufr := p.clone(), buf.clone()
+		g0 := g.clone()
+		var bs, brs []T
+		if c.Momentum {
+			bs, brs = buf.s(), bufr.s()
+		}
+		SGD(p.s(), g.s(), bs, c)
+		refSGD(pr.s(), g.s(), brs, c)
+		checkBits(t, name+": p", p.s(), pr.s())
+		checkBits(t, name+": buf", buf.s(), bufr.s())
+		if sameBits(g.buf, g0.buf) >= 0 {
+			t.Fatalf("%s: gradient modified", name)
+		}
+		p.check(t, name+" p")
+		buf.check(t, name+" buf")
+	})
 }
 
 func TestAdam(t *testing.T) {
@@ -151,47 +155,37 @@ func TestAdam(t *testing.T) {
 }
 
 func testAdam[T Float](t *testing.T) {
-	defer func(u bool) { useUpdate512 = u }(useUpdate512)
-	defer func(p int) { forceParts = p }(forceParts)
-	for i, asm := range asmModes() {
-		useUpdate512 = asm
-		for _, c := range adamCoefs[T]() {
-			for k, n := range updateLengths() {
-				forceParts = updateSplits[(i+k)%len(updateSplits)]
-				name := fmt.Sprintf("%T asm=%v parts=%d %+v n=%d", T(0), asm, forceParts, c, n)
-				s := lcg(uint64(n) + 7)
-				p, g := newGuarded[T](&s, n), newGuarded[T](&s, n)
-				m, v, vmax := newGuarded[T](&s, n), newGuarded[T](&s, n), newGuarded[T](&s, n)
-				for _, x := range []*guarded[T]{v, vmax} { // second moments are ≥ 0
-					for i, e := range x.s() {
-						x.s()[i] = e * e
-					}
-				}
-				pr, mr, vr, vmaxr := p.clone(), m.clone(), v.clone(), vmax.clone()
-				g0 := g.clone()
-				var vm, vmr []T
-				if c.AMSGrad {
-					vm, vmr = vmax.s(), vmaxr.s()
-				}
-				for range 3 { // the moments carry over between steps
-					Adam(p.s(), g.s(), m.s(), v.s(), vm, c)
-					refAdam(pr.s(), g.s(), mr.s(), vr.s(), vmr, c)
-				}
-				for _, x := range []struct {
-					name      string
-					got, want *guarded[T]
-				}{{"p", p, pr}, {"m", m, mr}, {"v", v, vr}, {"vmax", vmax, vmaxr}} {
-					if i := sameBits(x.got.s(), x.want.s()); i >= 0 {
-						t.Fatalf("%s: %s[%d] = %v; want %v", name, x.name, i, x.got.s()[i], x.want.s()[i])
-					}
-					x.got.check(t, name+" "+x.name)
-				}
-				if sameBits(g.buf, g0.buf) >= 0 {
-					t.Fatalf("%s: gradient modified", name)
-				}
+	eachUpdateCase[T](adamCoefs[T](), 7, func(name string, c AdamCoef[T], n int, s *lcg) {
+		p, g := newGuarded[T](s, n), newGuarded[T](s, n)
+		m, v, vmax := newGuarded[T](s, n), newGuarded[T](s, n), newGuarded[T](s, n)
+		for _, x := range []*guarded[T]{v, vmax} { // second moments are ≥ 0
+			for i, e := range x.s() {
+				x.s()[i] = e * e
 			}
 		}
-	}
+		pr, mr, vr, vmaxr := p.clone(), m.clone(), v.clone(), vmax.clone()
+		g0 := g.clone()
+		var vm, vmr []T
+		if c.AMSGrad {
+			vm, vmr = vmax.s(), vmaxr.s()
+		}
+		for range 3 { // the moments carry over between steps
+			Adam(p.s(), g.s(), m.s(), v.s(), vm, c)
+			refAdam(pr.s(), g.s(), mr.s(), vr.s(), vmr, c)
+		}
+		for _, x := range []struct {
+			name      string
+			got, want *guarded[T]
+		}{{"p", p, pr}, {"m", m, mr}, {"v", v, vr}, {"vmax", vmax, vmaxr}} {
+			if i := sameBits(x.got.s(), x.want.s()); i >= 0 {
+				t.Fatalf("%s: %s[%d] = %v; want %v", name, x.name, i, x.got.s()[i], x.want.s()[i])
+			}
+			x.got.check(t, name+" "+x.name)
+		}
+		if sameBits(g.buf, g0.buf) >= 0 {
+			t.Fatalf("%s: gradient modified", name)
+		}
+	})
 }
 
 // TestUpdateSplitAllocatesNothing checks that running an update in parts
