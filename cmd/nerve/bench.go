@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nerve-ml/nerve/activation"
+	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/optim"
@@ -35,6 +36,7 @@ type benchConfig struct {
 	noShuffle bool
 	dtype     string
 	json      bool
+	peak      bool
 }
 
 func defaultBenchConfig() benchConfig {
@@ -62,6 +64,7 @@ func (c *benchConfig) flags(f *flagSet) {
 	f.Bool(&c.noShuffle, "no-shuffle", "train on the batches in a fixed order instead of reshuffling every epoch")
 	f.Var(choiceValue{&c.dtype, []string{"float32", "float64"}}, "dtype", "the element type, `float32|float64`")
 	f.Bool(&c.json, "json", "print the result as one JSON object")
+	f.Bool(&c.peak, "peak", "also measure this machine's float32 FMA peak on the same threads and print the GEMM rate as a fraction of it")
 }
 
 func benchAbout(w io.Writer) {
@@ -92,6 +95,15 @@ after training, row-major, each value's bits little-endian (4 bytes for
 float32, 8 for float64): runs with different --threads must print the
 same digest.
 
+With --peak, bench then measures the float32 fused multiply-add peak of
+the threads it used, in the same process: each thread runs a loop of
+twelve independent FMAs on registers only, in the widest vectors the
+matrix multiply dispatches to (AVX-512 or AVX2; a plain Go multiply-add
+loop where it runs Go), and the fastest of ten slices counts. The report
+adds the peak and the GEMM rate as a percentage of it, a number that
+means the same on a fast or a slow spell of a shared machine. (For
+--dtype float64 the peak is still the float32 one.)
+
 With --infer, bench times Network.Predict over the samples in batches of
 --batch (--batch 1 for latency), one pass per epoch, and prints samples per
 second and microseconds per batch; GEMM GFLOP/s then counts A·W only.
@@ -102,6 +114,7 @@ Examples:
 	nerve bench --threads 1
 	nerve bench --batch 32 --layers 784,512,10 --epochs 8
 	nerve bench --infer --batch 1
+	nerve bench --peak
 `)
 }
 
@@ -134,6 +147,11 @@ func (c *benchConfig) run(ctx context.Context, pos []string, stdout, stderr io.W
 	}
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
+	}
+	if c.peak {
+		p := kernel.PeakGFLOPS(r.Threads, 500*time.Millisecond)
+		r.PeakGFLOPS, r.PeakISA = p.GFLOPS, p.ISA
+		r.PeakFraction = r.GFLOPS / p.GFLOPS
 	}
 	if c.json {
 		writeJSONLine(stdout, r)
@@ -176,6 +194,12 @@ type benchResult struct {
 	FLOPsPerSample   float64 `json:"flops_per_sample"`
 	GFLOPS           float64 `json:"gemm_gflops"` // FLOPsPerSample × median samples/s
 
+	// With --peak: the float32 FMA peak of the same threads, the loop's
+	// instruction set, and GFLOPS / PeakGFLOPS.
+	PeakGFLOPS   float64 `json:"peak_gflops,omitempty"`
+	PeakISA      string  `json:"peak_isa,omitempty"`
+	PeakFraction float64 `json:"peak_fraction,omitempty"`
+
 	Loss          *float64 `json:"loss,omitempty"` // the last epoch's training loss
 	WeightsSHA256 string   `json:"weights_sha256"` // after training (train) or of the initial weights (infer)
 }
@@ -202,6 +226,9 @@ func (r *benchResult) String() string {
 	}
 	fmt.Fprintf(&b, " (median of %d %s after 1 warm-up; min %s max %s), GEMM %.1f GFLOP/s",
 		r.Timed, what, group(r.MinSamplesPerSec), group(r.MaxSamplesPerSec), r.GFLOPS)
+	if r.PeakGFLOPS > 0 {
+		fmt.Fprintf(&b, " = %.1f%% of the %s FMA peak %.1f GFLOP/s", 100*r.PeakFraction, r.PeakISA, r.PeakGFLOPS)
+	}
 	if r.Loss != nil {
 		fmt.Fprintf(&b, ", final loss %.4f", *r.Loss)
 	}

@@ -31,7 +31,7 @@ func benchJSON(t *testing.T, args ...string) benchResult {
 var tinyBench = []string{"--layers", "20,16,4", "--samples", "256", "--batch", "32", "--epochs", "3"}
 
 var benchLine = regexp.MustCompile(`^20-16-4 (float32|float64)( inference)?, batch 32, (\d+) threads?: ([\d,]+) samples/s(, [\d.]+ µs per batch)? ` +
-	`\(median of 2 (epochs|passes) after 1 warm-up; min ([\d,]+) max ([\d,]+)\), GEMM [\d.]+ GFLOP/s(, final loss [\d.]+)?, weights sha256:[0-9a-f]{16}\n$`)
+	`\(median of 2 (epochs|passes) after 1 warm-up; min ([\d,]+) max ([\d,]+)\), GEMM [\d.]+ GFLOP/s( = [\d.]+% of the (avx512|avx2|go) FMA peak [\d.]+ GFLOP/s)?(, final loss [\d.]+)?, weights sha256:[0-9a-f]{16}\n$`)
 
 func TestBenchOutput(t *testing.T) {
 	tests := []struct {
@@ -45,6 +45,7 @@ func TestBenchOutput(t *testing.T) {
 		{[]string{"--dtype", "float64", "--no-shuffle"}, "float64", false, true, false},
 		{[]string{"--infer"}, "float32", true, false, true},
 		{[]string{"--infer", "--dtype", "float64"}, "float64", true, false, true},
+		{[]string{"--peak"}, "float32", false, true, false},
 	}
 	for _, tt := range tests {
 		args := append(append([]string{"bench"}, tinyBench...), tt.args...)
@@ -59,7 +60,7 @@ func TestBenchOutput(t *testing.T) {
 			t.Errorf("%s: stdout %q does not match %s", name, stdout, benchLine)
 			continue
 		}
-		if m[1] != tt.dtype || (m[2] != "") != tt.infer || (m[5] != "") != tt.wantBatch || (m[9] != "") != tt.wantLoss {
+		if m[1] != tt.dtype || (m[2] != "") != tt.infer || (m[5] != "") != tt.wantBatch || (m[11] != "") != tt.wantLoss || (m[9] != "") != slices.Contains(tt.args, "--peak") {
 			t.Errorf("%s: stdout %q; want dtype %s, inference %v, µs per batch %v, loss %v", name, stdout, tt.dtype, tt.infer, tt.wantBatch, tt.wantLoss)
 		}
 		if m[3] != "1" && m[3] != "2" && runtime.GOMAXPROCS(0) <= 2 {
@@ -94,6 +95,21 @@ func TestBenchJSON(t *testing.T) {
 	}
 	if want := 1e6 / inf.SamplesPerSec; math.Abs(inf.MicrosPerBatch-want) > 1e-9*want {
 		t.Errorf("--infer --batch 1: %v µs per batch; want 1e6 / samples/s = %v", inf.MicrosPerBatch, want)
+	}
+}
+
+// TestBenchPeak checks --peak's fields: a positive peak of a named loop,
+// and the GEMM rate divided by it.
+func TestBenchPeak(t *testing.T) {
+	r := benchJSON(t, append(tinyBench, "--peak")...)
+	if !(r.PeakGFLOPS > 0) || r.PeakISA == "" {
+		t.Fatalf("--peak: peak %v GFLOP/s, loop %q; want a positive rate and a name", r.PeakGFLOPS, r.PeakISA)
+	}
+	if want := r.GFLOPS / r.PeakGFLOPS; math.Abs(r.PeakFraction-want) > 1e-12*want {
+		t.Errorf("--peak: fraction %v; want GEMM GFLOP/s / peak = %v", r.PeakFraction, want)
+	}
+	if r := benchJSON(t, tinyBench...); r.PeakGFLOPS != 0 || r.PeakISA != "" {
+		t.Errorf("without --peak: peak %v, %q; want none", r.PeakGFLOPS, r.PeakISA)
 	}
 }
 
