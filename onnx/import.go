@@ -115,12 +115,12 @@ type value struct {
 	strings []string  // string tensors
 }
 
-// len returns the number of elements its dims give, or -1 if that is
-// negative or too large to hold.
+// numElems returns the number of elements dims give, or -1 if a
+// dimension is negative or beyond math.MaxInt32, or the product is.
 func numElems(dims []int64) int64 {
 	n := int64(1)
 	for _, d := range dims {
-		if d < 0 || (d > 0 && n > math.MaxInt32/d) {
+		if d < 0 || d > math.MaxInt32 || (d > 0 && n > math.MaxInt32/d) {
 			return -1
 		}
 		n *= d
@@ -510,8 +510,8 @@ func (m *matcher) transpose(n *nodeProto) error {
 	if !ok {
 		return fmt.Errorf("input %q is not an initializer: only weights may be transposed", n.inputs[0])
 	}
-	if len(v.dims) != 2 || v.floats == nil {
-		return fmt.Errorf("input %q is not a 2-D float matrix", n.inputs[0])
+	if len(v.dims) != 2 || len(v.floats) == 0 {
+		return fmt.Errorf("input %q is not a non-empty 2-D float matrix", n.inputs[0])
 	}
 	if a := m.attr(n, "perm"); a != nil && !slices.Equal(a.ints, []int64{1, 0}) {
 		return fmt.Errorf("perm %v, want [1 0]", a.ints)

@@ -199,6 +199,9 @@ func (n *nodeProto) encode(e *enc) {
 	}
 	e.str(3, n.name)
 	e.str(4, n.opType)
+	if n.domain != "" {
+		e.str(7, n.domain)
+	}
 	for _, a := range n.attrs {
 		e.msg(5, a.encode)
 	}
@@ -232,6 +235,9 @@ func (t *tensorProto) encode(e *enc) {
 	e.str(8, t.name)
 	if t.hasRaw {
 		e.bytes(9, t.raw)
+	}
+	if t.external {
+		e.varint(14, 1) // data_location EXTERNAL
 	}
 }
 

@@ -10,6 +10,8 @@
 //	predict   predict with a trained model, CSV out
 //	evaluate  score a trained model on labelled data
 //	inspect   show a model file's header and network summary
+//	export    write a model as ONNX, to serve with any ONNX runtime
+//	import    read an ONNX MLP (from nerve export or PyTorch) into a model file
 //	demo      run one of the classic "neural network from scratch" tutorials
 //	trace     show one training iteration step by step, every matrix
 //	plot      draw a loss curve, decision boundary, network diagram or activations
@@ -142,6 +144,10 @@ func commands() []*command {
 			about: evaluateAbout, define: withFlags(evaluateConfig{})},
 		{name: "inspect", args: "MODEL", short: "show a model file's header and network summary", maxArgs: 1, argName: "model file",
 			about: inspectAbout, define: withoutFlags(runInspect)},
+		{name: "export", args: "--model FILE --out FILE [flags]", short: "write a model as ONNX, to serve with any ONNX runtime",
+			about: exportAbout, define: withFlags(defaultExportConfig())},
+		{name: "import", args: "--model FILE --out FILE", short: "read an ONNX MLP (from nerve export or PyTorch) into a model file",
+			about: importAbout, define: withFlags(importConfig{})},
 		{name: "demo", args: "[NAME] [flags]", short: "run one of the classic \"neural network from scratch\" tutorials", maxArgs: 1, argName: "tutorial name",
 			about: demoAbout, define: withFlags(demoConfig{seed: 1})},
 		{name: "trace", args: "[TUTORIAL] [flags]", short: "show one training iteration step by step, every matrix", maxArgs: 1, argName: "tutorial name",

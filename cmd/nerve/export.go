@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/nerve-ml/nerve/model"
+	"github.com/nerve-ml/nerve/onnx"
+)
+
+func exportAbout(w io.Writer) {
+	fmt.Fprint(w, `Export writes a model as an ONNX file (IR version 7) that ONNX Runtime,
+onnxruntime-web, Triton or ML.NET can run: one input "input" [N, features];
+the model's standardisation, layers and activations; for a classifier the
+outputs "label" and "probabilities", for a regressor "predictions" with
+the target scaling undone. A float64 model is written in float32 unless
+--dtype float64. "nerve import" reads the file back.
+`)
+}
+
+type exportConfig struct {
+	model, out, dtype string
+	opset             int
+}
+
+func defaultExportConfig() exportConfig {
+	return exportConfig{opset: onnx.DefaultOpset, dtype: "float32"}
+}
+
+func (c *exportConfig) flags(f *flagSet) {
+	f.String(&c.model, "model", "the model `FILE` written by nerve train")
+	f.String(&c.out, "out", "write the ONNX model to `FILE`")
+	f.Var(intValue[int]{p: &c.opset, min: onnx.MinOpset, max: onnx.MaxOpset}, "opset", fmt.Sprintf("the ONNX opset `N` to write, %d to %d", onnx.MinOpset, onnx.MaxOpset))
+	f.Var(choiceValue{p: &c.dtype, choices: []string{"float32", "float64"}}, "dtype", "the graph's float `TYPE`: float32 or float64")
+}
+
+func (c *exportConfig) run(_ context.Context, _ []string, _, _ io.Writer) error {
+	if c.model == "" || c.out == "" {
+		return usagef("export: --model and --out are required")
+	}
+	if err := checkOutPath("out", c.out); err != nil {
+		return err
+	}
+	opts := onnx.Options{Opset: c.opset, DType: c.dtype}
+	h, err := model.LoadHeader(c.model)
+	if err != nil {
+		return err
+	}
+	if h.DType == "float64" {
+		return exportModel[float64](c.model, c.out, opts)
+	}
+	return exportModel[float32](c.model, c.out, opts)
+}
+
+func exportModel[T float32 | float64](in, out string, opts onnx.Options) error {
+	m, err := model.Load[T](in)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(out, func(w io.Writer) error { return onnx.Export(w, m, opts) }); err != nil {
+		return fmt.Errorf("export %s: %w", in, err)
+	}
+	return nil
+}
