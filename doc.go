@@ -34,6 +34,7 @@
 //	         trace            one training iteration, step by step, as text, Markdown or HTML
 //	layer 6  nerve            this package: Classifier and Regressor; resuming from checkpoints
 //	         plot             loss curves, decision boundaries, network diagrams, heat-maps
+//	         onnx             ONNX export and import: serve a model anywhere, run PyTorch MLPs
 //	layer 7  cmd/nerve        the command line
 //
 // nerve grew out of five classic "neural network from scratch" numpy

@@ -37,6 +37,7 @@ var layers = map[string]int{
 	"model":               5,
 	"trace":               5,
 	"plot":                6,
+	"onnx":                6,
 	"tutorials":           5,
 	"cmd/nerve":           7,
 }
