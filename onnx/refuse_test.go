@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestImportRefuses(t *testing.T) {
 		{"softmax axis", nerve, func(m *modelProto) { m.graph.nodes[7].attrs[0].i = 0 }, `(Softmax): axis 0`},
 		{"empty transposed weight", torch, func(m *modelProto) {
 			for _, in := range m.graph.initializers {
-				in.dims, in.raw = []int64{1 << 30, 0}, nil
+				in.dims, in.raw = []int64{math.MaxInt32, 0}, nil
 			}
 		}, `(Transpose): input "0.weight" is not a non-empty 2-D float matrix`},
 		{"huge dims", torch, func(m *modelProto) { m.graph.initializers[0].dims = []int64{1 << 20, 1 << 20} }, `dims [1048576 1048576] are not a valid shape`},

@@ -41,6 +41,7 @@ const settings = [
   { opset: "13", dtype: "float32" },
   { opset: "21", dtype: "float32" },
   { opset: "17", dtype: "float64" },
+  { opset: "21", dtype: "float64" },
 ];
 
 test("the exports cover every kind of model", () => {
