@@ -78,7 +78,11 @@ type Options struct {
 //
 // Class labels, feature names, the nerve version and the model file's
 // header go into metadata_props (see the Meta* keys), so that Import gives
-// back the same model. Extra blocks (a checkpoint's optimizer state) are
+// back the same model. ONNX Runtime 1.30 runs every kind of export, float32
+// at opsets 13 and 21 and float64 at 17 and 21 (testdata/ort.test.mjs
+// checks them against nerve predict), and onnx.checker accepts them at
+// opsets 13 to 17 (the newest python3-onnx 1.12 knows). Extra blocks (a
+// checkpoint's optimizer state) are
 // not exported. Export writes nothing and returns an error wrapping
 // ErrExport for bad options, or nn.ErrConfig for an invalid model (see
 // model.Model.Validate); other errors come from w.
