@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strconv"
+	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/model"
@@ -78,11 +80,11 @@ type Options struct {
 //
 // Class labels, feature names, the nerve version and the model file's
 // header go into metadata_props (see the Meta* keys), so that Import gives
-// back the same model. ONNX Runtime 1.30 runs every kind of export, float32
-// at opsets 13 and 21 and float64 at 17 and 21 (testdata/ort.test.mjs
-// checks them against nerve predict), and onnx.checker accepts them at
-// opsets 13 to 17 (the newest python3-onnx 1.12 knows). Extra blocks (a
-// checkpoint's optimizer state) are
+// back the same model. ONNX Runtime 1.30 runs every kind of export but
+// float64 LeakyRelu outside opsets 16 to 18 (see RuntimeNotes;
+// testdata/ort.test.mjs checks its outputs against nerve predict), and
+// onnx.checker accepts them at opsets 13 to 17 (the newest python3-onnx
+// 1.12 knows). Extra blocks (a checkpoint's optimizer state) are
 // not exported. Export writes nothing and returns an error wrapping
 // ErrExport for bad options, or nn.ErrConfig for an invalid model (see
 // model.Model.Validate); other errors come from w.
@@ -96,10 +98,7 @@ func Export[T tensor.Float](w io.Writer, m *model.Model[T], opts Options) error 
 }
 
 func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error) {
-	opset := opts.Opset
-	if opset == 0 {
-		opset = DefaultOpset
-	}
+	opset := cmp.Or(opts.Opset, DefaultOpset)
 	if opset < MinOpset || opset > MaxOpset {
 		return nil, fmt.Errorf("%w: opset %d, want %d to %d", ErrExport, opset, MinOpset, MaxOpset)
 	}
@@ -184,6 +183,30 @@ func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error
 	}
 	mp.metadata = append(mp.metadata, entry{MetaModel, header})
 	return mp.encode(), nil
+}
+
+// RuntimeNotes says what ONNX Runtime 1.30 (the CPU runtime
+// onnxruntime-node ships) cannot run in the graph Export writes for m with
+// opts, one sentence each; nil when it runs all of it. In float32 it runs
+// every export at opsets 13 to 21; in float64 every operator but
+// LeakyRelu, whose double kernel it has only at opsets 16 to 18.
+// testdata/ort.test.mjs checks both against the runtime. RuntimeNotes
+// returns nil for options Export refuses.
+func RuntimeNotes[T tensor.Float](m *model.Model[T], opts Options) []string {
+	opset := cmp.Or(opts.Opset, DefaultOpset)
+	if opts.DType != "float64" || m == nil || m.Network == nil || opset < MinOpset || opset > MaxOpset || (opset >= 16 && opset <= 18) {
+		return nil
+	}
+	var layers []string
+	for i, l := range m.Network.Layers {
+		if l.Activation == activation.LeakyReLU {
+			layers = append(layers, strconv.Itoa(i+1))
+		}
+	}
+	if layers == nil {
+		return nil
+	}
+	return []string{fmt.Sprintf("ONNX Runtime 1.30 has no float64 LeakyRelu at opset %d (layer %s): it runs one at opsets 16 to 18, or in float32", opset, strings.Join(layers, ", "))}
 }
 
 // headerJSON returns the model file header of m without its Extra blocks,

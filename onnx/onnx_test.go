@@ -282,3 +282,26 @@ func TestExportRefuses(t *testing.T) {
 		t.Errorf("invalid model: error %v, want nn.ErrConfig", err)
 	}
 }
+
+func TestRuntimeNotes(t *testing.T) {
+	ms := testModels[float64](t)
+	leaky, plain := ms["int labels, relu and leaky relu"], ms["iris-like softmax, string labels"]
+	for _, c := range []struct {
+		m    *model.Model[float64]
+		opts Options
+		want string
+	}{
+		{leaky, Options{DType: "float64"}, "ONNX Runtime 1.30 has no float64 LeakyRelu at opset 13 (layer 2): it runs one at opsets 16 to 18, or in float32"},
+		{leaky, Options{DType: "float64", Opset: 19}, "at opset 19 (layer 2)"},
+		{leaky, Options{DType: "float64", Opset: 16}, ""},
+		{leaky, Options{DType: "float64", Opset: 18}, ""},
+		{leaky, Options{Opset: 21}, ""},
+		{plain, Options{DType: "float64", Opset: 21}, ""},
+		{leaky, Options{DType: "float64", Opset: 99}, ""},
+	} {
+		got := strings.Join(RuntimeNotes(c.m, c.opts), "\n")
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%+v: notes %q, want %q", c.opts, got, c.want)
+		}
+	}
+}

@@ -15,7 +15,9 @@ onnxruntime-web, Triton or ML.NET can run: one input "input" [N, features];
 the model's standardisation, layers and activations; for a classifier the
 outputs "label" and "probabilities", for a regressor "predictions" with
 the target scaling undone. A float64 model is written in float32 unless
---dtype float64. "nerve import" reads the file back.
+--dtype float64; a note says when ONNX Runtime cannot run the result
+(float64 leaky ReLU outside opsets 16 to 18). "nerve import" reads the
+file back.
 `)
 }
 
@@ -35,7 +37,7 @@ func (c *exportConfig) flags(f *flagSet) {
 	f.Var(choiceValue{p: &c.dtype, choices: []string{"float32", "float64"}}, "dtype", "the graph's float `TYPE`: float32 or float64")
 }
 
-func (c *exportConfig) run(_ context.Context, _ []string, _, _ io.Writer) error {
+func (c *exportConfig) run(_ context.Context, _ []string, _, stderr io.Writer) error {
 	if c.model == "" || c.out == "" {
 		return usagef("export: --model and --out are required")
 	}
@@ -48,18 +50,23 @@ func (c *exportConfig) run(_ context.Context, _ []string, _, _ io.Writer) error 
 		return err
 	}
 	if h.DType == "float64" {
-		return exportModel[float64](c.model, c.out, opts)
+		return exportModel[float64](c.model, c.out, opts, stderr)
 	}
-	return exportModel[float32](c.model, c.out, opts)
+	return exportModel[float32](c.model, c.out, opts, stderr)
 }
 
-func exportModel[T float32 | float64](in, out string, opts onnx.Options) error {
+// exportModel exports the model file in to out and prints, as notes on
+// stderr, what ONNX Runtime cannot run in it.
+func exportModel[T float32 | float64](in, out string, opts onnx.Options, stderr io.Writer) error {
 	m, err := model.Load[T](in)
 	if err != nil {
 		return err
 	}
 	if err := writeFileAtomic(out, func(w io.Writer) error { return onnx.Export(w, m, opts) }); err != nil {
 		return fmt.Errorf("export %s: %w", in, err)
+	}
+	for _, note := range onnx.RuntimeNotes(m, opts) {
+		fmt.Fprintf(stderr, "nerve: note: %s\n", note)
 	}
 	return nil
 }
