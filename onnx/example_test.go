@@ -72,3 +72,18 @@ func ExampleImport() {
 	// cold [1.000 0.000]
 	// hot [0.018 0.982]
 }
+
+// RuntimeNotes says when ONNX Runtime cannot run an export: here a
+// float64 leaky ReLU at the default opset.
+func ExampleRuntimeNotes() {
+	m := classifier()
+	hidden := &nn.Layer[float32]{W: tensor.New(2, 2, []float32{1, 0, 0, 1}), Activation: activation.LeakyReLU}
+	m.Network.Layers = append([]*nn.Layer[float32]{hidden}, m.Network.Layers...)
+	for _, opts := range []onnx.Options{{DType: "float64"}, {DType: "float64", Opset: 17}, {}} {
+		fmt.Printf("%+v: %q\n", opts, onnx.RuntimeNotes(m, opts))
+	}
+	// Output:
+	// {Opset:0 DType:float64}: ["ONNX Runtime 1.30 has no float64 LeakyRelu at opset 13 (layer 1): it runs one at opsets 16 to 18, or in float32"]
+	// {Opset:17 DType:float64}: []
+	// {Opset:0 DType:}: []
+}
