@@ -207,7 +207,8 @@ func (n *nodeProto) encode(e *enc) {
 	}
 }
 
-// encode writes the attribute types the exporter uses: float, int, ints.
+// encode writes the attribute types the exporter (and the tests) use:
+// float, int, ints and tensor.
 func (a *attribute) encode(e *enc) {
 	e.str(1, a.name)
 	switch a.typ {
@@ -217,6 +218,8 @@ func (a *attribute) encode(e *enc) {
 		e.varint(3, a.i)
 	case attrInts:
 		e.packedInts(8, a.ints)
+	case attrTensor:
+		e.msg(5, a.t.encode)
 	}
 	e.varint(20, a.typ)
 }

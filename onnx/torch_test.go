@@ -86,3 +86,40 @@ func TestTorchFixtures(t *testing.T) {
 		}
 	}
 }
+
+// TestConstantNodes moves every initializer of a PyTorch fixture into a
+// Constant node, as exports without constant folding may hold weights:
+// the import must predict the same.
+func TestConstantNodes(t *testing.T) {
+	b, err := os.ReadFile("testdata/torch/relu_softmax.onnx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mp, err := decodeModel(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var consts []*nodeProto
+	for _, in := range mp.graph.initializers {
+		consts = append(consts, &nodeProto{outputs: []string{in.name}, name: "const_" + in.name, opType: "Constant",
+			attrs: []*attribute{{name: "value", typ: attrTensor, t: in}}})
+	}
+	mp.graph.nodes = append(consts, mp.graph.nodes...)
+	mp.graph.initializers = nil
+	var fx torchFixture
+	js, _ := os.ReadFile("testdata/torch/relu_softmax.json")
+	if err := json.Unmarshal(js, &fx); err != nil {
+		t.Fatal(err)
+	}
+	m, err := importBytes(mp.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Predict(rows(fx.Input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := maxDiff(got.Data(), rows(fx.Output).Data()); d > 1e-6 {
+		t.Errorf("predictions differ from PyTorch's by %g", d)
+	}
+}

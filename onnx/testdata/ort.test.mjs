@@ -2,7 +2,7 @@
 //
 // From the repository root, after `npm ci --ignore-scripts`:
 //
-//	node --test onnx/testdata/
+//	node --test onnx/testdata/ort.test.mjs
 //
 // It builds cmd/nerve, has `go test -run TestWriteORTModels ./onnx/` write
 // the test models (classifiers with string and int labels, a single
