@@ -34,8 +34,8 @@ func rows(v [][]float64) *tensor.Dense[float64] {
 // or that Import refuses them with a line naming the node.
 func TestTorchFixtures(t *testing.T) {
 	paths, _ := filepath.Glob("testdata/torch/*.onnx")
-	if len(paths) < 8 {
-		t.Fatalf("found %d fixtures in testdata/torch, want 8", len(paths))
+	if len(paths) < 9 {
+		t.Fatalf("found %d fixtures in testdata/torch, want 9", len(paths))
 	}
 	refusals := map[string]string{
 		"leaky_0.2_refused": `node 1 "/1/LeakyRelu" (LeakyRelu): alpha 0.2: nerve's leaky ReLU has slope 0.01`,

@@ -51,6 +51,7 @@ def cases():
     yield "softmax_opset9", lambda: nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 4), nn.Softmax(dim=-1)), 2, 9, True, False
     yield "leaky_0.2_refused", lambda: nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU(0.2), nn.Linear(3, 1)), 2, 13, True, False
     yield "gelu_refused", lambda: nn.Sequential(nn.Linear(2, 3), nn.GELU(), nn.Linear(3, 1)), 2, 13, True, False
+    yield "nobias_folded_opset15", lambda: nn.Sequential(nn.Linear(3, 4, bias=False), nn.ReLU(), nn.Linear(4, 2, bias=False), nn.Softmax(dim=1)), 3, 15, True, False
 
 
 def typed_fields(path_in, path_out):
