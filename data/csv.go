@@ -218,7 +218,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(src, sniffBytes)
+	br := bufio.NewReaderSize(&lineLimiter{r: src, name: name, line: 1}, sniffBytes)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 	}
@@ -254,6 +254,9 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	t := &table{name: name, ncol: len(first.fields), firstLine: first.line, header: hasHeader}
 	t.names = make([]string, t.ncol)
 	for j := range t.names {
+		if hasHeader && !utf8.ValidString(first.fields[j]) {
+			return nil, &ParseError{Path: name, Line: first.lineOf(j), Column: j + 1, Err: withKind(ErrEncoding, fmt.Errorf("the column name %s is not valid UTF-8", quoteShort(first.fields[j])))}
+		}
 		if hasHeader && first.fields[j] != "" {
 			t.names[j] = first.fields[j]
 		} else {
@@ -279,9 +282,63 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	}
 
 	if err := feed(rows, recs, t.add); err != nil {
-		return nil, err
+		return nil, gzipFirst(src, err)
 	}
-	return t.dataset(opt.Task)
+	d, err := t.dataset(opt.Task)
+	if err != nil {
+		return nil, gzipFirst(src, err)
+	}
+	return d, nil
+}
+
+// gzipFirst returns the error of the gzip stream src, if it is one and
+// corrupt, instead of err: a flipped byte in compressed data garbles the
+// text before the gzip checksum can tell, and the corruption is the news.
+func gzipFirst(src io.Reader, err error) error {
+	g, ok := src.(*gunzipper)
+	if !ok || !errors.Is(err, ErrData) || errors.Is(err, ErrGzip) {
+		return err
+	}
+	if _, gerr := io.Copy(io.Discard, g); gerr != nil && errors.Is(gerr, ErrGzip) {
+		return gerr
+	}
+	return err
+}
+
+// quoteShort quotes s for a message, cut to its first 40 bytes.
+func quoteShort(s string) string {
+	if len(s) > 40 {
+		return strconv.QuoteToASCII(s[:40]) + "…"
+	}
+	return strconv.QuoteToASCII(s)
+}
+
+// lineLimiter reads from r, failing with a *ParseError wrapping
+// ErrLineTooLong as soon as a line is longer than MaxLineBytes.
+type lineLimiter struct {
+	r    io.Reader
+	name string
+	line int // the line being read, 1-based
+	run  int // bytes of it read so far
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	chunk := p[:n]
+	i := bytes.IndexByte(chunk, '\n')
+	if i < 0 {
+		i = n
+	}
+	if l.run+i > MaxLineBytes {
+		return 0, &ParseError{Path: l.name, Line: l.line, Err: withKind(ErrLineTooLong, fmt.Errorf("line longer than %d MiB: not a table, or a broken one", MaxLineBytes>>20))}
+	}
+	if last := bytes.LastIndexByte(chunk, '\n'); last >= 0 {
+		l.line += bytes.Count(chunk, []byte{'\n'})
+		l.run = n - last - 1
+	} else {
+		l.run += n
+	}
+	return n, err
 }
 
 // table collects the rows of a CSV file.
@@ -353,12 +410,12 @@ func (t *table) add(rec record) error {
 		if t.header {
 			want = fmt.Sprintf("the header has %d", t.ncol)
 		}
-		return &ParseError{Path: t.name, Line: rec.line, Err: fmt.Errorf("%d %s, but %s", len(rec.fields), plural(len(rec.fields), "field"), want)}
+		return &ParseError{Path: t.name, Line: rec.line, Err: withKind(ErrFieldCount, fmt.Errorf("%d %s, but %s", len(rec.fields), plural(len(rec.fields), "field"), want))}
 	}
 	for j, s := range rec.fields {
 		if j == t.target {
 			if s == "" {
-				return &ParseError{Path: t.name, Line: rec.lineOf(j), Column: j + 1, ColumnName: t.names[j], Err: errors.New("empty target cell")}
+				return &ParseError{Path: t.name, Line: rec.lineOf(j), Column: j + 1, ColumnName: t.names[j], Err: withKind(ErrEmptyCell, errors.New("empty target cell"))}
 			}
 			t.targets = append(t.targets, s)
 			t.tgtLines = append(t.tgtLines, rec.lineOf(j))
@@ -420,6 +477,11 @@ func (t *table) dataset(task Task) (*Dataset, error) {
 	}
 	if one {
 		return nil, &ParseError{Path: t.name, Column: t.target + 1, ColumnName: d.Target, Err: fmt.Errorf("every target is %q: classification needs at least two classes", t.targets[0])}
+	}
+	for i, s := range t.targets {
+		if !utf8.ValidString(s) {
+			return nil, &ParseError{Path: t.name, Line: t.tgtLines[i], Column: t.target + 1, ColumnName: d.Target, Err: withKind(ErrEncoding, fmt.Errorf("the class label %s is not valid UTF-8", quoteShort(s)))}
+		}
 	}
 	d.Labels = t.targets
 	return d, nil
@@ -515,13 +577,63 @@ func looksLikeHeader(first []string, sample []record) bool {
 // isNumber reports whether s reads as a float64, NaN, infinities and
 // values too large for a float64 included.
 func isNumber(s string) bool {
-	_, err := parseFinite(s)
-	return !errors.Is(err, errNotNumber) && !errors.Is(err, errEmpty)
+	if s == "" {
+		return false
+	}
+	// Not parseFinite: its error would quote s, which may be long, only
+	// to be thrown away.
+	_, err := strconv.ParseFloat(s, 64)
+	var ne *strconv.NumError
+	return err == nil || errors.As(err, &ne) && ne.Err == strconv.ErrRange
 }
 
+// The errors a *ParseError wraps for a problem with one line or field,
+// as encoding/csv exports ErrFieldCount and ErrQuote: errors.Is(err,
+// data.ErrNotNumber) tells a text cell from the other failures.
 var (
-	errNotNumber = errors.New("not a number")
-	errEmpty     = errors.New("empty cell")
+	// ErrFieldCount: a row has another number of fields than the first.
+	ErrFieldCount = errors.New("wrong number of fields")
+	// ErrNotNumber: a feature (or regression target) is not a number.
+	ErrNotNumber = errors.New("not a number")
+	// ErrNotFinite: a number is NaN, infinite or too large for a float64.
+	ErrNotFinite = errors.New("not a finite number")
+	// ErrEmptyCell: a feature or target field is empty.
+	ErrEmptyCell = errors.New("empty cell")
+	// ErrLineTooLong: a line is longer than MaxLineBytes.
+	ErrLineTooLong = errors.New("line too long")
+	// ErrFieldTooLong: a field is longer than MaxFieldBytes.
+	ErrFieldTooLong = errors.New("field too long")
+	// ErrEncoding: a column name or class label is not valid UTF-8.
+	ErrEncoding = errors.New("not valid UTF-8")
+	// ErrGzip: gzip data are corrupt or cut short.
+	ErrGzip = errors.New("bad gzip data")
+)
+
+// kindError is an error that keeps its own text and is also one of the
+// sentinels above for errors.Is.
+type kindError struct{ kind, err error }
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.kind, e.err} }
+
+// withKind returns err, which errors.Is also finds to be kind.
+func withKind(kind, err error) error { return &kindError{kind: kind, err: err} }
+
+// The limits that keep a loader's memory bounded on any input (a file of
+// zero bytes with no line break, /dev/zero): past them it stops with
+// ErrLineTooLong or ErrFieldTooLong instead of reading on.
+const (
+	// MaxLineBytes is the longest line a CSV file may have (a quoted
+	// field's line breaks start new lines).
+	MaxLineBytes = 16 << 20
+	// MaxFieldBytes is the longest field a CSV file may have.
+	MaxFieldBytes = 1 << 20
+)
+
+// errNotNumber and errEmpty are the sentinels parseFinite wraps.
+var (
+	errNotNumber = ErrNotNumber
+	errEmpty     = ErrEmptyCell
 )
 
 // parseFinite reads s as a finite float64. Its errors say what s is
@@ -538,15 +650,15 @@ func parseFinite(s string) (float64, error) {
 			return 0, fmt.Errorf("%q is %w", s, errNotNumber)
 		}
 		if math.IsInf(v, 0) {
-			return 0, fmt.Errorf("%q is too large for a float64", s)
+			return 0, withKind(ErrNotFinite, fmt.Errorf("%q is too large for a float64", s))
 		}
 		// Underflow to a denormal number or zero: close enough.
 	}
 	if math.IsNaN(v) {
-		return 0, fmt.Errorf("%q is NaN", s)
+		return 0, withKind(ErrNotFinite, fmt.Errorf("%q is NaN", s))
 	}
 	if math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q is infinite", s)
+		return 0, withKind(ErrNotFinite, fmt.Errorf("%q is infinite", s))
 	}
 	return v, nil
 }
@@ -601,6 +713,9 @@ func (rs *records) next() (record, error) {
 			}
 		}
 		for j, f := range fields {
+			if len(f) > MaxFieldBytes {
+				return record{}, &ParseError{Path: rs.name, Line: rec.lineOf(j), Column: j + 1, Err: withKind(ErrFieldTooLong, fmt.Errorf("field longer than %d MiB", MaxFieldBytes>>20))}
+			}
 			fields[j] = strings.TrimSpace(f)
 		}
 		return rec, nil
@@ -796,9 +911,9 @@ func gzipError(src *source, name string, err error) error {
 		return src.err
 	}
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		return &ParseError{Path: name, Err: errors.New("truncated gzip data")}
+		return &ParseError{Path: name, Err: withKind(ErrGzip, errors.New("truncated gzip data"))}
 	}
-	return &ParseError{Path: name, Err: fmt.Errorf("corrupt gzip data: %w", err)}
+	return &ParseError{Path: name, Err: withKind(ErrGzip, fmt.Errorf("corrupt gzip data: %w", err))}
 }
 
 // shortList joins names with commas, leaving out the middle of a long

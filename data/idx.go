@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -177,17 +178,49 @@ func LoadIDX(imagesPath, labelsPath string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ldims) != 1 {
-		hint := ""
-		if len(ldims) == 3 {
-			hint = ": is it an images file?"
-		}
-		return nil, &ParseError{Path: labelsPath, Err: fmt.Errorf("magic number 0x%08x: %d dimensions, want 0x%08x (labels, 1 dimension)%s", 0x800+len(ldims), len(ldims), idxLabelsMagic, hint)}
+	if err := checkLabels(labelsPath, ldims, labels); err != nil {
+		return nil, err
 	}
 	idims, pixels, err := loadIDXFile(imagesPath)
 	if err != nil {
 		return nil, err
 	}
+	return idxDataset(imagesPath, idims, pixels, labelsPath, ldims, labels)
+}
+
+// ReadIDXPair is LoadIDX for images and labels read from readers, such
+// as a pipe or standard input; the names are for messages. It reads the
+// labels first.
+func ReadIDXPair(images io.Reader, imagesName string, labels io.Reader, labelsName string) (*Dataset, error) {
+	ldims, lv, err := ReadIDX(labels, labelsName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLabels(labelsName, ldims, lv); err != nil {
+		return nil, err
+	}
+	idims, pixels, err := ReadIDX(images, imagesName)
+	if err != nil {
+		return nil, err
+	}
+	return idxDataset(imagesName, idims, pixels, labelsName, ldims, lv)
+}
+
+// checkLabels checks that an IDX labels file has one dimension.
+func checkLabels(labelsPath string, ldims []int, labels []byte) error {
+	if len(ldims) != 1 {
+		hint := ""
+		if len(ldims) == 3 {
+			hint = ": is it an images file?"
+		}
+		return &ParseError{Path: labelsPath, Err: fmt.Errorf("magic number 0x%08x: %d dimensions, want 0x%08x (labels, 1 dimension)%s", 0x800+len(ldims), len(ldims), idxLabelsMagic, hint)}
+	}
+	return nil
+}
+
+// idxDataset checks the images against their labels and returns them as
+// a Dataset.
+func idxDataset(imagesPath string, idims []int, pixels []byte, labelsPath string, ldims []int, labels []byte) (*Dataset, error) {
 	if len(idims) != 3 {
 		hint := ""
 		if len(idims) == 1 {
@@ -201,6 +234,9 @@ func LoadIDX(imagesPath, labelsPath string) (*Dataset, error) {
 	}
 	if n == 0 || npx == 0 {
 		return nil, &ParseError{Path: imagesPath, Err: fmt.Errorf("no pixels: %d images of %d×%d", n, idims[1], idims[2])}
+	}
+	if bytes.Count(labels, labels[:1]) == n {
+		return nil, &ParseError{Path: labelsPath, Err: fmt.Errorf("every label is %d: classification needs at least two classes", labels[0])}
 	}
 
 	var scale [256]float64
