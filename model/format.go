@@ -309,7 +309,7 @@ func save[T tensor.Float](path string, m *Model[T], wrap func(io.Writer) io.Writ
 // parameter or extra value, gives a *FormatError (wrapping ErrFormat); an
 // error from r is returned wrapped.
 func Read[T tensor.Float](r io.Reader) (*Model[T], error) {
-	b, err := readAll(r)
+	b, err := readAll(r, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func Load[T tensor.Float](path string) (*Model[T], error) {
 // values themselves: magic, version, header, size and CRC. Errors are as
 // Read's.
 func ReadHeader(r io.Reader) (*Header, error) {
-	b, err := readAll(r)
+	b, err := readAll(r, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -365,8 +365,19 @@ func LoadHeader(path string) (*Header, error) {
 	return h, nil
 }
 
-// readAll reads r to its end, but no more than MaxModelBytes+1 bytes.
-func readAll(r io.Reader) ([]byte, error) {
+// readAll reads a model file from r, in the order that lets it stop
+// early: the 16-byte preamble, whose magic, version and header length are
+// checked before anything else is read; then the header, which says how
+// many bytes follow it; then those bytes and up to 1 MiB more (to count
+// trailing data). It never reads more than MaxModelBytes+1 bytes, and allocates
+// only for bytes that arrived. What it returns is checked again, in full,
+// by parse: a short input comes back as it is, for parse to call
+// truncated. size is the input's size when known (a regular file), else
+// -1. After an unreadable header the rest of the file is read, so that
+// parse can tell whether the checksum explains it; for an input of
+// unknown size only 1 MiB more, and if it has not ended by then, the
+// header's error is the answer.
+func readAll(r io.Reader, size int64) ([]byte, error) {
 	limit := MaxModelBytes
 	if limit < 0 {
 		limit = 0
@@ -374,14 +385,67 @@ func readAll(r io.Reader) ([]byte, error) {
 	if limit == math.MaxInt64 {
 		limit--
 	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read model: %w", err)
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	b, err := readUpTo(nil, lr, preambleBytes)
+	if err != nil || len(b) < preambleBytes {
+		return b, err
+	}
+	if ferr := checkPreamble(b); ferr != nil {
+		return nil, ferr
+	}
+	hlen := int64(binary.LittleEndian.Uint32(b[12:]))
+	if b, err = readUpTo(b, lr, hlen); err != nil || int64(len(b)) < preambleBytes+hlen {
+		return b, err
+	}
+	rest := lr.N
+	switch _, values, ferr := parseHeader(b[preambleBytes:]); {
+	case ferr == nil:
+		rest = min(rest, values+crcBytes+1<<20)
+	case size < 0:
+		n := int64(len(b))
+		if b, err = readUpTo(b, lr, 1<<20); err != nil {
+			return nil, err
+		}
+		if int64(len(b)) == n+1<<20 {
+			return nil, ferr
+		}
+		return b, nil
+	default:
+		rest = min(rest, size-int64(len(b))+1)
+	}
+	if b, err = readUpTo(b, lr, rest); err != nil {
+		return nil, err
 	}
 	if int64(len(b)) > limit {
 		return nil, formatErr("larger than MaxModelBytes (%d bytes)", limit)
 	}
 	return b, nil
+}
+
+// readUpTo appends up to n more bytes of r to b, fewer when r ends, and
+// grows b only as bytes arrive.
+func readUpTo(b []byte, r io.Reader, n int64) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Write(b)
+	if _, err := io.CopyN(&buf, r, n); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// checkPreamble checks the magic, version and header length of a model
+// file's first 16 bytes.
+func checkPreamble(b []byte) *FormatError {
+	if string(b[:len(Magic)]) != Magic {
+		return formatErr("not a nerve model file (it starts with %q, a model file with %q)", b[:len(Magic)], Magic)
+	}
+	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion {
+		return &FormatError{Offset: 8, Err: fmt.Errorf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
+	}
+	if hlen := binary.LittleEndian.Uint32(b[12:]); hlen > MaxHeaderBytes {
+		return &FormatError{Offset: 12, Err: fmt.Errorf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
+	}
+	return nil
 }
 
 // readFile reads the file at path with readAll. Errors name the path.
@@ -401,7 +465,11 @@ func readFile(path string) ([]byte, error) {
 	if fi.Mode().IsRegular() && fi.Size() > MaxModelBytes {
 		return nil, &FormatError{Path: path, Offset: -1, Err: fmt.Errorf("%d bytes, larger than MaxModelBytes (%d bytes)", fi.Size(), MaxModelBytes)}
 	}
-	b, err := readAll(f)
+	size := int64(-1)
+	if fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	b, err := readAll(f, size)
 	if err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
@@ -423,13 +491,10 @@ func parse(b []byte) (*Header, int, *FormatError) {
 	if n < preambleBytes+crcBytes {
 		return nil, 0, formatErr("truncated: %d bytes, a model file has at least %d", n, preambleBytes+crcBytes)
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion {
-		return nil, 0, &FormatError{Offset: 8, Err: fmt.Errorf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
+	if ferr := checkPreamble(b); ferr != nil {
+		return nil, 0, ferr
 	}
 	hlen := binary.LittleEndian.Uint32(b[12:])
-	if hlen > MaxHeaderBytes {
-		return nil, 0, &FormatError{Offset: 12, Err: fmt.Errorf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
-	}
 	pos := preambleBytes + int(hlen) // where the parameters start
 	if n < pos+crcBytes {
 		return nil, 0, formatErr("truncated: the header needs %d bytes, the file has %d", pos+crcBytes, n)
