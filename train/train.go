@@ -176,21 +176,32 @@ type EpochEnd struct {
 	Improved bool // the monitored loss improved on the best so far
 }
 
-// DivergedError reports that training produced a loss or parameter that
-// is not a finite number.
+// DivergedError reports that training diverged: it produced a loss or
+// parameter that is not a finite number, or a batch loss more than
+// DivergenceFactor times the first batch's (and above 1).
 type DivergedError struct {
 	Epoch, Batch int     // 1-based; Batch is 0 when found after the epoch
 	What         string  // "loss", "validation loss" or the parameter, e.g. "W2"
-	Value        float64 // the offending value (NaN, +Inf or −Inf)
+	Value        float64 // the offending value (NaN, ±Inf, or the exploded loss)
+	Start        float64 // the first batch's loss when Value is finite, else 0
 	LR           float64
 }
+
+// DivergenceFactor is how many times the first batch's loss (or 1, if
+// that is more) a batch loss may reach before Fit stops with a
+// *DivergedError: a loss that grows so far has left any descent behind.
+const DivergenceFactor = 1e4
 
 func (e *DivergedError) Error() string {
 	where := fmt.Sprintf("epoch %d, batch %d", e.Epoch, e.Batch)
 	if e.Batch == 0 {
 		where = fmt.Sprintf("the end of epoch %d", e.Epoch)
 	}
-	return fmt.Sprintf("train: %s became %v at %s (learning rate %g): the learning rate is probably too high, or the inputs are not scaled (standardise each feature to mean 0 and variance 1)", e.What, e.Value, where, e.LR)
+	became := fmt.Sprintf("%s became %v", e.What, e.Value)
+	if !math.IsNaN(e.Value) && !math.IsInf(e.Value, 0) {
+		became = fmt.Sprintf("%s exploded to %.3g from %.3g", e.What, e.Value, e.Start)
+	}
+	return fmt.Sprintf("train: %s at %s (learning rate %g): the learning rate is probably too high, or the inputs are not scaled (standardise each feature to mean 0 and variance 1)", became, where, e.LR)
 }
 
 // Fit trains net on the samples X (samples×features) with targets Y
@@ -282,6 +293,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			return hist, nil
 		}
 	}
+	startLoss := -1.0 // the first batch's loss, once known
 	for e := start; e <= epochs; e++ {
 		if cfg.Schedule != nil {
 			if err := opt.SetLR(cfg.Schedule.LR(e - 1)); err != nil {
@@ -309,6 +321,12 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			}
 			if math.IsNaN(cost) || math.IsInf(cost, 0) {
 				return hist, &DivergedError{Epoch: e, Batch: b + 1, What: "loss", Value: cost, LR: opt.LR()}
+			}
+			if startLoss < 0 {
+				startLoss = cost
+			}
+			if cost > DivergenceFactor*max(startLoss, 1) {
+				return hist, &DivergedError{Epoch: e, Batch: b + 1, What: "loss", Value: cost, Start: startLoss, LR: opt.LR()}
 			}
 			if net.Reduction == loss.Sum {
 				lossSum += cost

@@ -776,3 +776,25 @@ func TestResumeRejectsBadCheckpoints(t *testing.T) {
 		})
 	}
 }
+
+// TestDivergenceExploding checks that a loss that explodes without
+// becoming NaN or infinite stops training too, with the first batch's
+// loss in the message.
+func TestDivergenceExploding(t *testing.T) {
+	X, Y := iris[float32](t)
+	net := newClassifier[float32](t, 1, 4)
+	opt, _ := optim.NewAdam[float32](optim.Adam{LR: 1e6})
+	_, err := Fit(context.Background(), net, X, Y, Config[float32]{Epochs: 50, BatchSize: 16, Optimizer: opt})
+	var de *DivergedError
+	if !errors.As(err, &de) {
+		t.Fatalf("err = %v; want a *DivergedError", err)
+	}
+	if math.IsNaN(de.Value) || math.IsInf(de.Value, 0) || de.Value <= DivergenceFactor*max(de.Start, 1) {
+		t.Errorf("stopped at loss %v from %v; want a finite loss over %g times the start", de.Value, de.Start, DivergenceFactor)
+	}
+	for _, want := range []string{"exploded", "too high"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+}
