@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,6 +182,8 @@ func TestBadInput(t *testing.T) {
 		files      map[string]string
 		model      string // a model variant written to model.nerve, or ""
 		unreadable string // one of the files, made unreadable (mode 0)
+		setup      func(t *testing.T, dir string)
+		within     time.Duration // how soon it must exit; a minute if 0
 		args       []string
 		code       int
 		want       []string // substrings of the stderr line
@@ -267,10 +271,10 @@ func TestBadInput(t *testing.T) {
 		// Predicting and evaluating.
 		{name: "predict: another feature count", files: map[string]string{"two.csv": two}, model: goodModel,
 			args: []string{"predict", "--model", "model.nerve", "--data", "two.csv", "--out", "out/p.csv"},
-			code: 1, want: []string{"two.csv", "2 feature columns", "trained on 3 (a, b, c)"}},
+			code: 1, want: []string{"two.csv", `no column named "c"`, "trained on (a, b, c)"}},
 		{name: "predict: another feature count to stdout", files: map[string]string{"two.csv": two}, model: goodModel,
 			args: []string{"predict", "--model", "model.nerve", "--data", "two.csv"},
-			code: 1, want: []string{"two.csv", "2 feature columns"}},
+			code: 1, want: []string{"two.csv", `no column named "c"`}},
 		{name: "predict: NaN in the training file", files: map[string]string{"nan.csv": "a,b,c,label\n1,2,3,x\n2,NaN,4,y\n"}, model: goodModel,
 			args: []string{"predict", "--model", "model.nerve", "--data", "nan.csv", "--out", "out/p.csv"},
 			code: 1, want: []string{"nan.csv:3:2 (b)", "NaN"}},
@@ -282,7 +286,7 @@ func TestBadInput(t *testing.T) {
 			code: 1, want: []string{"eval.csv", "sample 2", `"z"`, "2 classes"}},
 		{name: "evaluate: another feature count", files: map[string]string{"two.csv": "a,b,label\n1,2,x\n3,4,y\n"}, model: goodModel,
 			args: []string{"evaluate", "--model", "model.nerve", "--data", "two.csv"},
-			code: 1, want: []string{"two.csv", "2 feature columns", "trained on 3"}},
+			code: 1, want: []string{"two.csv", `no column named "c"`}},
 		{name: "evaluate: NaN with the target first", files: map[string]string{"nan.csv": "label,a,b,c\nx,1,2,3\ny,2,NaN,4\n"}, model: goodModel,
 			args: []string{"evaluate", "--model", "model.nerve", "--data", "nan.csv"},
 			code: 1, want: []string{"nan.csv:3:3 (b)", "NaN"}},
@@ -362,6 +366,100 @@ func TestBadInput(t *testing.T) {
 		{name: "inspect without a file",
 			args: []string{"inspect"},
 			code: 2, want: []string{"inspect", "one model file"}},
+
+		// Issue 13.1: an output that is also an input.
+		{name: "train --out is --data", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--out", "./train.csv"},
+			code: 2, want: []string{"--out ./train.csv", "--data train.csv", "same file"}},
+		{name: "train --out is --data through a link", files: map[string]string{"train.csv": trainCSV}, setup: symlink("link.csv", "train.csv"),
+			args: []string{"train", "--data", "train.csv", "--out", "link.csv"},
+			code: 2, want: []string{"--out link.csv", "--data train.csv", "same file"}},
+		{name: "train --out is --test", files: map[string]string{"train.csv": trainCSV, "t.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--test", "t.csv", "--out", "t.csv"},
+			code: 2, want: []string{"--out t.csv", "--test t.csv"}},
+		{name: "train --checkpoint is --data", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--checkpoint", "train.csv", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--checkpoint train.csv", "--data train.csv"}},
+		{name: "train --out is --checkpoint", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--checkpoint", "out/x", "--out", "out/x"},
+			code: 2, want: []string{"--checkpoint out/x", "--out out/x"}},
+		{name: "predict --out is --data", files: map[string]string{"train.csv": trainCSV}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "train.csv"},
+			code: 2, want: []string{"--out train.csv", "--data train.csv"}},
+		{name: "predict --out is --model", files: map[string]string{"train.csv": trainCSV}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "model.nerve"},
+			code: 2, want: []string{"--out model.nerve", "--model model.nerve"}},
+
+		// Issue 13.2: a device is written through, its errors reported.
+		{name: "predict --out a full device", files: map[string]string{"train.csv": trainCSV}, model: goodModel, setup: fullDevice("full"),
+			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "full"},
+			code: 1, want: []string{"full", "no space left"}},
+
+		// Issue 13.4: columns by name, never by position when named.
+		{name: "predict: a feature named twice", files: map[string]string{"d.csv": "a,b,a,c\n1,2,3,4\n5,6,7,8\n"}, model: goodModel,
+			args: []string{"predict", "--model", "model.nerve", "--data", "d.csv"},
+			code: 1, want: []string{"d.csv", "columns 1 and 3", `"a"`}},
+		{name: "evaluate: a feature missing", files: map[string]string{"d.csv": "a,b,d,label\n1,2,3,x\n5,6,7,y\n"}, model: goodModel,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "d.csv"},
+			code: 1, want: []string{"d.csv", `no column named "c"`}},
+
+		// Issue 13.5: a loss that explodes stops training.
+		{name: "train --lr 1e6 diverges", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--optimizer", "adam", "--lr", "1e6", "--quiet", "--out", "out/m.nerve"},
+			code: 1, want: []string{"exploded", "learning rate is probably too high"}},
+
+		// Issue 13.6 and 7: bounded memory and time on endless input.
+		{name: "train on /dev/zero", setup: need("/dev/zero"), within: 20 * time.Second,
+			args: []string{"train", "--data", "/dev/zero", "--out", "out/m.nerve"},
+			code: 1, want: []string{"/dev/zero:1", "line too long", "16 MiB"}},
+		{name: "predict on /dev/zero", model: goodModel, setup: need("/dev/zero"), within: 20 * time.Second,
+			args: []string{"predict", "--model", "model.nerve", "--data", "/dev/zero"},
+			code: 1, want: []string{"/dev/zero:1", "line too long"}},
+		{name: "evaluate on a 2 GiB sparse file", model: goodModel, setup: sparse("big.csv", 2<<30), within: 20 * time.Second,
+			args: []string{"evaluate", "--model", "model.nerve", "--data", "big.csv"},
+			code: 1, want: []string{"big.csv:1", "line too long"}},
+		{name: "inspect /dev/zero", setup: need("/dev/zero"), within: 20 * time.Second,
+			args: []string{"inspect", "/dev/zero"},
+			code: 1, want: []string{"/dev/zero", "not a nerve model file"}},
+
+		// Issue 13.8: limits checked before training.
+		{name: "a network too big to save", files: map[string]string{"train.csv": trainCSV}, within: 20 * time.Second,
+			args: []string{"train", "--data", "train.csv", "--hidden", "1000000000", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--hidden 1000000000", "more parameters than a model file holds"}},
+		{name: "two layers too big to save", files: map[string]string{"train.csv": trainCSV}, within: 20 * time.Second,
+			args: []string{"train", "--data", "train.csv", "--hidden", "16500,16500", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--hidden 16500,16500", "more parameters"}},
+		{name: "50 000 columns", files: map[string]string{"wide.csv": wideCSV(50000)}, within: 30 * time.Second,
+			args: []string{"train", "--data", "wide.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"wide.csv", "50001 columns", "model header"}},
+		{name: "a 2 MiB label", files: map[string]string{"l.csv": "a,b\n1,x\n2," + strings.Repeat("y", 2<<20) + "\n"},
+			args: []string{"train", "--data", "l.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"l.csv:3:2", "field longer than 1 MiB"}},
+		{name: "a header cell not UTF-8", files: map[string]string{"u.csv": "a,\xff\xfe,label\n1,2,x\n3,4,y\n"},
+			args: []string{"train", "--data", "u.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"u.csv:1:2", "not valid UTF-8"}},
+		{name: "IDX images wider than the model", model: goodModel, files: map[string]string{
+			"img-idx3-ubyte": "\x00\x00\x08\x03\x00\x00\x00\x01\x00\x00\x75\x30\x00\x00\x75\x30"},
+			args: []string{"predict", "--model", "model.nerve", "--data", "img-idx3-ubyte"},
+			code: 1, want: []string{"img-idx3-ubyte", "has 900000000 feature columns", "trained on 3"}},
+
+		// Issue 13.9: outputs checked before training.
+		{name: "train --out empty", files: map[string]string{"train.csv": trainCSV},
+			args: []string{"train", "--data", "train.csv", "--out", ""},
+			code: 2, want: []string{"--out", "empty file name"}},
+		{name: "train --out where no file can be made", files: map[string]string{"train.csv": trainCSV}, setup: need("/proc/self"),
+			args: []string{"train", "--data", "train.csv", "--out", "/proc/m.nerve"},
+			code: 1, want: []string{"--out /proc/m.nerve", "cannot create a file in /proc"}},
+
+		// Issue 13.11: what is wrong, with the file named.
+		{name: "gzip with a flipped byte", files: map[string]string{"t.csv.gz": flippedGzip(trainCSV + strings.Repeat("7,8,9,x\n3,4,5,y\n", 500))},
+			args: []string{"train", "--data", "t.csv.gz", "--out", "out/m.nerve"},
+			code: 1, want: []string{"t.csv.gz", "gzip"}},
+		{name: "IDX labels of one class", files: map[string]string{
+			"img-idx3-ubyte": "\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x02\x00\xff\x80\x10",
+			"lab-idx1-ubyte": "\x00\x00\x08\x01\x00\x00\x00\x02\x07\x07"},
+			args: []string{"train", "--data", "img-idx3-ubyte", "--labels", "lab-idx1-ubyte", "--out", "out/m.nerve"},
+			code: 1, want: []string{"lab-idx1-ubyte", "every label is 7"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -393,9 +491,16 @@ func TestBadInput(t *testing.T) {
 					t.Skipf("a file with mode 0 is readable here (running as root?); the row %q covers paths that cannot be opened", "data inside a file")
 				}
 			}
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
 			inputs := listTree(t, dir) // what dir holds before the run
 
-			stdout, stderr, code := runNerve(t, dir, time.Minute, tt.args...)
+			within := tt.within
+			if within == 0 {
+				within = time.Minute
+			}
+			stdout, stderr, code := runNerve(t, dir, within, tt.args...)
 			cmdline := "nerve " + strings.Join(tt.args, " ")
 			if code != tt.code {
 				t.Errorf("%s: exit status %d; want %d (stderr %q)", cmdline, code, tt.code, stderr)
@@ -421,6 +526,88 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// symlink returns a setup that makes a symbolic link name to target.
+func symlink(name, target string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("symlink: %v", err)
+		}
+	}
+}
+
+// fullDevice returns a setup that makes name a device like /dev/full:
+// when running as root a node of its own (so that a binary that replaced
+// devices would not replace the system's /dev/full), else a link to
+// /dev/full, which only root could replace.
+func fullDevice(name string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		fi, err := os.Stat("/dev/full")
+		if err != nil {
+			t.Skipf("/dev/full: %v", err)
+		}
+		p := filepath.Join(dir, name)
+		if os.Geteuid() != 0 {
+			if err := os.Symlink("/dev/full", p); err != nil {
+				t.Skip(err)
+			}
+			return
+		}
+		if err := mknodLike(p, fi); err != nil {
+			t.Skipf("mknod: %v", err)
+		}
+	}
+}
+
+// need returns a setup that skips the row where path does not exist.
+func need(path string) func(*testing.T, string) {
+	return func(t *testing.T, _ string) {
+		if _, err := os.Stat(path); err != nil {
+			t.Skipf("%s: %v", path, err)
+		}
+	}
+}
+
+// sparse returns a setup that makes a file of size zero bytes, sparse
+// where the file system allows, as name.
+func sparse(name string, size int64) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := f.Truncate(size); err != nil {
+			t.Skipf("truncate: %v", err)
+		}
+	}
+}
+
+// wideCSV returns a table of n feature columns and a label, two rows.
+func wideCSV(n int) string {
+	var b strings.Builder
+	for j := range n {
+		fmt.Fprintf(&b, "feature%d,", j+1)
+	}
+	b.WriteString("label\n")
+	for i := range 2 {
+		b.WriteString(strings.Repeat("1,", n))
+		fmt.Fprintf(&b, "%c\n", 'x'+i)
+	}
+	return b.String()
+}
+
+// flippedGzip returns text gzipped with one byte in the middle of the
+// compressed data flipped.
+func flippedGzip(text string) string {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(text))
+	zw.Close()
+	z := b.Bytes()
+	z[len(z)/2] ^= 0x10
+	return string(z)
 }
 
 // listTree returns the sorted slash-separated paths of everything under

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
@@ -36,80 +39,161 @@ func taskOfModel(m *model.Model[float32]) data.Task {
 
 // loadLabelled reads a dataset with targets: an IDX image file with its
 // IDX labels when labels is set, else a CSV file whose target column is
-// target ("" means the last column).
-func loadLabelled(path, labels, target string, task data.Task) (*data.Dataset, error) {
-	if labels != "" {
-		if task == data.TaskRegression {
-			return nil, fmt.Errorf("%s: IDX labels are classes; --task regression does not apply", labels)
-		}
-		return data.LoadIDX(path, labels)
+// target ("" means the last column). Each file is read once ("-" is
+// standard input); Ctrl-C stops the loading.
+func loadLabelled(ctx context.Context, path, labels, target string, task data.Task) (*data.Dataset, error) {
+	if labels != "" && task == data.TaskRegression {
+		return nil, fmt.Errorf("%s: IDX labels are classes; --task regression does not apply", labels)
 	}
-	return data.LoadCSV(path, data.CSVOptions{Target: target, Task: task})
+	b, err := readInput(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if labels == "" {
+		return cancellable(ctx, func() (*data.Dataset, error) {
+			return data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: target, Task: task})
+		})
+	}
+	lb, err := readInput(ctx, labels)
+	if err != nil {
+		return nil, err
+	}
+	return cancellable(ctx, func() (*data.Dataset, error) {
+		return data.ReadIDXPair(bytes.NewReader(b), path, bytes.NewReader(lb), labels)
+	})
 }
 
 // loadFeatures reads the samples to predict on from a CSV file or an IDX
-// image file, and returns them with the model's features: columns whose
-// header names match the model's features are picked by name (so the
-// training file itself, target column and all, can be given); otherwise
-// the file must have exactly as many columns as the model has inputs.
-func loadFeatures(path string, m *model.Model[float32]) (*data.Dataset, error) {
-	if isIDX(path) {
-		dims, values, err := data.LoadIDXFile(path)
-		if err != nil {
-			return nil, err
+// image file, once, and returns them with the model's features: by name
+// when the file has a header and the model has feature names (so the
+// training file itself, target column and all, can be given, and
+// columns in another order are put in the model's); otherwise the file
+// must have exactly as many columns as the model has inputs.
+func loadFeatures(ctx context.Context, path string, m *model.Model[float32]) (*data.Dataset, error) {
+	b, err := readInput(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return featuresOf(ctx, path, b, m)
+}
+
+// featuresOf is loadFeatures for b, the contents of the file at path.
+func featuresOf(ctx context.Context, path string, b []byte, m *model.Model[float32]) (*data.Dataset, error) {
+	if isIDX(path, b) {
+		return idxFeatures(path, b, m)
+	}
+	return cancellable(ctx, func() (*data.Dataset, error) {
+		// A file with the model's target column (the training file
+		// itself) is read with that column as the target, and the
+		// target dropped.
+		var d *data.Dataset
+		var err error
+		if m.Target != "" {
+			d, err = data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: m.Target, Task: taskOfModel(m)})
+			if err == nil {
+				d.Labels, d.Y = nil, nil
+			}
+			// A bad feature cell is the file's fault whichever way it is
+			// read; reading it again without a target would only blame
+			// the target column's text instead.
+			if col, ok := cellError(err); ok && col != m.Target {
+				return nil, err
+			}
 		}
-		if len(dims) < 2 {
-			return nil, fmt.Errorf("%s: an IDX file of %d dimension(s) is not a set of images", path, len(dims))
+		if d == nil {
+			if d, err = data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{NoTarget: true}); err != nil {
+				return nil, err
+			}
 		}
-		n := dims[0]
-		width := len(values) / max(n, 1)
-		X := tensor.Zeros[float64](n, width)
-		for i, v := range values {
-			X.Data()[i] = float64(v) / 255
+		return pickFeatures(path, d, m)
+	})
+}
+
+// idxFeatures reads IDX images to predict on, checking their width
+// against the model before converting any pixel.
+func idxFeatures(path string, b []byte, m *model.Model[float32]) (*data.Dataset, error) {
+	if b[0] == 0 && len(b) >= 4 && len(b) >= 4+4*int(b[3]) && b[3] >= 2 {
+		width := 1
+		for i := 1; i < int(b[3]); i++ {
+			width *= int(beUint32(b[4+4*i:]))
 		}
-		d := &data.Dataset{Name: path, X: X}
+		if width != m.Network.Inputs() {
+			return nil, widthError(path, width, m)
+		}
+	}
+	dims, values, err := data.ReadIDX(bytes.NewReader(b), path)
+	if err != nil {
+		return nil, err
+	}
+	if len(dims) < 2 {
+		return nil, fmt.Errorf("%s: an IDX file of %d dimension(s) is not a set of images", path, len(dims))
+	}
+	n := dims[0]
+	width := len(values) / max(n, 1)
+	if width != m.Network.Inputs() {
+		return nil, widthError(path, width, m)
+	}
+	X := tensor.Zeros[float64](n, width)
+	for i, v := range values {
+		X.Data()[i] = float64(v) / 255
+	}
+	return &data.Dataset{Name: path, X: X}, nil
+}
+
+// beUint32 reads a big-endian uint32, as IDX headers store dimensions.
+func beUint32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// pickFeatures returns d with the model's features in the model's order,
+// picked by name when the file has a header and the model has feature
+// names: a missing or twice-named feature is an error naming it. A file
+// without a header must have the model's inputs in order.
+func pickFeatures(path string, d *data.Dataset, m *model.Model[float32]) (*data.Dataset, error) {
+	if len(m.Features) != m.Network.Inputs() || !hasHeader(d) {
 		return d, checkWidth(path, d, m)
 	}
-	// A file with the model's target column (the training file itself)
-	// is read with that column as the target, and the target dropped.
-	var d *data.Dataset
-	var err error
-	if m.Target != "" {
-		d, err = data.LoadCSV(path, data.CSVOptions{Target: m.Target, Task: taskOfModel(m)})
-		if err == nil {
-			d.Labels, d.Y = nil, nil
+	col := make(map[string]int, len(d.Features))
+	for j, f := range d.Features {
+		if k, dup := col[f]; dup {
+			return nil, fmt.Errorf("%s: columns %d and %d are both named %q: which is the model's feature is ambiguous", path, k+1, j+1, f)
 		}
-		// A bad feature cell is the file's fault whichever way it is
-		// read; reading it again without a target would only blame
-		// the target column's text instead.
-		if col, ok := cellError(err); ok && col != m.Target {
-			return nil, err
+		col[f] = j
+	}
+	idx := make([]int, len(m.Features))
+	inOrder := len(d.Features) == len(m.Features)
+	for k, f := range m.Features {
+		j, ok := col[f]
+		if !ok {
+			return nil, fmt.Errorf("%s: no column named %q, a feature the model was trained on (%s)", path, f, shortList(m.Features, 8))
+		}
+		idx[k] = j
+		inOrder = inOrder && j == k
+	}
+	if inOrder {
+		return d, nil
+	}
+	X := tensor.Zeros[float64](d.Len(), len(idx))
+	for i := range d.Len() {
+		row := d.X.Row(i)
+		for k, j := range idx {
+			X.Set(i, k, row[j])
 		}
 	}
-	if d == nil {
-		if d, err = data.LoadCSV(path, data.CSVOptions{NoTarget: true}); err != nil {
-			return nil, err
+	d.X, d.Features = X, m.Features
+	return d, nil
+}
+
+// hasHeader reports whether d's column names came from a header: a file
+// without one has the names col1, col2, … by position.
+func hasHeader(d *data.Dataset) bool {
+	names := append(slices.Clone(d.Features), d.Target)
+	for j, n := range names {
+		if n != "" && n != "col"+strconv.Itoa(j+1) {
+			return true
 		}
 	}
-	if len(m.Features) == m.Network.Inputs() && d.Features != nil {
-		idx := make([]int, 0, len(m.Features))
-		for _, f := range m.Features {
-			if j := slices.Index(d.Features, f); j >= 0 {
-				idx = append(idx, j)
-			}
-		}
-		if len(idx) == len(m.Features) && len(d.Features) != len(idx) {
-			X := tensor.Zeros[float64](d.Len(), len(idx))
-			for i := range d.Len() {
-				row := d.X.Row(i)
-				for k, j := range idx {
-					X.Set(i, k, row[j])
-				}
-			}
-			d.X, d.Features = X, m.Features
-		}
-	}
-	return d, checkWidth(path, d, m)
+	return false
 }
 
 // cellError reports whether err is about one cell of a data file (a
@@ -126,31 +210,29 @@ func cellError(err error) (column string, ok bool) {
 
 func checkWidth(path string, d *data.Dataset, m *model.Model[float32]) error {
 	if d.X.Cols() != m.Network.Inputs() {
-		extra := ""
-		if len(m.Features) > 0 {
-			extra = fmt.Sprintf(" (%s)", shortList(m.Features, 8))
-		}
-		return fmt.Errorf("%s: has %d feature columns, the model was trained on %d%s", path, d.X.Cols(), m.Network.Inputs(), extra)
+		return widthError(path, d.X.Cols(), m)
 	}
 	return nil
 }
 
-// isIDX reports whether path starts like an IDX file (possibly gzipped):
-// used to tell MNIST-style files from CSV.
-func isIDX(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
+func widthError(path string, cols int, m *model.Model[float32]) error {
+	extra := ""
+	if len(m.Features) > 0 {
+		extra = fmt.Sprintf(" (%s)", shortList(m.Features, 8))
+	}
+	return fmt.Errorf("%s: has %d feature columns, the model was trained on %d%s", path, cols, m.Network.Inputs(), extra)
+}
+
+// isIDX reports whether b, the contents of the file at path, starts
+// like an IDX file (possibly gzipped): to tell MNIST-style files from CSV.
+func isIDX(path string, b []byte) bool {
+	if len(b) < 4 {
 		return false
 	}
-	defer f.Close()
-	var head [4]byte
-	if _, err := io.ReadFull(f, head[:]); err != nil {
-		return false
-	}
-	if head[0] == 0x1f && head[1] == 0x8b {
+	if b[0] == 0x1f && b[1] == 0x8b {
 		return strings.Contains(filepath.Base(path), "idx") || strings.Contains(filepath.Base(path), "ubyte")
 	}
-	return head[0] == 0 && head[1] == 0 && head[2] == 0x08
+	return b[0] == 0 && b[1] == 0 && b[2] == 0x08
 }
 
 // shortList joins names, eliding the middle of a long list.
@@ -162,26 +244,48 @@ func shortList(names []string, max int) string {
 }
 
 // checkOutPath fails early, before any work, if path cannot be written:
-// its directory must exist and path must not be a directory.
+// it must not be empty, its directory must exist and take a new file,
+// and path must not be a directory. "-" (standard output) and devices
+// pass.
 func checkOutPath(flag, path string) error {
+	if path == "" {
+		return usagef("--%s: empty file name", flag)
+	}
+	if path == stdinName {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
+		return fmt.Errorf("--%s %s: is a directory", flag, path)
+	}
+	if err == nil && !fi.Mode().IsRegular() {
+		return nil // a device or pipe, written directly
+	}
 	dir := filepath.Dir(path)
-	fi, err := os.Stat(dir)
+	fi, err = os.Stat(dir)
 	if err != nil {
 		return fmt.Errorf("--%s %s: directory %s does not exist", flag, path, dir)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("--%s %s: %s is not a directory", flag, path, dir)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return fmt.Errorf("--%s %s: is a directory", flag, path)
+	probe, err := os.CreateTemp(dir, ".nerve-probe-*")
+	if err != nil {
+		return fmt.Errorf("--%s %s: cannot create a file in %s: %w", flag, path, dir, errors.Unwrap(err))
 	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 
-// writeFileAtomic writes what fill produces to path through a temporary
-// file in the same directory, renamed into place only when everything
-// was written: a failure never leaves a partial file at path.
-func writeFileAtomic(path string, fill func(w io.Writer) error) error {
+// writeOutput writes what fill produces to stdout for "-", else to path
+// through a temporary file in the same directory, renamed into place only
+// when everything was written: a failure never leaves a partial file at
+// path.
+func writeOutput(path string, stdout io.Writer, fill func(w io.Writer) error) error {
+	if path == stdinName {
+		return fill(stdout)
+	}
 	return atomicfile.Write(path, fill)
 }
 
@@ -191,7 +295,7 @@ func writeFileAtomic(path string, fill func(w io.Writer) error) error {
 // as in training — one-hot rows in the order of the model's classes (a
 // 0/1 column for a single sigmoid output), or regression targets
 // standardised with the model's target scaler.
-func networkData(m *model.Model[float64], modelPath, dataPath, labels, target string) (X, Y *tensor.Dense[float64], err error) {
+func networkData(ctx context.Context, m *model.Model[float64], modelPath, dataPath, labels, target string) (X, Y *tensor.Dense[float64], err error) {
 	task := data.TaskRegression
 	if len(m.Classes) > 0 {
 		task = data.TaskClassification
@@ -199,7 +303,7 @@ func networkData(m *model.Model[float64], modelPath, dataPath, labels, target st
 	if target == "" {
 		target = m.Target
 	}
-	d, err := loadLabelled(dataPath, labels, target, task)
+	d, err := loadLabelled(ctx, dataPath, labels, target, task)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -27,7 +28,7 @@ type evaluateConfig struct {
 	model string
 }
 
-func (c *evaluateConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) error {
+func (c *evaluateConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("evaluate: --model and --data are required")
 	}
@@ -35,23 +36,11 @@ func (c *evaluateConfig) run(_ context.Context, _ []string, stdout, _ io.Writer)
 	if err != nil {
 		return err
 	}
-	task := taskOfModel(m)
-	var d *data.Dataset
-	if c.target == "" && m.Target != "" && c.labels == "" {
-		// The model's target column, when the file has it.
-		d, err = loadLabelled(c.data, "", m.Target, task)
-		// The file has the target column but a bad cell: report that
-		// cell, not what reading the file another way would say.
-		if _, ok := cellError(err); ok {
-			return err
-		}
+	d, err := c.load(ctx, m)
+	if err != nil {
+		return err
 	}
-	if d == nil {
-		if d, err = loadLabelled(c.data, c.labels, c.target, task); err != nil {
-			return err
-		}
-	}
-	if err := checkWidth(c.data, d, m); err != nil {
+	if d, err = pickFeatures(c.data, d, m); err != nil {
 		return err
 	}
 	P, err := m.Predict(d.X)
@@ -64,4 +53,33 @@ func (c *evaluateConfig) run(_ context.Context, _ []string, stdout, _ io.Writer)
 	}
 	fmt.Fprintf(stdout, "%s on %s (%d samples):\n%s\n", c.model, c.data, d.Len(), report)
 	return nil
+}
+
+// load reads the labelled samples, once: IDX images with their labels,
+// or a CSV file with the target --target names, else the model's target
+// column if the file has it, else the last column.
+func (c *evaluateConfig) load(ctx context.Context, m *model.Model[float32]) (*data.Dataset, error) {
+	task := taskOfModel(m)
+	if c.labels != "" {
+		return loadLabelled(ctx, c.data, c.labels, c.target, task)
+	}
+	b, err := readInput(ctx, c.data)
+	if err != nil {
+		return nil, err
+	}
+	read := func(target string) (*data.Dataset, error) {
+		return cancellable(ctx, func() (*data.Dataset, error) {
+			return data.ReadCSV(bytes.NewReader(b), c.data, data.CSVOptions{Target: target, Task: task})
+		})
+	}
+	if c.target == "" && m.Target != "" {
+		// The model's target column, when the file has it; a bad cell
+		// of it is reported as it is, not what reading the file
+		// another way would say.
+		d, err := read(m.Target)
+		if _, ok := cellError(err); ok || err == nil {
+			return d, err
+		}
+	}
+	return read(c.target)
 }

@@ -138,7 +138,7 @@ func (c *gradcheckConfig) run(ctx context.Context, pos []string, stdout, _ io.Wr
 		if c.labels != "" && c.target != "" {
 			return usagef("gradcheck: --target applies to CSV files, not IDX images with --labels")
 		}
-		job, err = modelJob(c.model, c.data, c.labels, c.target)
+		job, err = modelJob(ctx, c.model, c.data, c.labels, c.target)
 		if c.rows == 0 {
 			c.rows = 16
 		}
@@ -226,12 +226,12 @@ func tutorialJob(name string, seed uint32) (*gradJob, error) {
 
 // modelJob reads a model file as float64 and labelled data for it, as
 // the network saw them in training (see networkData).
-func modelJob(modelPath, dataPath, labels, target string) (*gradJob, error) {
+func modelJob(ctx context.Context, modelPath, dataPath, labels, target string) (*gradJob, error) {
 	m, err := model.Load[float64](modelPath)
 	if err != nil {
 		return nil, err
 	}
-	X, Y, err := networkData(m, modelPath, dataPath, labels, target)
+	X, Y, err := networkData(ctx, m, modelPath, dataPath, labels, target)
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func plotKindNames() string {
 	return strings.Join(names, ", ")
 }
 
-func (c *plotConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) error {
+func (c *plotConfig) run(ctx context.Context, pos []string, stdout, _ io.Writer) error {
 	f := c.f
 	if len(pos) == 0 {
 		return usagef("plot: no KIND given (want one of %s)", plotKindNames())
@@ -114,6 +114,9 @@ func (c *plotConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) e
 	}
 	if err := plot.CheckFormat(c.out); err != nil {
 		return usagef("plot: --out %s: the extension must be .png or .svg", c.out)
+	}
+	if err := checkDistinct("plot", []namedPath{{"out", c.out}}, []namedPath{{"log", c.log}, {"model", c.model}, {"data", c.data}}); err != nil {
+		return err
 	}
 	if err := checkOutPath("out", c.out); err != nil {
 		return err
@@ -162,12 +165,16 @@ func (c *plotConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) e
 				return err
 			}
 		}
-		d, err := loadFeatures(c.data, m)
+		b, err := readInput(ctx, c.data)
+		if err != nil {
+			return err
+		}
+		d, err := featuresOf(ctx, c.data, b, m)
 		if err != nil {
 			return err
 		}
 		if kind == "boundary" {
-			if d.Labels, err = sampleLabels(c.data, m, d.Len()); err != nil {
+			if d.Labels, err = sampleLabels(c.data, b, m, d.Len()); err != nil {
 				return err
 			}
 			err = plot.Boundary(c.out, m, m.Classes, d, opts)
@@ -202,11 +209,11 @@ func checkBoundaryModel(path string, m *model.Model[float32]) error {
 // names none) when the file has one besides the model's features, and nil
 // when it has only the features. A label that is not one of the model's
 // classes is an error naming the file and sample.
-func sampleLabels(path string, m *model.Model[float32], n int) ([]string, error) {
-	if isIDX(path) {
+func sampleLabels(path string, b []byte, m *model.Model[float32], n int) ([]string, error) {
+	if isIDX(path, b) {
 		return nil, nil
 	}
-	d, err := data.LoadCSV(path, data.CSVOptions{Target: m.Target, Task: data.TaskClassification})
+	d, err := data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: m.Target, Task: data.TaskClassification})
 	if err != nil || d.Len() != n {
 		return nil, nil // no target column: the samples are drawn uncoloured
 	}

@@ -340,7 +340,7 @@ func TestPlotBadInput(t *testing.T) {
 		{"boundary of a regressor", []string{"plot", "boundary", "--model", "reg.nerve", "--data", "three.csv", "--out", "out/x.png"}, 1, []string{"reg.nerve", "needs a classifier", "regression"}},
 		{"unknown label", []string{"plot", "boundary", "--model", "spiral.nerve", "--data", "arm9.csv", "--out", "out/x.png"}, 1, []string{"arm9.csv", `sample 2 has label "arm9"`}},
 		{"missing model", []string{"plot", "network", "--model", "none.nerve", "--out", "out/x.png"}, 1, []string{"none.nerve"}},
-		{"activations of wrong width", []string{"plot", "activations", "--model", "spiral.nerve", "--data", "three.csv", "--out", "out/x.png"}, 1, []string{"three.csv", "3 feature columns"}},
+		{"activations of wrong width", []string{"plot", "activations", "--model", "spiral.nerve", "--data", "three.csv", "--out", "out/x.png"}, 1, []string{"three.csv", `no column named "x1"`}},
 		{"small width", []string{"plot", "network", "--model", "spiral.nerve", "--width", "20", "--out", "out/x.png"}, 2, []string{"--width"}},
 		{"max units", []string{"plot", "network", "--model", "spiral.nerve", "--max-units", "2", "--out", "out/x.png"}, 2, []string{"--max-units"}},
 		{"train --plot at a file", []string{"train", "--data", "spiral.csv", "--plot", "file.txt", "--out", "out/m.nerve"}, 2, []string{"--plot", "file.txt", "not a directory"}},

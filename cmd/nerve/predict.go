@@ -32,9 +32,12 @@ type predictConfig struct {
 	proba      bool
 }
 
-func (c *predictConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) error {
+func (c *predictConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("predict: --model and --data are required")
+	}
+	if err := checkDistinct("predict", []namedPath{{"out", c.out}}, []namedPath{{"model", c.model}, {"data", c.data}}); err != nil {
+		return err
 	}
 	if c.out != "" {
 		if err := checkOutPath("out", c.out); err != nil {
@@ -45,7 +48,7 @@ func (c *predictConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) 
 	if err != nil {
 		return err
 	}
-	d, err := loadFeatures(c.data, m)
+	d, err := loadFeatures(ctx, c.data, m)
 	if err != nil {
 		return err
 	}
@@ -95,7 +98,7 @@ func (c *predictConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) 
 	if c.out == "" {
 		return write(stdout)
 	}
-	return writeFileAtomic(c.out, write)
+	return writeOutput(c.out, stdout, write)
 }
 
 func orDefault(s, def string) string {

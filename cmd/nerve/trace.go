@@ -96,7 +96,7 @@ For example:
 `)
 }
 
-func (c *traceConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) error {
+func (c *traceConfig) run(ctx context.Context, pos []string, stdout, _ io.Writer) error {
 	f := c.f
 	if c.digits > trace.MaxDigits {
 		return usagef("trace: --digits: %d is more than %d", c.digits, trace.MaxDigits)
@@ -139,6 +139,9 @@ func (c *traceConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) 
 	if err != nil {
 		return usagef("trace: --layout: %v", err)
 	}
+	if err := checkDistinct("trace", []namedPath{{"out", c.out}}, []namedPath{{"model", c.model}, {"data", c.data}}); err != nil {
+		return err
+	}
 	if c.out != "" {
 		if err := checkOutPath("out", c.out); err != nil {
 			return err
@@ -161,7 +164,7 @@ func (c *traceConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) 
 			return err
 		}
 	case "--model":
-		if net, X, y, title, err = traceModel(c.model, c.data, c.rows); err != nil {
+		if net, X, y, title, err = traceModel(ctx, c.model, c.data, c.rows); err != nil {
 			return err
 		}
 	case "--layers":
@@ -188,7 +191,7 @@ func (c *traceConfig) run(_ context.Context, pos []string, stdout, _ io.Writer) 
 	if c.out == "" {
 		return write(stdout)
 	}
-	return writeFileAtomic(c.out, write)
+	return writeOutput(c.out, stdout, write)
 }
 
 // describeMode names how the network was chosen, for messages.
@@ -222,12 +225,12 @@ func traceTutorial(name string, seed uint32) (net *nn.Network[float64], X, y *te
 // traceModel loads a model as a float64 network and the first rows of a
 // labelled file as its batch, as the network saw them in training (see
 // networkData).
-func traceModel(modelPath, dataPath string, rows int) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
+func traceModel(ctx context.Context, modelPath, dataPath string, rows int) (net *nn.Network[float64], X, y *tensor.Dense[float64], title string, err error) {
 	m, err := model.Load[float64](modelPath)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}
-	if X, y, err = networkData(m, modelPath, dataPath, "", ""); err != nil {
+	if X, y, err = networkData(ctx, m, modelPath, dataPath, "", ""); err != nil {
 		return nil, nil, nil, "", err
 	}
 	n := min(rows, X.Rows())

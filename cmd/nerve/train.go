@@ -111,7 +111,10 @@ Examples:
 
 func (c *trainConfig) run(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 	r := &trainRun{c: c, stdout: stdout, log: newProgress(stderr, c.quiet || c.json)}
-	if err := r.load(); err != nil {
+	if err := r.load(ctx); err != nil {
+		return err
+	}
+	if err := checkModelLimits(r.trainSet, c.hidden); err != nil {
 		return err
 	}
 	r.configure()
@@ -147,7 +150,7 @@ type trainRun struct {
 
 // load checks the command line, reads the checkpoint to resume and the
 // training and test data, and fills in the defaults that depend on them.
-func (r *trainRun) load() error {
+func (r *trainRun) load(ctx context.Context) error {
 	c, f := r.c, r.c.f
 	if c.epochs == 0 {
 		return usagef("train: --epochs must be ≥ 1")
@@ -164,6 +167,13 @@ func (r *trainRun) load() error {
 			return err
 		}
 	}
+	inputs := []namedPath{{"data", c.data}, {"labels", c.labels}, {"test", c.test}, {"test-labels", c.testLabels}}
+	if c.resume != "" && !isSameFile(c.resume, c.checkpoint) {
+		inputs = append(inputs, namedPath{"resume", c.resume})
+	}
+	if err := checkDistinct("train", []namedPath{{"out", c.out}, {"checkpoint", c.checkpoint}}, inputs); err != nil {
+		return err
+	}
 	if err := checkOutPath("out", c.out); err != nil {
 		return err
 	}
@@ -175,7 +185,7 @@ func (r *trainRun) load() error {
 	if c.data == "" {
 		return r.loadIris()
 	}
-	r.trainSet, err = loadLabelled(c.data, c.labels, c.target, taskOf(c.task))
+	r.trainSet, err = loadLabelled(ctx, c.data, c.labels, c.target, taskOf(c.task))
 	if err != nil {
 		return err
 	}
@@ -183,7 +193,7 @@ func (r *trainRun) load() error {
 		c.noScaling = true // IDX pixels are already in [0, 1]
 	}
 	if c.test != "" {
-		r.testSet, err = loadLabelled(c.test, c.testLabels, c.target, taskOf(c.task))
+		r.testSet, err = loadLabelled(ctx, c.test, c.testLabels, c.target, taskOf(c.task))
 		if err != nil {
 			return err
 		}

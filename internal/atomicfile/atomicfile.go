@@ -37,10 +37,10 @@ import (
 // those of the same NAME whose process no longer runs: what a write
 // killed with SIGKILL left behind.
 func Write(path string, fill func(w io.Writer) error) (err error) {
+	path = resolve(path)
 	if direct(path) {
 		return writeDirect(path, fill)
 	}
-	path = resolve(path)
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		if fi.IsDir() {
@@ -95,6 +95,11 @@ func direct(path string) bool {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
 		return true
 	}
+	return underDevOrProc(path)
+}
+
+// underDevOrProc reports whether path lies under /dev or /proc.
+func underDevOrProc(path string) bool {
 	abs, err := filepath.Abs(path)
 	if err != nil || runtime.GOOS == "windows" {
 		return false
@@ -121,9 +126,14 @@ func writeDirect(path string, fill func(w io.Writer) error) error {
 
 // resolve follows the symbolic links at path, dangling ones included, and
 // returns the path of what they end at (path itself when it is not a
-// link). It gives up after 40 links, as the kernel does.
+// link). It stops at a path under /dev or /proc, whose links stand for
+// open files (/proc/self/fd/1), and gives up after 40 links, as the
+// kernel does.
 func resolve(path string) string {
 	for range 40 {
+		if underDevOrProc(path) {
+			return path
+		}
 		fi, err := os.Lstat(path)
 		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
 			return path

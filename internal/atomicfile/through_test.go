@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux
 
 package atomicfile
 
@@ -48,14 +48,24 @@ func TestWriteDevices(t *testing.T) {
 	if err := Write("/dev/null", hello); err != nil {
 		t.Errorf("Write(/dev/null): %v", err)
 	}
-	if _, err := os.Stat("/dev/full"); err == nil {
-		err := Write("/dev/full", hello)
+	if full := fullDevice(t); full != "" {
+		err := Write(full, hello)
 		if !errors.Is(err, syscall.ENOSPC) {
-			t.Errorf("Write(/dev/full): %v; want ENOSPC", err)
+			t.Errorf("Write(%s): %v; want ENOSPC", full, err)
 		}
-		if fi, err := os.Stat("/dev/full"); err != nil || fi.Mode()&os.ModeDevice == 0 {
-			t.Fatalf("/dev/full is no longer a device: %v %v", fi.Mode(), err)
+		if fi, err := os.Stat(full); err != nil || fi.Mode()&os.ModeDevice == 0 {
+			t.Fatalf("%s is no longer a device: %v %v", full, fi.Mode(), err)
 		}
+	}
+	// A link of our own to /dev/stdout (never /dev/stdout itself: a
+	// broken Write run as root would replace it) is written through.
+	link := filepath.Join(t.TempDir(), "stdout")
+	os.Symlink("/dev/stdout", link)
+	if err := Write(link, func(w io.Writer) error { return nil }); err != nil {
+		t.Errorf("Write(link to /dev/stdout): %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link to /dev/stdout became %v", fi.Mode())
 	}
 	fifo := filepath.Join(t.TempDir(), "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
@@ -109,4 +119,27 @@ func TestWriteRemovesStale(t *testing.T) {
 			t.Errorf("%s: exists %v after Write; want %v", name, err == nil, keep)
 		}
 	}
+}
+
+// fullDevice returns a device that behaves as /dev/full: a node of our own
+// in a temporary directory when running as root (so that a Write that
+// replaced devices would not replace the system's), /dev/full otherwise
+// (which only root could replace), or "" when there is none.
+func fullDevice(t *testing.T) string {
+	fi, err := os.Stat("/dev/full")
+	if err != nil {
+		return ""
+	}
+	if os.Geteuid() != 0 {
+		return "/dev/full"
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return ""
+	}
+	p := filepath.Join(t.TempDir(), "full")
+	if err := syscall.Mknod(p, syscall.S_IFCHR|0o666, int(st.Rdev)); err != nil {
+		return ""
+	}
+	return p
 }
