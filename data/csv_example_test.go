@@ -34,3 +34,30 @@ func ExampleReadCSV() {
 	// t.csv:3:2 (b): "x" is not a number: every column except the target (y) must be numeric
 	// true
 }
+
+// The field-level errors tell what is wrong with a cell or line, as
+// encoding/csv's ErrFieldCount does, beside ErrData for any bad data.
+func ExampleErrFieldCount() {
+	_, err := data.ReadCSV(strings.NewReader("a,b,y\n1,2,x\n3,y\n"), "t.csv", data.CSVOptions{})
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, data.ErrFieldCount), errors.Is(err, data.ErrNotNumber), errors.Is(err, data.ErrData))
+	// Output:
+	// t.csv:3: 2 fields, but the header has 3
+	// true false true
+}
+
+func ExampleReadIDXPair() {
+	// Two 1×2 images and their labels, as MNIST stores them.
+	images := "\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x02\x00\xff\x80\x10"
+	labels := "\x00\x00\x08\x01\x00\x00\x00\x02\x03\x05"
+	d, err := data.ReadIDXPair(strings.NewReader(images), "images", strings.NewReader(labels), "labels")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.X.Dims())
+	fmt.Printf("%.3f %v\n", d.X.Row(1), d.Labels)
+	// Output:
+	// 2 2
+	// [0.502 0.063] [3 5]
+}
