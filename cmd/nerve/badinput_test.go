@@ -390,6 +390,13 @@ func TestBadInput(t *testing.T) {
 			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "model.nerve"},
 			code: 2, want: []string{"--out model.nerve", "--model model.nerve"}},
 
+		{name: "export --out is --model", model: goodModel,
+			args: []string{"export", "--model", "model.nerve", "--out", "model.nerve"},
+			code: 2, want: []string{"--out model.nerve", "--model model.nerve"}},
+		{name: "import --out is --model", files: map[string]string{"m.onnx": "not read"},
+			args: []string{"import", "--model", "m.onnx", "--out", "./m.onnx"},
+			code: 2, want: []string{"--out ./m.onnx", "--model m.onnx"}},
+
 		// Issue 13.2: a device is written through, its errors reported.
 		{name: "predict --out a full device", files: map[string]string{"train.csv": trainCSV}, model: goodModel, setup: fullDevice("full"),
 			args: []string{"predict", "--model", "model.nerve", "--data", "train.csv", "--out", "full"},

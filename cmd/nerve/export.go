@@ -32,37 +32,34 @@ func defaultExportConfig() exportConfig {
 
 func (c *exportConfig) flags(f *flagSet) {
 	f.String(&c.model, "model", "the model `FILE` written by nerve train")
-	f.String(&c.out, "out", "write the ONNX model to `FILE`")
+	f.String(&c.out, "out", "write the ONNX model to `FILE` (- is standard output)")
 	f.Var(intValue[int]{p: &c.opset, min: onnx.MinOpset, max: onnx.MaxOpset}, "opset", fmt.Sprintf("the ONNX opset `N` to write, %d to %d", onnx.MinOpset, onnx.MaxOpset))
 	f.Var(choiceValue{p: &c.dtype, choices: []string{"float32", "float64"}}, "dtype", "the graph's float `TYPE`: float32 or float64")
 }
 
-func (c *exportConfig) run(_ context.Context, _ []string, _, stderr io.Writer) error {
-	if c.model == "" || c.out == "" {
-		return usagef("export: --model and --out are required")
-	}
-	if err := checkOutPath("out", c.out); err != nil {
+func (c *exportConfig) run(_ context.Context, _ []string, stdout, stderr io.Writer) error {
+	if err := checkModelOut("export", c.model, c.out); err != nil {
 		return err
 	}
 	opts := onnx.Options{Opset: c.opset, DType: c.dtype}
-	h, err := model.LoadHeader(c.model)
+	h, file, err := readModelFile(c.model)
 	if err != nil {
 		return err
 	}
 	if h.DType == "float64" {
-		return exportModel[float64](c.model, c.out, opts, stderr)
+		return exportModel[float64](c.model, file, c.out, opts, stdout, stderr)
 	}
-	return exportModel[float32](c.model, c.out, opts, stderr)
+	return exportModel[float32](c.model, file, c.out, opts, stdout, stderr)
 }
 
-// exportModel exports the model file in to out and prints, as notes on
-// stderr, what ONNX Runtime cannot run in it.
-func exportModel[T float32 | float64](in, out string, opts onnx.Options, stderr io.Writer) error {
-	m, err := model.Load[T](in)
+// exportModel exports the model file in, whose bytes are file, to out
+// and prints, as notes on stderr, what ONNX Runtime cannot run in it.
+func exportModel[T float32 | float64](in string, file io.Reader, out string, opts onnx.Options, stdout, stderr io.Writer) error {
+	m, err := model.Read[T](file)
 	if err != nil {
-		return err
+		return namedModelError(in, err)
 	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { return onnx.Export(w, m, opts) }); err != nil {
+	if err := writeOutput(out, stdout, func(w io.Writer) error { return onnx.Export(w, m, opts) }); err != nil {
 		return fmt.Errorf("export %s: %w", in, err)
 	}
 	for _, note := range onnx.RuntimeNotes(m, opts) {

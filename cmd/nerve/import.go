@@ -25,14 +25,11 @@ type importConfig struct {
 
 func (c *importConfig) flags(f *flagSet) {
 	f.String(&c.model, "model", "the ONNX `FILE` to read")
-	f.String(&c.out, "out", "write the nerve model to `FILE`")
+	f.String(&c.out, "out", "write the nerve model to `FILE` (- is standard output)")
 }
 
-func (c *importConfig) run(_ context.Context, _ []string, _, _ io.Writer) error {
-	if c.model == "" || c.out == "" {
-		return usagef("import: --model and --out are required")
-	}
-	if err := checkOutPath("out", c.out); err != nil {
+func (c *importConfig) run(_ context.Context, _ []string, stdout, _ io.Writer) error {
+	if err := checkModelOut("import", c.model, c.out); err != nil {
 		return err
 	}
 	in, err := os.Open(c.model)
@@ -44,7 +41,7 @@ func (c *importConfig) run(_ context.Context, _ []string, _, _ io.Writer) error 
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.model, err)
 	}
-	return writeFileAtomic(c.out, func(w io.Writer) error {
+	return writeOutput(c.out, stdout, func(w io.Writer) error {
 		_, err := m.WriteTo(w)
 		return err
 	})

@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/model"
 )
 
 // stdinName is the file name that stands for standard input in --data
@@ -152,4 +153,46 @@ func absPath(path string) string {
 		return path
 	}
 	return abs
+}
+
+// readModelFile reads the model file at path, opening it once (so that a
+// FIFO or <(cat m.nerve) works), and returns its header and the file's
+// bytes, for model.Read to decode. The model reader bounds what it reads.
+func readModelFile(path string) (*model.Header, *bytes.Buffer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load model: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, nil, fmt.Errorf("load model %s: is a directory, not a model file", path)
+	}
+	var file bytes.Buffer // what ReadHeader reads: the whole file
+	h, err := model.ReadHeader(io.TeeReader(f, &file))
+	if err != nil {
+		return nil, nil, namedModelError(path, err)
+	}
+	return h, &file, nil
+}
+
+// namedModelError returns err, an error of the model reader, naming path.
+func namedModelError(path string, err error) error {
+	var fe *model.FormatError
+	if errors.As(err, &fe) {
+		fe.Path = path
+		return fe
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// checkModelOut checks the --model and --out of a command that converts
+// one model file into another: both given, distinct, and --out writable.
+func checkModelOut(cmd, modelPath, out string) error {
+	if modelPath == "" || out == "" {
+		return usagef("%s: --model and --out are required", cmd)
+	}
+	if err := checkDistinct(cmd, []namedPath{{"out", out}}, []namedPath{{"model", modelPath}}); err != nil {
+		return err
+	}
+	return checkOutPath("out", out)
 }

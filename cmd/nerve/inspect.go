@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/nerve-ml/nerve/model"
 )
@@ -23,7 +21,16 @@ func runInspect(_ context.Context, pos []string, stdout, _ io.Writer) error {
 	if len(pos) != 1 {
 		return usagef("inspect: want one model file, got %d arguments", len(pos))
 	}
-	h, summary, err := readModelOnce(pos[0])
+	h, file, err := readModelFile(pos[0])
+	if err != nil {
+		return err
+	}
+	var summary string
+	if h.DType == "float32" {
+		summary, err = summarize[float32](pos[0], file)
+	} else {
+		summary, err = summarize[float64](pos[0], file)
+	}
 	if err != nil {
 		return err
 	}
@@ -71,43 +78,11 @@ func checkpointNote(training json.RawMessage) (json.RawMessage, string) {
 		len(ck.History.Epochs), ck.History.BestEpoch, ck.Steps, ck.Data)
 }
 
-// readModelOnce reads the model file at path, opening it once (so that a
-// FIFO or <(cat m.nerve) works), and returns its header and summary.
-func readModelOnce(path string) (*model.Header, string, error) {
-	f, err := os.Open(path)
+// summarize decodes the model file's bytes and returns its summary.
+func summarize[T float32 | float64](path string, file io.Reader) (string, error) {
+	m, err := model.Read[T](file)
 	if err != nil {
-		return nil, "", fmt.Errorf("load model: %w", err)
+		return "", namedModelError(path, err)
 	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
-		return nil, "", fmt.Errorf("load model %s: is a directory, not a model file", path)
-	}
-	named := func(err error) error {
-		var fe *model.FormatError
-		if errors.As(err, &fe) {
-			fe.Path = path
-			return fe
-		}
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	var file bytes.Buffer // what ReadHeader read: the whole file
-	h, err := model.ReadHeader(io.TeeReader(f, &file))
-	if err != nil {
-		return nil, "", named(err)
-	}
-	var summary string
-	if h.DType == "float32" {
-		m, err := model.Read[float32](&file)
-		if err != nil {
-			return nil, "", named(err)
-		}
-		summary = m.Summary()
-	} else {
-		m, err := model.Read[float64](&file)
-		if err != nil {
-			return nil, "", named(err)
-		}
-		summary = m.Summary()
-	}
-	return h, summary, nil
+	return m.Summary(), nil
 }
