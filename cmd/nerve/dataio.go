@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
@@ -83,29 +82,13 @@ func featuresOf(ctx context.Context, path string, b []byte, m *model.Model[float
 		return idxFeatures(path, b, m)
 	}
 	return cancellable(ctx, func() (*data.Dataset, error) {
-		// A file with the model's target column (the training file
-		// itself) is read with that column as the target, and the
-		// target dropped.
-		var d *data.Dataset
-		var err error
-		if m.Target != "" {
-			d, err = data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: m.Target, Task: taskOfModel(m)})
-			if err == nil {
-				d.Labels, d.Y = nil, nil
-			}
-			// A bad feature cell is the file's fault whichever way it is
-			// read; reading it again without a target would only blame
-			// the target column's text instead.
-			if col, ok := cellError(err); ok && col != m.Target {
-				return nil, err
-			}
+		d, err := columnsOf(m).ReadFeatures(path, func(opt data.CSVOptions) (*data.Dataset, error) {
+			return data.ReadCSV(bytes.NewReader(b), path, opt)
+		})
+		if err != nil {
+			return nil, err
 		}
-		if d == nil {
-			if d, err = data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{NoTarget: true}); err != nil {
-				return nil, err
-			}
-		}
-		return pickFeatures(path, d, m)
+		return d, checkWidth(path, d, m)
 	})
 }
 
@@ -145,67 +128,19 @@ func beUint32(b []byte) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
-// pickFeatures returns d with the model's features in the model's order,
-// picked by name when the file has a header and the model has feature
-// names: a missing or twice-named feature is an error naming it. A file
-// without a header must have the model's inputs in order.
+// columnsOf describes m's inputs for reading tables by name.
+func columnsOf(m *model.Model[float32]) data.Columns {
+	return data.Columns{Features: m.Features, Target: m.Target, Task: taskOfModel(m)}
+}
+
+// pickFeatures returns d with the model's features in the model's order
+// (data.Columns.Pick), checking the width of a file read by position.
 func pickFeatures(path string, d *data.Dataset, m *model.Model[float32]) (*data.Dataset, error) {
-	if len(m.Features) != m.Network.Inputs() || !hasHeader(d) {
-		return d, checkWidth(path, d, m)
+	d, err := columnsOf(m).Pick(path, d)
+	if err != nil {
+		return nil, err
 	}
-	col := make(map[string]int, len(d.Features))
-	for j, f := range d.Features {
-		if k, dup := col[f]; dup {
-			return nil, fmt.Errorf("%s: columns %d and %d are both named %q: which is the model's feature is ambiguous", path, k+1, j+1, f)
-		}
-		col[f] = j
-	}
-	idx := make([]int, len(m.Features))
-	inOrder := len(d.Features) == len(m.Features)
-	for k, f := range m.Features {
-		j, ok := col[f]
-		if !ok {
-			return nil, fmt.Errorf("%s: no column named %q, a feature the model was trained on (%s)", path, f, shortList(m.Features, 8))
-		}
-		idx[k] = j
-		inOrder = inOrder && j == k
-	}
-	if inOrder {
-		return d, nil
-	}
-	X := tensor.Zeros[float64](d.Len(), len(idx))
-	for i := range d.Len() {
-		row := d.X.Row(i)
-		for k, j := range idx {
-			X.Set(i, k, row[j])
-		}
-	}
-	d.X, d.Features = X, m.Features
-	return d, nil
-}
-
-// hasHeader reports whether d's column names came from a header: a file
-// without one has the names col1, col2, … by position.
-func hasHeader(d *data.Dataset) bool {
-	names := append(slices.Clone(d.Features), d.Target)
-	for j, n := range names {
-		if n != "" && n != "col"+strconv.Itoa(j+1) {
-			return true
-		}
-	}
-	return false
-}
-
-// cellError reports whether err is about one cell of a data file (a
-// *data.ParseError with a line and a column), and returns the cell's
-// column name. Such an error means the file was read as far as its rows,
-// so the column spec it was read with matched the header.
-func cellError(err error) (column string, ok bool) {
-	var pe *data.ParseError
-	if errors.As(err, &pe) && pe.Line > 0 && pe.Column > 0 {
-		return pe.ColumnName, true
-	}
-	return "", false
+	return d, checkWidth(path, d, m)
 }
 
 func checkWidth(path string, d *data.Dataset, m *model.Model[float32]) error {

@@ -77,7 +77,7 @@ func (c *evaluateConfig) load(ctx context.Context, m *model.Model[float32]) (*da
 		// of it is reported as it is, not what reading the file
 		// another way would say.
 		d, err := read(m.Target)
-		if _, ok := cellError(err); ok || err == nil {
+		if _, ok := data.CellError(err); ok || err == nil {
 			return d, err
 		}
 	}
