@@ -35,6 +35,7 @@
 //	layer 6  nerve            this package: Classifier and Regressor; resuming from checkpoints
 //	         plot             loss curves, decision boundaries, network diagrams, heat-maps
 //	         onnx             ONNX export and import: serve a model anywhere, run PyTorch MLPs
+//	         serve            a model behind HTTP: KServe V2, /predict, micro-batching, metrics
 //	layer 7  cmd/nerve        the command line
 //
 // nerve grew out of five classic "neural network from scratch" numpy

@@ -39,6 +39,7 @@ var layers = map[string]int{
 	"plot":                6,
 	"onnx":                6,
 	"tutorials":           5,
+	"serve":               6,
 	"cmd/nerve":           7,
 }
 

@@ -17,6 +17,7 @@
 //	plot      draw a loss curve, decision boundary, network diagram or activations
 //	gradcheck compare a network's gradients with finite differences
 //	bench     time training (or inference) of an MLP on synthetic data
+//	serve     serve a trained model over HTTP (KServe V2, /predict, /metrics)
 //	help      show help for nerve or one of its commands
 //
 // Errors print as "nerve: <what went wrong>" on standard error. The exit
@@ -158,6 +159,8 @@ func commands() []*command {
 			about: gradcheckAbout, define: withFlags(defaultGradcheckConfig())},
 		{name: "bench", args: "[flags]", short: "time training (or inference) of an MLP on synthetic data",
 			about: benchAbout, define: withFlags(defaultBenchConfig())},
+		{name: "serve", args: "--model FILE [flags]", short: "serve a trained model over HTTP (KServe V2, /predict, /metrics)",
+			about: serveAbout, define: withFlags(defaultServeConfig())},
 		{name: "help", args: "[COMMAND]", short: "show help for nerve or one of its commands", maxArgs: 1, argName: "command",
 			about: helpAbout, define: withoutFlags(runHelp)},
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
-	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/model"
+	"github.com/nerve-ml/nerve/serve"
 )
 
 func predictAbout(w io.Writer) {
@@ -59,42 +57,7 @@ func (c *predictConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer
 	if c.proba && len(m.Classes) == 0 {
 		return usagef("predict: --proba applies to classifiers; %s is a %s model", c.model, m.Task)
 	}
-	write := func(w io.Writer) error {
-		var header []string
-		switch {
-		case c.proba:
-			header = m.Classes
-		case len(m.Classes) > 0:
-			header = []string{orDefault(m.Target, "prediction")}
-		case P.Cols() == 1:
-			header = []string{orDefault(m.Target, "prediction")}
-		default:
-			for j := range P.Cols() {
-				header = append(header, "output"+strconv.Itoa(j+1))
-			}
-		}
-		if _, err := fmt.Fprintln(w, csvLine(header)); err != nil {
-			return err
-		}
-		var pred []int
-		if len(m.Classes) > 0 {
-			pred = data.Argmax(P)
-		}
-		for i := range P.Rows() {
-			var row []string
-			if len(m.Classes) > 0 && !c.proba {
-				row = []string{m.Classes[pred[i]]}
-			} else {
-				for _, v := range P.Row(i) {
-					row = append(row, strconv.FormatFloat(v, 'g', 8, 64))
-				}
-			}
-			if _, err := fmt.Fprintln(w, csvLine(row)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	write := func(w io.Writer) error { return serve.WritePredictions(w, m, P, c.proba) }
 	if c.out == "" {
 		return write(stdout)
 	}
@@ -106,16 +69,4 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// csvLine joins fields with commas, quoting those that need it.
-func csvLine(fields []string) string {
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		if strings.ContainsAny(f, ",\"\n\r") || strings.TrimSpace(f) != f {
-			f = `"` + strings.ReplaceAll(f, `"`, `""`) + `"`
-		}
-		out[i] = f
-	}
-	return strings.Join(out, ",")
 }
