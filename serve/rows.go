@@ -120,7 +120,8 @@ func wantsCSV(accept string) bool {
 	return false
 }
 
-// csvRows reads a CSV body for model l by nerve predict's rules.
+// csvRows reads a CSV body for model l by nerve predict's rules (which
+// reject a cell that is not a finite number).
 func (s *Server) csvRows(l *loaded, body []byte) ([]float64, int, error) {
 	d, err := l.cols.ReadFeatures(func(opt data.CSVOptions) (*data.Dataset, error) {
 		return data.ReadCSV(bytes.NewReader(body), "body", opt)
@@ -138,22 +139,7 @@ func (s *Server) csvRows(l *loaded, body []byte) ([]float64, int, error) {
 	if d.Len() > s.opt.MaxRows {
 		return nil, 0, badf("body", "%d rows, more than the limit of %d", d.Len(), s.opt.MaxRows)
 	}
-	x := d.X.Data()
-	for k, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			i, j := k/d.X.Cols(), k%d.X.Cols()
-			return nil, 0, badf(fmt.Sprintf("body: row %d, column %s", i+1, featureName(l, j)), "%v is not a finite number", v)
-		}
-	}
-	return x, d.Len(), nil
-}
-
-// featureName names input j of model l.
-func featureName(l *loaded, j int) string {
-	if l.m.Features != nil {
-		return strconv.Quote(l.m.Features[j])
-	}
-	return strconv.Itoa(j + 1)
+	return d.X.Data(), d.Len(), nil
 }
 
 // jsonRows reads a JSON array of rows for model l: each row an object
