@@ -51,8 +51,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	s.log.Info("shutting down", "drain", s.opt.Drain.String())
-	s.draining.Store(true)
+	// Stop accepting first: a client told "Connection: close" from now
+	// on is refused when it dials again, never accepted and then dropped.
 	once.Close() //nolint:errcheck // nothing to do about it
+	s.draining.Store(true)
 	time.Sleep(s.opt.Drain)
 	sctx, cancel := context.WithTimeout(context.Background(), s.opt.ShutdownTimeout)
 	defer cancel()

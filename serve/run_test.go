@@ -1,0 +1,83 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nerve-ml/nerve/nn"
+)
+
+// TestServe runs Serve on a loopback port: it picks up a replaced model
+// file by polling, and at shutdown stops accepting, answers open
+// connections with "Connection: close" and a failing readiness while
+// draining, and returns nil.
+func TestServe(t *testing.T) {
+	s, path := newServer(t, classifier(t, 1), Options{PollInterval: 5 * time.Millisecond, Drain: 300 * time.Millisecond})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	get := func(path string) (*http.Response, string) {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	if resp, body := get("/v2/health/ready"); resp.StatusCode != 200 || resp.Close {
+		t.Fatalf("ready: %d %s (close %v)", resp.StatusCode, body, resp.Close)
+	}
+
+	v1 := s.Version()
+	if err := nn.Save(path, classifier(t, 2)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); s.Version() == v1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the replaced model file was not picked up")
+		}
+	}
+	if _, body := get("/v2/models/model"); !strings.Contains(body, s.Version()) {
+		t.Errorf("metadata after reload: %s; want version %s", body, s.Version())
+	}
+
+	cancel()
+	time.Sleep(50 * time.Millisecond) // into the drain
+	// The kept-alive connection is still answered, and told to close.
+	resp, body := get("/v2/health/ready")
+	if resp.StatusCode != 503 || !resp.Close || !strings.Contains(body, "shutting down") {
+		t.Errorf("ready while draining: %d %s (close %v); want 503, closing", resp.StatusCode, body, resp.Close)
+	}
+	// New connections are refused.
+	if _, err := client.Get(base + "/v2/health/live"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("a new connection while draining: %v; want it refused", err)
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+	// After Close, the handler answers 503 instead of hanging.
+	if status, body := do(t, s, "POST", "/v2/models/model/infer", "", inferBody(testRows(1, 1))); status != 503 {
+		t.Errorf("after Close: %d %s; want 503", status, body)
+	}
+}
