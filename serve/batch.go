@@ -3,6 +3,7 @@ package serve
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,8 +33,9 @@ type job struct {
 
 // batcher gathers concurrent requests' rows into micro-batches, as
 // Triton's dynamic batcher does: a batch starts with the first waiting
-// request, takes more for up to wait, and keeps taking more while every
-// worker is busy, up to maxRows rows. A batch holds requests for one
+// request, takes more for up to wait while other requests are on their
+// way (read and parsed by their handlers: a lone client never waits), and
+// keeps taking more while every worker is busy, up to maxRows rows. A batch holds requests for one
 // model only, and a request is never split across batches, so every
 // answer comes wholly from one model.
 type batcher struct {
@@ -42,6 +44,9 @@ type batcher struct {
 	maxRows int
 	wait    time.Duration
 	rowsObs prometheus.Observer
+
+	arriving atomic.Int64  // requests between arrive and leave
+	nudge    chan struct{} // a request left without rows
 
 	mu     sync.RWMutex // guards closed against sends on jobs
 	closed bool
@@ -52,6 +57,7 @@ func newBatcher(maxRows int, wait time.Duration, workers int, rowsObs prometheus
 	b := &batcher{
 		jobs:    make(chan *job, maxRows),
 		ready:   make(chan []*job),
+		nudge:   make(chan struct{}, 1),
 		maxRows: maxRows,
 		wait:    wait,
 		rowsObs: rowsObs,
@@ -64,8 +70,39 @@ func newBatcher(maxRows int, wait time.Duration, workers int, rowsObs prometheus
 	return b
 }
 
-// submit queues j and waits for its answer.
-func (b *batcher) submit(j *job) error {
+// arrival is a request on its way to the batcher, from its handler's
+// start until it submits its rows or gives up.
+type arrival struct {
+	b    *batcher
+	left bool
+}
+
+// arrive counts a request on its way; its handler must call leave (or
+// submit) once. A nil batcher gives a nil arrival, which does nothing.
+func (b *batcher) arrive() *arrival {
+	if b == nil {
+		return nil
+	}
+	b.arriving.Add(1)
+	return &arrival{b: b}
+}
+
+// leave uncounts the request, once; the batcher stops waiting for it.
+func (a *arrival) leave() {
+	if a == nil || a.left {
+		return
+	}
+	a.left = true
+	a.b.arriving.Add(-1)
+	select {
+	case a.b.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// submit queues j and waits for its answer; a is j's request.
+func (b *batcher) submit(j *job, a *arrival) error {
+	a.leave()
 	j.done = make(chan struct{})
 	b.mu.RLock()
 	if b.closed {
@@ -123,12 +160,13 @@ func (b *batcher) collect() {
 		if b.wait > 0 && rows < b.maxRows {
 			timer := time.NewTimer(b.wait)
 		waiting:
-			for {
+			for b.arriving.Load() > 0 || len(b.jobs) > 0 {
 				select {
 				case j, ok := <-b.jobs:
 					if !take(j, ok) {
 						break waiting
 					}
+				case <-b.nudge:
 				case <-timer.C:
 					break waiting
 				}

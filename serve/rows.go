@@ -23,6 +23,8 @@ import (
 // text/csv, as the CSV nerve predict prints. ?proba=true answers each
 // class's probability instead of the label, as nerve predict --proba.
 func (s *Server) predictRows(w http.ResponseWriter, r *http.Request) error {
+	a := s.batch.arrive()
+	defer a.leave()
 	l := s.cur.Load()
 	proba, err := boolParam(r, "proba")
 	if err != nil {
@@ -49,7 +51,7 @@ func (s *Server) predictRows(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.compute(l, x, rows)
+	out, err := s.compute(l, x, rows, a)
 	if err != nil {
 		return err
 	}

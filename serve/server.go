@@ -76,9 +76,10 @@ type Options struct {
 	// predicted on its own, in its own goroutine.
 	MaxBatch int
 	// BatchWait is how long a batch waits for more requests after its
-	// first one arrived, as Triton's max_queue_delay; 0 means no waiting
-	// (a batch still gathers every request that arrives while the
-	// previous batch is being computed).
+	// first one arrived, as Triton's max_queue_delay, but only while
+	// other requests are being read and parsed (so a lone client never
+	// waits); 0 means no waiting (a batch still gathers every request
+	// that arrives while the previous batch is being computed).
 	BatchWait time.Duration
 	// Workers is the number of batches computed at once; 0 means 1
 	// (each batch's matrix multiplies already use every thread the

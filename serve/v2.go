@@ -144,6 +144,8 @@ func (l *loaded) outputMeta(name string) tensorMeta {
 
 // infer answers POST /v2/models/NAME/infer.
 func (s *Server) infer(w http.ResponseWriter, r *http.Request) error {
+	a := s.batch.arrive()
+	defer a.leave()
 	l, err := s.model(r)
 	if err != nil {
 		return err
@@ -170,7 +172,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) error {
 			outputs[i] = o.Name
 		}
 	}
-	P, err := s.compute(l, x, rows)
+	P, err := s.compute(l, x, rows, a)
 	if err != nil {
 		return err
 	}
@@ -248,8 +250,9 @@ func (s *Server) v2Input(l *loaded, req *inferRequest) ([]float64, int, error) {
 }
 
 // compute predicts rows raw samples x with model l, through the batcher
-// when batching is on, and returns the outputs, rows×width.
-func (s *Server) compute(l *loaded, x []float64, rows int) ([]float64, error) {
+// when batching is on, and returns the outputs, rows×width; a is the
+// request's arrival.
+func (s *Server) compute(l *loaded, x []float64, rows int, a *arrival) ([]float64, error) {
 	s.metrics.rows.Add(float64(rows))
 	if rows == 0 {
 		return nil, nil
@@ -259,7 +262,7 @@ func (s *Server) compute(l *loaded, x []float64, rows int) ([]float64, error) {
 		return l.predict(x, rows)
 	}
 	j := &job{mod: l, x: x, rows: rows}
-	if err := s.batch.submit(j); err != nil {
+	if err := s.batch.submit(j, a); err != nil {
 		return nil, err
 	}
 	return j.out, nil
