@@ -9,6 +9,7 @@ import (
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -16,7 +17,7 @@ import (
 
 // mnistModel is an untrained 784-256-128-10 classifier: the shape of the
 // load benchmark in bench/serve.sh.
-func mnistModel(b *testing.B) *nn.Model[float32] {
+func mnistModel(b *testing.B) *model.Model[float32] {
 	net, err := nn.New[float32](nn.Config{Inputs: 784, Loss: loss.CrossEntropy, Layers: []nn.LayerSpec{
 		{Units: 256, Activation: activation.ReLU}, {Units: 128, Activation: activation.ReLU}, {Units: 10, Activation: activation.Softmax}}}, rng.New(1))
 	if err != nil {
@@ -26,7 +27,7 @@ func mnistModel(b *testing.B) *nn.Model[float32] {
 	for k := range classes {
 		classes[k] = fmt.Sprint(k)
 	}
-	return &nn.Model[float32]{Network: net, Task: nn.Classification, Classes: classes, LabelType: nn.LabelInt}
+	return &model.Model[float32]{Network: net, Task: model.Classification, Classes: classes, LabelType: model.LabelInt}
 }
 
 // mnistRows returns n rows of 784 pixel values in [0, 1].

@@ -13,6 +13,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -22,57 +23,57 @@ var irisFeatures = []string{"sepal_length", "sepal_width", "petal_length", "peta
 
 // classifier returns an iris-shaped classifier (4 features, 3 string
 // classes, a scaler) whose weights seed draws.
-func classifier(t testing.TB, seed uint32) *nn.Model[float32] {
+func classifier(t testing.TB, seed uint32) *model.Model[float32] {
 	t.Helper()
 	net, err := nn.New[float32](nn.Config{Inputs: 4, Loss: loss.CrossEntropy, BiasInit: nn.StandardNormal, Layers: []nn.LayerSpec{
 		{Units: 8, Activation: activation.ReLU}, {Units: 3, Activation: activation.Softmax}}}, rng.New(seed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &nn.Model[float32]{Network: net, Task: nn.Classification,
-		Classes: []string{"setosa", "versicolor", "virginica"}, LabelType: nn.LabelString,
+	return &model.Model[float32]{Network: net, Task: model.Classification,
+		Classes: []string{"setosa", "versicolor", "virginica"}, LabelType: model.LabelString,
 		Features: irisFeatures, Target: "species",
 		Scaler: &data.Scaler{Mean: []float64{5.84, 3.06, 3.76, 1.2}, Scale: []float64{0.83, 0.43, 1.76, 0.76}}}
 }
 
 // intClassifier returns a classifier with integer labels and no feature
 // names.
-func intClassifier(t testing.TB) *nn.Model[float32] {
+func intClassifier(t testing.TB) *model.Model[float32] {
 	t.Helper()
 	net, err := nn.New[float32](nn.Config{Inputs: 3, Loss: loss.CrossEntropy, BiasInit: nn.StandardNormal, Layers: []nn.LayerSpec{
 		{Units: 5, Activation: activation.Tanh}, {Units: 3, Activation: activation.Softmax}}}, rng.New(7))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &nn.Model[float32]{Network: net, Task: nn.Classification, Classes: []string{"3", "10", "-2"}, LabelType: nn.LabelInt}
+	return &model.Model[float32]{Network: net, Task: model.Classification, Classes: []string{"3", "10", "-2"}, LabelType: model.LabelInt}
 }
 
 // regressor returns a two-output regressor with feature names and both
 // scalers.
-func regressor(t testing.TB) *nn.Model[float32] {
+func regressor(t testing.TB) *model.Model[float32] {
 	t.Helper()
 	net, err := nn.New[float32](nn.Config{Inputs: 3, Loss: loss.MSE, BiasInit: nn.StandardNormal, Layers: []nn.LayerSpec{
 		{Units: 6, Activation: activation.Tanh}, {Units: 2}}}, rng.New(5))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &nn.Model[float32]{Network: net, Task: nn.Regression, Features: []string{"a", "b", "c"}, Target: "y",
+	return &model.Model[float32]{Network: net, Task: model.Regression, Features: []string{"a", "b", "c"}, Target: "y",
 		Scaler:       &data.Scaler{Mean: []float64{1, -2.5, 3}, Scale: []float64{3, 0.1, 2}},
 		TargetScaler: &data.Scaler{Mean: []float64{100.25, -1}, Scale: []float64{12.5, 0.3}}}
 }
 
 // save writes m to dir/name and returns the path.
-func save(t testing.TB, dir, name string, m *nn.Model[float32]) string {
+func save(t testing.TB, dir, name string, m *model.Model[float32]) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
-	if err := nn.Save(p, m); err != nil {
+	if err := model.Save(p, m); err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
 // newServer serves m from a file in a temporary directory.
-func newServer(t testing.TB, m *nn.Model[float32], opt Options) (*Server, string) {
+func newServer(t testing.TB, m *model.Model[float32], opt Options) (*Server, string) {
 	t.Helper()
 	p := save(t, t.TempDir(), "model.nerve", m)
 	s, err := New(p, opt)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 )
 
 // TestServe runs Serve on a loopback port: it picks up a replaced model
@@ -45,7 +45,7 @@ func TestServe(t *testing.T) {
 	}
 
 	v1 := s.Version()
-	if err := nn.Save(path, classifier(t, 2)); err != nil {
+	if err := model.Save(path, classifier(t, 2)); err != nil {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(10 * time.Second); s.Version() == v1; time.Sleep(time.Millisecond) {

@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/nerve-ml/nerve/data"
-	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -61,7 +61,7 @@ func TestHealthAndMetadata(t *testing.T) {
 
 // checkV2 checks a V2 answer for rows X against m.Predict: labels exact,
 // probabilities and predictions as float32 of the same values.
-func checkV2(t testing.TB, m *nn.Model[float32], X *tensor.Dense[float64], a v2Answer, outputs []string) {
+func checkV2(t testing.TB, m *model.Model[float32], X *tensor.Dense[float64], a v2Answer, outputs []string) {
 	t.Helper()
 	P, err := m.Predict(X)
 	if err != nil {
@@ -83,7 +83,7 @@ func checkV2(t testing.TB, m *nn.Model[float32], X *tensor.Dense[float64], a v2A
 			}
 			for i, d := range o.Data {
 				want := strconv.Quote(m.Classes[pred[i]])
-				if m.LabelType == nn.LabelInt {
+				if m.LabelType == model.LabelInt {
 					want = m.Classes[pred[i]]
 				}
 				if string(d) != want {
@@ -107,7 +107,7 @@ func checkV2(t testing.TB, m *nn.Model[float32], X *tensor.Dense[float64], a v2A
 func TestInferEqualsPredict(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
-		m       *nn.Model[float32]
+		m       *model.Model[float32]
 		outputs []string
 	}{
 		{"classifier", classifier(t, 1), []string{"label", "probabilities"}},
@@ -427,7 +427,7 @@ func TestReload(t *testing.T) {
 	checkV2(t, a, X, answer(), []string{"label", "probabilities"})
 
 	save(t, t.TempDir(), "x", b) // a different file
-	if err := nn.Save(path, b); err != nil {
+	if err := model.Save(path, b); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Reload(); err != nil {
@@ -455,7 +455,7 @@ func TestReload(t *testing.T) {
 
 	// A model of another shape is fine: later requests are checked
 	// against it.
-	if err := nn.Save(path, regressor(t)); err != nil {
+	if err := model.Save(path, regressor(t)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Reload(); err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/internal/atomicfile"
 	"github.com/nerve-ml/nerve/loss"
+	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/serve"
@@ -38,19 +39,19 @@ import (
 // /predict byte for byte, and the V2 labels and probabilities.
 func TestServeMatchesPredict(t *testing.T) {
 	dir := t.TempDir()
-	model := filepath.Join(dir, "iris.nerve")
+	modelPath := filepath.Join(dir, "iris.nerve")
 	iris, err := filepath.Abs(filepath.Join("..", "..", "data", "embedded", "iris.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, code := runCase(t, "train", "--epochs", "20", "--quiet", "--out", model); code != 0 {
+	if _, stderr, code := runCase(t, "train", "--epochs", "20", "--quiet", "--out", modelPath); code != 0 {
 		t.Fatalf("train: %s", stderr)
 	}
-	labels, stderr, code := runCase(t, "predict", "--model", model, "--data", iris)
+	labels, stderr, code := runCase(t, "predict", "--model", modelPath, "--data", iris)
 	if code != 0 {
 		t.Fatalf("predict: %s", stderr)
 	}
-	probs, stderr, code := runCase(t, "predict", "--model", model, "--data", iris, "--proba")
+	probs, stderr, code := runCase(t, "predict", "--model", modelPath, "--data", iris, "--proba")
 	if code != 0 {
 		t.Fatalf("predict --proba: %s", stderr)
 	}
@@ -58,7 +59,7 @@ func TestServeMatchesPredict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := serve.New(model, serve.Options{Name: "iris"})
+	s, err := serve.New(modelPath, serve.Options{Name: "iris"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,14 +141,14 @@ func TestServeUsageErrors(t *testing.T) {
 
 // servedModel returns a small classifier (3 features, 2 classes) whose
 // weights seed draws, and its model file's bytes.
-func servedModel(t *testing.T, seed uint32) (*nn.Model[float32], []byte) {
+func servedModel(t *testing.T, seed uint32) (*model.Model[float32], []byte) {
 	t.Helper()
 	net, err := nn.New[float32](nn.Config{Inputs: 3, Loss: loss.CrossEntropy, BiasInit: nn.StandardNormal,
 		Layers: []nn.LayerSpec{{Units: 16, Activation: activation.Tanh}, {Units: 2, Activation: activation.Softmax}}}, rng.New(seed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &nn.Model[float32]{Network: net, Task: nn.Classification, Classes: []string{"no", "yes"}, LabelType: nn.LabelString,
+	m := &model.Model[float32]{Network: net, Task: model.Classification, Classes: []string{"no", "yes"}, LabelType: model.LabelString,
 		Features: []string{"a", "b", "c"}}
 	var buf bytes.Buffer
 	if _, err := m.WriteTo(&buf); err != nil {
@@ -170,7 +171,7 @@ func TestServeReloadAndShutdownUnderLoad(t *testing.T) {
 	bin := nerveBinary(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.nerve")
-	models := map[string]*nn.Model[float32]{} // by version
+	models := map[string]*model.Model[float32]{} // by version
 	var mu sync.Mutex
 	write := func(seed uint32) string {
 		m, b := servedModel(t, seed)
@@ -339,7 +340,7 @@ func TestServeReloadAndShutdownUnderLoad(t *testing.T) {
 
 // checkAnswer checks a V2 answer for rows X: it must come from one of
 // models, and its label and probabilities must be exactly that model's.
-func checkAnswer(body []byte, X *tensor.Dense[float64], models map[string]*nn.Model[float32], mu *sync.Mutex) error {
+func checkAnswer(body []byte, X *tensor.Dense[float64], models map[string]*model.Model[float32], mu *sync.Mutex) error {
 	var a struct {
 		ModelVersion string `json:"model_version"`
 		Outputs      []struct {
