@@ -17,7 +17,9 @@ import (
 
 // mnistModel is an untrained 784-256-128-10 classifier: the shape of the
 // load benchmark in bench/serve.sh.
-func mnistModel(b *testing.B) *model.Model[float32] {
+func mnistModel(b *testing.B) *model.Model[float32] { return mnistModelT(b) }
+
+func mnistModelT(b testing.TB) *model.Model[float32] {
 	net, err := nn.New[float32](nn.Config{Inputs: 784, Loss: loss.CrossEntropy, Layers: []nn.LayerSpec{
 		{Units: 256, Activation: activation.ReLU}, {Units: 128, Activation: activation.ReLU}, {Units: 10, Activation: activation.Softmax}}}, rng.New(1))
 	if err != nil {

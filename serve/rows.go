@@ -157,7 +157,7 @@ func (s *Server) jsonRows(l *loaded, body []byte) ([]float64, int, error) {
 		return nil, 0, badf("rows", "%d rows, more than the limit of %d", len(raw), s.opt.MaxRows)
 	}
 	F := l.inputs()
-	x := make([]float64, 0, len(raw)*F)
+	x := make([]float64, 0, min(len(raw)*F, len(body)/2+1)) // what the body can hold
 	for i, row := range raw {
 		field := fmt.Sprintf("rows[%d]", i)
 		k := len(x)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -514,5 +515,28 @@ func TestParseNumbers(t *testing.T) {
 	}
 	if got, err := parseNumbers([]byte("[0.1]"), nil); err != nil || got[0] != 0.1 || math.Signbit(got[0]) {
 		t.Errorf("parseNumbers([0.1]) = %v, %v", got, err)
+	}
+}
+
+// TestAllocationBoundedByBody sends small bodies that claim many rows:
+// the server must not allocate for the claim.
+func TestAllocationBoundedByBody(t *testing.T) {
+	wide := mnistModelT(t)
+	s, _ := newServer(t, wide, Options{MaxRows: 100_000})
+	for _, tt := range []struct{ name, path, body string }{
+		{"V2 shape", "/v2/models/model/infer", `{"inputs":[{"name":"input","shape":[100000,784],"datatype":"FP32","data":[1,2,3]}]}`},
+		{"rows", "/predict", "[" + strings.TrimSuffix(strings.Repeat("[],", 20000), ",") + "]"},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		status, body := do(t, s, "POST", tt.path, "", tt.body)
+		runtime.ReadMemStats(&after)
+		if status != 400 {
+			t.Errorf("%s: %d %s; want 400", tt.name, status, body)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 64*uint64(len(tt.body))+1<<20 {
+			t.Errorf("%s: a %d-byte body made the server allocate %d bytes", tt.name, len(tt.body), got)
+		}
 	}
 }

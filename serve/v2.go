@@ -239,7 +239,9 @@ func (s *Server) v2Input(l *loaded, req *inferRequest) ([]float64, int, error) {
 	if in.Data == nil {
 		return nil, 0, badf(f+".data", "missing")
 	}
-	x, err := parseNumbers(in.Data, make([]float64, 0, rows*F))
+	// Room for what the data can hold (a number and a comma take at
+	// least 2 bytes), not for what the shape claims.
+	x, err := parseNumbers(in.Data, make([]float64, 0, min(rows*F, len(in.Data)/2+1)))
 	if err != nil {
 		return nil, 0, badf(f+".data", "%v", err)
 	}
