@@ -21,6 +21,9 @@ func (l *loaded) predict(x []float64, rows int) ([]float64, error) {
 	return P.Data(), nil
 }
 
+// errClosed answers a request that arrives after Close.
+var errClosed = &RequestError{Status: http.StatusServiceUnavailable, Msg: "the server is shutting down"}
+
 // job is one request's rows waiting for a batch.
 type job struct {
 	mod  *loaded
@@ -107,7 +110,7 @@ func (b *batcher) submit(j *job, a *arrival) error {
 	b.mu.RLock()
 	if b.closed {
 		b.mu.RUnlock()
-		return &RequestError{Status: http.StatusServiceUnavailable, Msg: "the server is shutting down"}
+		return errClosed
 	}
 	b.jobs <- j
 	b.mu.RUnlock()

@@ -11,7 +11,8 @@ import (
 // cannot answer because of what it asked.
 var ErrRequest = errors.New("bad request")
 
-// RequestError is a request's fault: its HTTP status (4xx), the field at
+// RequestError is a request's fault (or, with status 503, a request that
+// came while the server shut down): its HTTP status, the field at
 // fault ("inputs[0].shape", "rows[2].sepal_length", "body") and what was
 // wrong. The server answers it as {"error": "FIELD: MSG"}.
 type RequestError struct {

@@ -467,6 +467,16 @@ func TestReload(t *testing.T) {
 	}
 }
 
+func TestClosed(t *testing.T) {
+	for _, mb := range []int{1, 64} {
+		s, _ := newServer(t, classifier(t, 1), Options{MaxBatch: mb})
+		s.Close()
+		if status, body := do(t, s, "POST", "/v2/models/model/infer", "", inferBody(testRows(1, 1))); status != 503 || !strings.Contains(string(body), "shutting down") {
+			t.Errorf("max batch %d, after Close: %d %s; want 503", mb, status, body)
+		}
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{"empty.nerve": "", "junk.nerve": "NERVE but not really"} {

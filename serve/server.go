@@ -133,6 +133,7 @@ type Server struct {
 
 	cur      atomic.Pointer[loaded]
 	draining atomic.Bool
+	closed   atomic.Bool
 
 	reloadMu   sync.Mutex // serialises Reload
 	lastFailed fileStamp  // the file a failed reload read, not to be retried until it changes
@@ -239,6 +240,7 @@ func (s *Server) Version() string { return s.cur.Load().version }
 // are answered. Call it after the HTTP server in front stopped handing
 // requests to s; a request that arrives afterwards is answered 503.
 func (s *Server) Close() {
+	s.closed.Store(true)
 	if s.batch != nil {
 		s.batch.close()
 	}

@@ -255,6 +255,9 @@ func (s *Server) v2Input(l *loaded, req *inferRequest) ([]float64, int, error) {
 // when batching is on, and returns the outputs, rows×width; a is the
 // request's arrival.
 func (s *Server) compute(l *loaded, x []float64, rows int, a *arrival) ([]float64, error) {
+	if s.closed.Load() {
+		return nil, errClosed
+	}
 	s.metrics.rows.Add(float64(rows))
 	if rows == 0 {
 		return nil, nil
