@@ -81,3 +81,47 @@ func TestServe(t *testing.T) {
 		t.Errorf("after Close: %d %s; want 503", status, body)
 	}
 }
+
+// TestServeTimeouts checks that Serve's http.Server drops a client that
+// sends its headers too slowly, or a body too slowly.
+func TestServeTimeouts(t *testing.T) {
+	s, _ := newServer(t, classifier(t, 1), Options{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 400 * time.Millisecond, Drain: -1})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	for _, tt := range []struct{ name, start, answer string }{
+		{"headers", "POST /predict HTTP/1.1\r\nHost: x\r\n", ""},
+		{"body", "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[[1,2,", "HTTP/1.1 408 Request Timeout"},
+	} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := conn.Write([]byte(tt.start)); err != nil {
+			t.Fatal(err)
+		}
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second)) //nolint:errcheck // a net.Conn from Dial
+		b, err := io.ReadAll(conn)
+		conn.Close()
+		if err != nil || time.Since(start) > 5*time.Second {
+			t.Errorf("%s sent slowly: connection still open after %v (%v)", tt.name, time.Since(start), err)
+		}
+		if got := firstLine(b); got != tt.answer {
+			t.Errorf("%s sent slowly: answered %q; want %q", tt.name, got, tt.answer)
+		}
+	}
+}
+
+func firstLine(b []byte) string {
+	s, _, _ := strings.Cut(string(b), "\r\n")
+	return s
+}

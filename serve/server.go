@@ -41,6 +41,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -408,9 +409,12 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, s.opt.MaxBody))
 	var mbe *http.MaxBytesError
+	var ne net.Error
 	switch {
 	case errors.As(err, &mbe):
 		return nil, &RequestError{Status: http.StatusRequestEntityTooLarge, Field: "body", Msg: fmt.Sprintf("more than the limit of %d bytes", s.opt.MaxBody)}
+	case errors.As(err, &ne) && ne.Timeout():
+		return nil, &RequestError{Status: http.StatusRequestTimeout, Field: "body", Msg: "not received within the read timeout"}
 	case err != nil:
 		return nil, &RequestError{Status: http.StatusBadRequest, Field: "body", Msg: "cannot be read: " + err.Error()}
 	}
