@@ -15,9 +15,9 @@ import (
 )
 
 // TestServe runs Serve on a loopback port: it picks up a replaced model
-// file by polling, and at shutdown stops accepting, answers open
-// connections with "Connection: close" and a failing readiness while
-// draining, and returns nil.
+// file by polling, and at shutdown answers with "Connection: close" and
+// a failing readiness while draining, then stops accepting and returns
+// nil.
 func TestServe(t *testing.T) {
 	s, path := newServer(t, classifier(t, 1), Options{PollInterval: 5 * time.Millisecond, Drain: 300 * time.Millisecond})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -64,9 +64,9 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 503 || !resp.Close || !strings.Contains(body, "shutting down") {
 		t.Errorf("ready while draining: %d %s (close %v); want 503, closing", resp.StatusCode, body, resp.Close)
 	}
-	// New connections are refused.
-	if _, err := client.Get(base + "/v2/health/live"); !errors.Is(err, syscall.ECONNREFUSED) {
-		t.Errorf("a new connection while draining: %v; want it refused", err)
+	// So is a new connection, until the drain ends.
+	if resp, body := get("/v2/models/model"); resp.StatusCode != 200 || !resp.Close {
+		t.Errorf("a new connection while draining: %d %s (close %v); want 200, closing", resp.StatusCode, body, resp.Close)
 	}
 	select {
 	case err := <-served:
@@ -75,6 +75,10 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
+	}
+	// Then new connections are refused.
+	if _, err := client.Get(base + "/v2/health/live"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("a new connection after Serve returned: %v; want it refused", err)
 	}
 	// After Close, the handler answers 503 instead of hanging.
 	if status, body := do(t, s, "POST", "/v2/models/model/infer", "", inferBody(testRows(1, 1))); status != 503 {

@@ -107,11 +107,11 @@ type Options struct {
 	// the http.Server timeouts Serve sets; 0 means 5 s, 30 s, 30 s and
 	// 120 s.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// Drain is how long Serve keeps answering on open connections
-	// (with "Connection: close", and /v2/health/ready failing) after it
-	// stopped accepting new ones and before it shuts down, so that
-	// clients with keep-alive connections move off without a request
-	// lost in flight; 0 means 500 ms, a negative value none.
+	// Drain is how long Serve keeps answering at shutdown, with
+	// "Connection: close" and /v2/health/ready failing, before it stops
+	// accepting connections, so that clients and load balancers move off
+	// without a request lost in flight; 0 means 500 ms, a negative value
+	// none.
 	Drain time.Duration
 	// ShutdownTimeout bounds how long Serve waits for requests in
 	// flight at shutdown; 0 means 30 s.

@@ -32,7 +32,7 @@ func (c *serveConfig) flags(f *flagSet) {
 	f.Var(atLeast(&c.maxRows, 1), "max-rows", "the most `ROWS` one request may carry")
 	f.Var(choiceValue{&c.logFormat, []string{"text", "json"}}, "log-format", "access and reload log on stderr as `FORMAT`: text or json")
 	f.Var(durationValue{&c.poll}, "poll", "check this often whether the model file was replaced (`DURATION`; 0 never)")
-	f.Var(durationValue{&c.drain}, "drain", "at shutdown, keep answering open connections this long before closing them (`DURATION`)")
+	f.Var(durationValue{&c.drain}, "drain", "at shutdown, answer with Connection: close and failing readiness this long before no longer accepting connections (`DURATION`)")
 }
 
 func defaultServeConfig() serveConfig {
