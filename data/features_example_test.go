@@ -13,7 +13,7 @@ import (
 func ExampleColumns_ReadFeatures() {
 	cols := data.Columns{Features: []string{"a", "b", "c"}, Target: "y", Task: data.TaskClassification}
 	table := "c,y,a,b\n3,yes,1,2\n6,no,4,5\n"
-	d, err := cols.ReadFeatures(func(opt data.CSVOptions) (*data.Dataset, error) {
+	d, err := cols.ReadFeatures("table.csv", func(opt data.CSVOptions) (*data.Dataset, error) {
 		return data.ReadCSV(strings.NewReader(table), "table.csv", opt)
 	})
 	if err != nil {

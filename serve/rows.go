@@ -125,7 +125,7 @@ func wantsCSV(accept string) bool {
 // csvRows reads a CSV body for model l by nerve predict's rules (which
 // reject a cell that is not a finite number).
 func (s *Server) csvRows(l *loaded, body []byte) ([]float64, int, error) {
-	d, err := l.cols.ReadFeatures(func(opt data.CSVOptions) (*data.Dataset, error) {
+	d, err := l.cols.ReadFeatures("body", func(opt data.CSVOptions) (*data.Dataset, error) {
 		return data.ReadCSV(bytes.NewReader(body), "body", opt)
 	})
 	if err != nil {
