@@ -214,19 +214,10 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
 	}
-	src, err := decompress(r, name)
+	recs, src, err := openRecords(r, name, opt.Comma)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(&lineLimiter{r: src, name: name, line: 1}, sniffBytes)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
-		br.Discard(3)
-	}
-	comma := opt.Comma
-	if comma == 0 {
-		comma = sniffComma(br)
-	}
-	recs := newRecords(br, name, comma)
 
 	first, err := recs.next()
 	if err == io.EOF {
