@@ -43,8 +43,13 @@ const (
 	// FormatName is the header's "format" value.
 	FormatName = "nerve-model"
 	// FormatVersion is the version of the model file format that this
-	// package writes, and the only one it reads.
+	// package writes for a model without preprocessing.
 	FormatVersion = 1
+	// PreprocessingVersion is the version it writes for a model with
+	// preprocessing (the header's "preprocessing" key): a reader of
+	// version 1 refuses such a file instead of ignoring the key and
+	// feeding the network raw columns. This package reads both.
+	PreprocessingVersion = 2
 	// MaxHeaderBytes is the largest JSON header a model file may have.
 	MaxHeaderBytes = 1 << 20
 )
@@ -130,6 +135,9 @@ type Header struct {
 	TargetScaling *data.Scaler       `json:"target_scaling"` // Model.TargetScaler
 	Training      json.RawMessage    `json:"training"`       // Model.Training
 	Metrics       map[string]float64 `json:"metrics"`        // Model.Metrics
+	// Preprocessing is Model.Preprocessing; only a version-2 file has
+	// the key.
+	Preprocessing *data.Preprocessing `json:"preprocessing,omitempty"`
 }
 
 // HeaderLayer describes one dense layer in a Header.
@@ -155,6 +163,10 @@ func (m *Model[T]) header() *Header {
 		Inputs: n.Inputs(), Loss: n.Loss.String(), Reduction: n.Reduction.String(), Params: n.NumParams(),
 		Task: m.Task, Classes: m.Classes, LabelType: m.LabelType, Features: m.Features, Target: m.Target,
 		Scaling: m.Scaler, TargetScaling: m.TargetScaler, Metrics: m.Metrics,
+		Preprocessing: m.Preprocessing,
+	}
+	if m.Preprocessing != nil {
+		h.Version = PreprocessingVersion
 	}
 	if len(m.Training) > 0 {
 		h.Training = m.Training
@@ -207,7 +219,8 @@ func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
 	enc := json.NewEncoder(&hb)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(m.header()); err != nil {
+	h := m.header()
+	if err := enc.Encode(h); err != nil {
 		return 0, fmt.Errorf("%w: header: %v", nn.ErrConfig, err)
 	}
 	if hb.Len() > MaxHeaderBytes {
@@ -222,7 +235,7 @@ func (m *Model[T]) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	buf := make([]byte, 0, 32<<10)
 	buf = append(buf, Magic...)
-	buf = binary.LittleEndian.AppendUint32(buf, FormatVersion)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(h.Version))
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(hb.Len()))
 	if _, err := cw.Write(buf); err != nil {
 		return cw.n, err
@@ -398,7 +411,7 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 		return b, err
 	}
 	rest := lr.N
-	switch _, values, ferr := parseHeader(b[preambleBytes:]); {
+	switch _, values, ferr := parseHeader(b[preambleBytes:], int(binary.LittleEndian.Uint32(b[8:]))); {
 	case ferr == nil:
 		rest = min(rest, values+crcBytes+1<<20)
 	case size < 0:
@@ -439,8 +452,8 @@ func checkPreamble(b []byte) *FormatError {
 	if string(b[:len(Magic)]) != Magic {
 		return formatErr("not a nerve model file (it starts with %q, a model file with %q)", b[:len(Magic)], Magic)
 	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion {
-		return &FormatError{Offset: 8, Err: fmt.Errorf("unsupported format version %d (this build reads version %d)", v, FormatVersion)}
+	if v := binary.LittleEndian.Uint32(b[8:]); v != FormatVersion && v != PreprocessingVersion {
+		return &FormatError{Offset: 8, Err: fmt.Errorf("unsupported format version %d (this build reads versions %d and %d)", v, FormatVersion, PreprocessingVersion)}
 	}
 	if hlen := binary.LittleEndian.Uint32(b[12:]); hlen > MaxHeaderBytes {
 		return &FormatError{Offset: 12, Err: fmt.Errorf("header length %d is larger than the limit of %d bytes", hlen, MaxHeaderBytes)}
@@ -494,12 +507,13 @@ func parse(b []byte) (*Header, int, *FormatError) {
 	if ferr := checkPreamble(b); ferr != nil {
 		return nil, 0, ferr
 	}
+	v := binary.LittleEndian.Uint32(b[8:])
 	hlen := binary.LittleEndian.Uint32(b[12:])
 	pos := preambleBytes + int(hlen) // where the parameters start
 	if n < pos+crcBytes {
 		return nil, 0, formatErr("truncated: the header needs %d bytes, the file has %d", pos+crcBytes, n)
 	}
-	h, size, ferr := parseHeader(b[preambleBytes:pos])
+	h, size, ferr := parseHeader(b[preambleBytes:pos], int(v))
 	if ferr != nil {
 		if !crcOK(b) {
 			// A checksum that fails explains a nonsensical header best.
@@ -530,7 +544,7 @@ func crcOK(b []byte) bool {
 // parseHeader decodes and checks the header hb. It returns the header
 // and the size in bytes of the values after it (parameters and extra
 // blocks), which is at most MaxModelBytes.
-func parseHeader(hb []byte) (*Header, int64, *FormatError) {
+func parseHeader(hb []byte, version int) (*Header, int64, *FormatError) {
 	if !utf8.Valid(hb) {
 		i := 0
 		for utf8.FullRune(hb[i:]) {
@@ -563,8 +577,11 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 	if h.Format != FormatName {
 		return nil, 0, fieldErr("format", "%q, want %q", h.Format, FormatName)
 	}
-	if h.Version != FormatVersion {
-		return nil, 0, fieldErr("version", "%d, but the file is version %d", h.Version, FormatVersion)
+	if h.Version != version {
+		return nil, 0, fieldErr("version", "%d, but the file is version %d", h.Version, version)
+	}
+	if h.Preprocessing != nil && version < PreprocessingVersion {
+		return nil, 0, fieldErr("preprocessing", "present in a version-%d file: preprocessing needs version %d", version, PreprocessingVersion)
 	}
 	var size int64
 	switch h.DType {
@@ -625,7 +642,7 @@ func parseHeader(hb []byte) (*Header, int64, *FormatError) {
 	}
 	md := meta{
 		task: h.Task, labelType: h.LabelType, classes: h.Classes, features: h.Features, target: h.Target,
-		scaler: h.Scaling, tscaler: h.TargetScaling, training: h.Training, metrics: h.Metrics,
+		scaler: h.Scaling, tscaler: h.TargetScaling, prep: h.Preprocessing, training: h.Training, metrics: h.Metrics,
 	}
 	if p := checkMeta(md, h.Inputs, h.Layers[len(h.Layers)-1].Units); p != nil {
 		if p.err != nil {
@@ -732,7 +749,7 @@ func decode[T tensor.Float](b []byte) (*Model[T], *FormatError) {
 	return &Model[T]{
 		Network: net, Task: h.Task, Classes: h.Classes, LabelType: h.LabelType,
 		Features: h.Features, Target: h.Target, Scaler: h.Scaling, TargetScaler: h.TargetScaling,
-		Training: h.Training, Metrics: h.Metrics, Extra: extra,
+		Training: h.Training, Metrics: h.Metrics, Extra: extra, Preprocessing: h.Preprocessing,
 	}, nil
 }
 

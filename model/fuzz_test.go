@@ -129,6 +129,7 @@ func fuzzSeeds(t testing.TB) map[string][]byte {
 		"extra-duplicate-name": editHeader(t, encode(t, withExtra(m32[0].m)), func(h map[string]any) {
 			h["extra"].([]any)[1].(map[string]any)["name"] = "adam.m"
 		}),
+		"valid-preprocessing-float32": func() []byte { m, _ := prepModel[float32](t); return encode(t, m) }(),
 		"float64-beyond-float32": func() []byte {
 			m := testModels[float64](t)[5].m
 			m.Network.Layers[0].W.Set(0, 0, -3e200)

@@ -3,8 +3,10 @@ package model
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -51,6 +53,12 @@ type Model[T tensor.Float] struct {
 	// Scaler standardises the raw inputs before the network sees them;
 	// nil means the network takes the raw inputs.
 	Scaler *data.Scaler
+	// Preprocessing turns the rows of a raw table (text categories,
+	// missing cells) into the network's inputs: see PredictTable. nil
+	// for a model trained on numbers. With it, Scaler is nil (the
+	// preprocessing standardises) and Features are its Features. A file
+	// with preprocessing is format version PreprocessingVersion.
+	Preprocessing *data.Preprocessing
 	// TargetScaler standardised the regression targets in training: the
 	// network's outputs are mapped back with its inverse. nil means none.
 	TargetScaler *data.Scaler
@@ -157,6 +165,7 @@ type meta struct {
 	features        []string
 	target          string
 	scaler, tscaler *data.Scaler
+	prep            *data.Preprocessing
 	training        json.RawMessage
 	metrics         map[string]float64
 }
@@ -164,7 +173,7 @@ type meta struct {
 func (m *Model[T]) meta() meta {
 	return meta{
 		task: m.Task, labelType: m.LabelType, classes: m.Classes, features: m.Features,
-		target: m.Target, scaler: m.Scaler, tscaler: m.TargetScaler,
+		target: m.Target, scaler: m.Scaler, tscaler: m.TargetScaler, prep: m.Preprocessing,
 		training: m.Training, metrics: m.Metrics,
 	}
 }
@@ -241,6 +250,9 @@ func checkMeta(md meta, inputs, outputs int) *problem {
 			return &problem{field: s.field, key: s.key, msg: fmt.Sprintf("%d features, the network has %d %s", s.sc.Features(), s.want, s.what)}
 		}
 	}
+	if p := checkPrep(md, inputs); p != nil {
+		return p
+	}
 	if md.tscaler != nil && md.task == Classification {
 		return &problem{field: "TargetScaler", key: "target_scaling", msg: "a classifier has no target scaling"}
 	}
@@ -254,6 +266,37 @@ func checkMeta(md meta, inputs, outputs int) *problem {
 		if !utf8.ValidString(name) {
 			return &problem{field: "Metrics", key: "metrics", msg: fmt.Sprintf("name %q is not valid UTF-8", name)}
 		}
+	}
+	return nil
+}
+
+// checkPrep checks the preprocessing of md, if any, against the rest of
+// it and the network's inputs.
+func checkPrep(md meta, inputs int) *problem {
+	pp := md.prep
+	if pp == nil {
+		return nil
+	}
+	bad := func(format string, a ...any) *problem {
+		return &problem{field: "Preprocessing", key: "preprocessing", msg: fmt.Sprintf(format, a...)}
+	}
+	if err := pp.Validate(); err != nil {
+		return &problem{field: "Preprocessing", key: "preprocessing", msg: err.Error(), err: err}
+	}
+	if w := pp.Width(); w != inputs {
+		return bad("%d inputs, the network has %d", w, inputs)
+	}
+	if md.scaler != nil {
+		return bad("a model with preprocessing has no input scaling (the preprocessing standardises)")
+	}
+	if md.features != nil && !slices.Equal(md.features, pp.Features()) {
+		return bad("the features are not the preprocessing's")
+	}
+	if pp.Target != "" && md.target != "" && pp.Target != md.target {
+		return bad("target %q, the model's is %q", pp.Target, md.target)
+	}
+	if pp.Target != "" && md.task != "" && pp.Task.String() != md.task {
+		return bad("task %s, the model's is %s", pp.Task, md.task)
 	}
 	return nil
 }
@@ -312,4 +355,31 @@ func (m *Model[T]) Predict(X *tensor.Dense[float64]) (*tensor.Dense[float64], er
 		return data.Inverse(m.TargetScaler, out)
 	}
 	return tensor.Convert[float64](out), nil
+}
+
+// ErrNoPreprocessing is wrapped by the error of PredictTable for a model
+// without preprocessing.
+var ErrNoPreprocessing = errors.New("the model has no preprocessing: it takes numeric inputs (use Predict)")
+
+// PredictTable returns the model's output for the rows of a raw table:
+// the model's Preprocessing turns them into inputs (columns found by
+// name; other columns, the target among them, ignored), then Predict
+// runs. The report counts the cells that got all zeros: categories the
+// training data lacked. It returns an error wrapping ErrNoPreprocessing
+// for a model without preprocessing, the *data.ParseError of Transform
+// for a table that lacks a column or holds a numeric cell that is not a
+// finite number, and Predict's errors.
+func (m *Model[T]) PredictTable(t *data.Table) (*tensor.Dense[float64], data.TransformReport, error) {
+	if err := m.check(); err != nil {
+		return nil, data.TransformReport{}, err
+	}
+	if m.Preprocessing == nil {
+		return nil, data.TransformReport{}, fmt.Errorf("%w: %w", nn.ErrConfig, ErrNoPreprocessing)
+	}
+	X, rep, err := m.Preprocessing.Transform(t)
+	if err != nil {
+		return nil, rep, err
+	}
+	out, err := m.Predict(X)
+	return out, rep, err
 }

@@ -361,7 +361,7 @@ func TestReadRejects(t *testing.T) {
 		{"text", []byte("hello"), "not a nerve model file"},
 		{"magic prefix", []byte("NERVE"), "truncated: 5 bytes"},
 		{"preamble only", good[:16], "truncated: 16 bytes, a model file has at least 20"},
-		{"version 2", with(func(b []byte) { b[8] = 2 }), "unsupported format version 2 (this build reads version 1) (at byte 8)"},
+		{"version 3", with(func(b []byte) { b[8] = 3 }), "unsupported format version 3 (this build reads versions 1 and 2) (at byte 8)"},
 		{"version 0", with(func(b []byte) { b[8] = 0 }), "unsupported format version 0"},
 		{"header too long", with(func(b []byte) { binary.LittleEndian.PutUint32(b[12:], 2<<20) }), "header length 2097152 is larger than the limit of 1048576 bytes"},
 		{"header past the end", with(func(b []byte) { binary.LittleEndian.PutUint32(b[12:], 1<<20) }), fmt.Sprintf("truncated: the header needs %d bytes, the file has %d", 16+1<<20+4, n)},

@@ -7,7 +7,8 @@ import (
 )
 
 // Summary returns the network's Summary followed by what the model says
-// about its data: task, classes, features, target, whether inputs and
+// about its data: task, classes, features, target, the preprocessing of
+// raw columns (one line per column) or whether inputs are scaled, whether
 // targets are scaled, and the metrics in name order.
 func (m *Model[T]) Summary() string {
 	var sb strings.Builder
@@ -30,7 +31,16 @@ func (m *Model[T]) Summary() string {
 	if m.Target != "" {
 		fmt.Fprintf(&sb, "target: %s\n", m.Target)
 	}
-	fmt.Fprintf(&sb, "input scaling: %s\n", yesNo(m.Scaler != nil))
+	if m.Preprocessing != nil {
+		sb.WriteString("preprocessing (raw columns → inputs):\n")
+		for _, line := range strings.SplitAfter(m.Preprocessing.String(), "\n") {
+			if line != "" {
+				sb.WriteString("  " + line)
+			}
+		}
+	} else {
+		fmt.Fprintf(&sb, "input scaling: %s\n", yesNo(m.Scaler != nil))
+	}
 	if m.Task != Classification {
 		fmt.Fprintf(&sb, "target scaling: %s\n", yesNo(m.TargetScaler != nil))
 	}
