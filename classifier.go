@@ -44,6 +44,51 @@ func NewClassifier[L data.Label](opts Options) *Classifier[L] {
 // cancelled (ctx.Err(), with the history so far; the classifier then
 // holds the weights reached).
 func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
+	return c.fit(ctx, X, y, nil)
+}
+
+// FitTable trains the classifier on a raw table: prep.Target names the
+// label column, and data.FitPreprocessing learns from t how the other
+// columns (text categories, missing cells and all) become inputs; see
+// data.Preprocessing. The preprocessing is stored in the model, so that
+// PredictTable, a saved model and the command line apply exactly the same
+// steps. Options.NoScaling is ignored (the preprocessing standardises
+// numeric columns). The labels are read as L (an int label must be a
+// base-10 integer). Errors are Fit's, and the *data.ParseError of
+// FitPreprocessing, which names the file, line and column.
+func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.PrepOptions) (*train.History, error) {
+	p, d, err := fitTable(t, prep, data.TaskClassification)
+	if err != nil {
+		return &train.History{}, err
+	}
+	y := make([]L, len(d.Labels))
+	for i, s := range d.Labels {
+		if y[i], err = parseLabel[L](s); err != nil {
+			return &train.History{}, fmt.Errorf("%w: %s: row %d, column %s: %v", data.ErrData, t.Name, i+1, p.Target, err)
+		}
+	}
+	return c.fit(ctx, d.X, y, p)
+}
+
+// PredictTable returns the most probable class of every row of a raw
+// table, through the stored preprocessing (columns by name; others, the
+// target among them, ignored), and what the preprocessing met that
+// training had not (categories it gave all zeros). It returns an error
+// before FitTable, for a model without preprocessing, and for a table
+// lacking a column the model needs.
+func (c *Classifier[L]) PredictTable(t *data.Table) ([]L, data.TransformReport, error) {
+	if c.model == nil {
+		return nil, data.TransformReport{}, fmt.Errorf("nerve: %w: the classifier has not been trained: call FitTable or LoadClassifier first", ErrNotFitted)
+	}
+	p, rep, err := c.model.PredictTable(t)
+	if err != nil {
+		return nil, rep, err
+	}
+	return c.classes.Decode(data.Argmax(p)), rep, nil
+}
+
+// fit is Fit, with the preprocessing X came through, if any.
+func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, prep *data.Preprocessing) (*train.History, error) {
 	o, act, err := c.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -62,13 +107,13 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	if err != nil {
 		return &train.History{}, err
 	}
-	scaler, Xs, err := scale(X, o.NoScaling)
+	scaler, Xs, err := scale(X, o.NoScaling || prep != nil)
 	if err != nil {
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
 	m, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
-		return &model.Model[float32]{
+		return modelOf{
 			Network:   net,
 			Task:      "classification",
 			Classes:   labelStrings(classes.Labels()),
@@ -76,7 +121,7 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 			Scaler:    scaler,
 			Training:  rec,
 			Metrics:   metricsOf(h),
-		}
+		}.withPreprocessing(prep)
 	})
 	if m == nil {
 		return hist, err

@@ -266,3 +266,34 @@ func metricsOf(h *train.History) map[string]float64 {
 	put("val_accuracy", e.ValAccuracy)
 	return m
 }
+
+// modelOf is a model under construction; withPreprocessing finishes it.
+type modelOf model.Model[float32]
+
+// withPreprocessing returns the model, with the preprocessing its inputs
+// came through (and the feature names and target it gives), if any.
+func (m modelOf) withPreprocessing(p *data.Preprocessing) *model.Model[float32] {
+	mm := model.Model[float32](m)
+	if p != nil {
+		mm.Preprocessing, mm.Features, mm.Target = p, p.Features(), p.Target
+	}
+	return &mm
+}
+
+// fitTable fits the preprocessing of t for task and returns it with the
+// table as a dataset.
+func fitTable(t *data.Table, prep data.PrepOptions, task data.Task) (*data.Preprocessing, *data.Dataset, error) {
+	if t == nil {
+		return nil, nil, fmt.Errorf("%w: no table (t is nil)", data.ErrData)
+	}
+	if prep.Target == "" {
+		return nil, nil, fmt.Errorf("%w: PrepOptions.Target: name the target column", ErrOptions)
+	}
+	prep.Task = task
+	p, err := data.FitPreprocessing(t, prep)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, _, err := p.Dataset(t)
+	return p, d, err
+}

@@ -33,6 +33,31 @@ func NewRegressor(opts Options) *Regressor { return &Regressor{opts: opts} }
 // Fit trains the regressor on X (samples×features) and Y (samples×targets),
 // replacing what it learnt before. Errors are as for Classifier.Fit.
 func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
+	return r.fit(ctx, X, Y, nil)
+}
+
+// FitTable trains the regressor on a raw table: prep.Target names the
+// numeric target column, and the other columns become inputs as for
+// Classifier.FitTable, with the preprocessing stored in the model.
+func (r *Regressor) FitTable(ctx context.Context, t *data.Table, prep data.PrepOptions) (*train.History, error) {
+	p, d, err := fitTable(t, prep, data.TaskRegression)
+	if err != nil {
+		return &train.History{}, err
+	}
+	return r.fit(ctx, d.X, d.Y, p)
+}
+
+// PredictTable returns the predicted target of every row of a raw table,
+// through the stored preprocessing; see Classifier.PredictTable.
+func (r *Regressor) PredictTable(t *data.Table) (*tensor.Dense[float64], data.TransformReport, error) {
+	if r.model == nil {
+		return nil, data.TransformReport{}, fmt.Errorf("nerve: %w: the regressor has not been trained: call FitTable or LoadRegressor first", ErrNotFitted)
+	}
+	return r.model.PredictTable(t)
+}
+
+// fit is Fit, with the preprocessing X came through, if any.
+func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *data.Preprocessing) (*train.History, error) {
 	o, act, err := r.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -43,7 +68,7 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 	if Y.Rows() != X.Rows() {
 		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, X.Rows(), Y.Rows())
 	}
-	scaler, Xs, err := scale(X, o.NoScaling)
+	scaler, Xs, err := scale(X, o.NoScaling || prep != nil)
 	if err != nil {
 		return &train.History{}, err
 	}
@@ -52,14 +77,14 @@ func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*trai
 		return &train.History{}, err
 	}
 	m, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
-		return &model.Model[float32]{
+		return modelOf{
 			Network:      net,
 			Task:         "regression",
 			Scaler:       scaler,
 			TargetScaler: yScaler,
 			Training:     rec,
 			Metrics:      metricsOf(h),
-		}
+		}.withPreprocessing(prep)
 	})
 	if m == nil {
 		return hist, err
