@@ -12,6 +12,7 @@ import (
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/tensor"
 	"github.com/nerve-ml/nerve/train"
 )
@@ -28,6 +29,7 @@ type Classifier[L data.Label] struct {
 	opts    Options
 	model   *model.Model[float32]
 	classes *data.Classes[L]
+	opt     optim.Optimizer[float32] // the last fit's, for PartialFit
 }
 
 // NewClassifier returns an untrained classifier with the given options.
@@ -44,7 +46,7 @@ func NewClassifier[L data.Label](opts Options) *Classifier[L] {
 // cancelled (ctx.Err(), with the history so far; the classifier then
 // holds the weights reached).
 func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
-	return c.fit(ctx, X, y, nil)
+	return c.fit(ctx, X, y, nil, nil)
 }
 
 // FitTable trains the classifier on a raw table: prep.Target names the
@@ -61,13 +63,11 @@ func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.P
 	if err != nil {
 		return &train.History{}, err
 	}
-	y := make([]L, len(d.Labels))
-	for i, s := range d.Labels {
-		if y[i], err = parseLabel[L](s); err != nil {
-			return &train.History{}, fmt.Errorf("%w: %s: row %d, column %s: %v", data.ErrData, t.Name, i+1, p.Target, err)
-		}
+	y, err := parseLabels[L](d.Labels, t.Name, p.Target)
+	if err != nil {
+		return &train.History{}, err
 	}
-	return c.fit(ctx, d.X, y, p)
+	return c.fit(ctx, d.X, y, p, nil)
 }
 
 // PredictTable returns the most probable class of every row of a raw
@@ -87,8 +87,54 @@ func (c *Classifier[L]) PredictTable(t *data.Table) ([]L, data.TransformReport, 
 	return c.classes.Decode(data.Argmax(p)), rep, nil
 }
 
-// fit is Fit, with the preprocessing X came through, if any.
-func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, prep *data.Preprocessing) (*train.History, error) {
+// PartialFit continues training the fitted classifier on X and y for
+// Options.Epochs more epochs, from its current weights (and optimizer
+// state, when it was fitted in this process), as scikit-learn's
+// warm_start does: the classes, scaling and preprocessing stay those of
+// the first fit, so every label of y must be one of Classes. It returns
+// an error wrapping ErrNotFitted before Fit, and for a classifier fitted
+// on a table (use PartialFitTable); otherwise Fit's errors.
+func (c *Classifier[L]) PartialFit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
+	if c.model == nil || c.model.Preprocessing != nil {
+		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a classifier fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
+	}
+	return c.fit(ctx, X, y, nil, &warm{net: c.model.Network, opt: c.opt})
+}
+
+// PartialFitTable continues training a classifier fitted with FitTable
+// on more rows of a table, through its stored preprocessing; see
+// PartialFit.
+func (c *Classifier[L]) PartialFitTable(ctx context.Context, t *data.Table) (*train.History, error) {
+	if c.model == nil || c.model.Preprocessing == nil {
+		return &train.History{}, fmt.Errorf("nerve: %w: PartialFitTable continues a classifier fitted with FitTable", ErrNotFitted)
+	}
+	p := c.model.Preprocessing
+	d, _, err := p.Dataset(t)
+	if err != nil {
+		return &train.History{}, err
+	}
+	y, err := parseLabels[L](d.Labels, t.Name, p.Target)
+	if err != nil {
+		return &train.History{}, err
+	}
+	return c.fit(ctx, d.X, y, p, &warm{net: c.model.Network, opt: c.opt})
+}
+
+// parseLabels reads the labels of a table's target column as L.
+func parseLabels[L data.Label](labels []string, name, target string) ([]L, error) {
+	y := make([]L, len(labels))
+	for i, s := range labels {
+		var err error
+		if y[i], err = parseLabel[L](s); err != nil {
+			return nil, fmt.Errorf("%w: %s: row %d, column %s: %v", data.ErrData, name, i+1, target, err)
+		}
+	}
+	return y, nil
+}
+
+// fit is Fit, with the preprocessing X came through, if any, and the
+// network to continue from for a warm start.
+func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := c.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -99,20 +145,29 @@ func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	if len(y) != X.Rows() {
 		return &train.History{}, fmt.Errorf("%w: X has %d samples but y has %d labels", data.ErrData, X.Rows(), len(y))
 	}
-	classes, err := data.NewClasses(y)
-	if err != nil {
-		return &train.History{}, err
+	classes := c.classes
+	if start == nil {
+		if classes, err = data.NewClasses(y); err != nil {
+			return &train.History{}, err
+		}
 	}
 	idx, err := classes.Encode(y)
 	if err != nil {
 		return &train.History{}, err
 	}
-	scaler, Xs, err := scale(X, o.NoScaling || prep != nil)
+	var scaler *data.Scaler
+	var Xs *tensor.Dense[float32]
+	if start != nil {
+		scaler = c.model.Scaler
+		Xs, err = scaleWith(X, scaler)
+	} else {
+		scaler, Xs, err = scale(X, o.NoScaling || prep != nil)
+	}
 	if err != nil {
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
-	m, hist, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	m, hist, opt, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return modelOf{
 			Network:   net,
 			Task:      "classification",
@@ -126,7 +181,7 @@ func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	if m == nil {
 		return hist, err
 	}
-	c.classes, c.model = classes, m
+	c.classes, c.model, c.opt = classes, m, opt
 	return hist, err
 }
 

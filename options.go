@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/nerve-ml/nerve/activation"
@@ -57,8 +58,21 @@ type Options struct {
 
 	Optimizer string  // an optim.New name; "" means "adam"
 	LR        float64 // learning rate; 0 means the optimizer's default
-	Epochs    int     // 0 means DefaultEpochs, as in train.Config
-	BatchSize int     // samples per update; 0 means DefaultBatchSize, −1 full batch, as in train.Config
+	// WeightDecay is the L2 penalty λ: λ·p is added to the gradient of
+	// every parameter (for "adamw", decoupled decay; 0 means its default
+	// 0.01). scikit-learn's alpha, which it divides by the batch's
+	// samples and applies to weights only, is close to λ = alpha /
+	// BatchSize. 0 means none.
+	WeightDecay float64
+	// Schedule, if set, gives the learning rate of every epoch (counted
+	// from 0), as train.Config.Schedule; see optim.Step, optim.Cosine.
+	Schedule optim.Schedule
+	// Optim, if set, is the optimizer to train with, instead of the one
+	// Optimizer, LR and WeightDecay describe (which are then only
+	// recorded). Its state carries over between fits.
+	Optim     optim.Optimizer[float32]
+	Epochs    int // 0 means DefaultEpochs, as in train.Config
+	BatchSize int // samples per update; 0 means DefaultBatchSize, −1 full batch, as in train.Config
 
 	// Validation is the fraction of the training data held out to
 	// measure the validation loss after every epoch; 0 means none.
@@ -134,8 +148,10 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 		return o, 0, fmt.Errorf("%w: Patience is %d, want ≥ 0", ErrOptions, o.Patience)
 	case !(o.LR >= 0):
 		return o, 0, fmt.Errorf("%w: LR is %v, want ≥ 0", ErrOptions, o.LR)
+	case !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0):
+		return o, 0, fmt.Errorf("%w: WeightDecay is %v, want a finite number ≥ 0", ErrOptions, o.WeightDecay)
 	}
-	if _, err := optim.New[float32](o.Optimizer, o.LR); err != nil {
+	if _, err := optim.NewDecay[float32](o.Optimizer, o.LR, o.WeightDecay); err != nil {
 		return o, 0, fmt.Errorf("%w: %v", ErrOptions, err)
 	}
 	return o, act, nil
@@ -143,19 +159,22 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 
 // trainingRecord is the training configuration stored in a model file.
 type trainingRecord struct {
-	Hidden     []int   `json:"hidden"`
-	Activation string  `json:"activation"`
-	Optimizer  string  `json:"optimizer"`
-	LR         float64 `json:"lr"`
-	Epochs     int     `json:"epochs"`
-	EpochsRun  int     `json:"epochs_run"`
-	BestEpoch  int     `json:"best_epoch"`
-	BatchSize  int     `json:"batch_size"`
-	Validation float64 `json:"validation"`
-	Patience   int     `json:"patience"`
-	Seed       uint32  `json:"seed"`
-	Scaling    bool    `json:"scaling"`
-	Samples    int     `json:"samples"`
+	Hidden      []int   `json:"hidden"`
+	Activation  string  `json:"activation"`
+	Optimizer   string  `json:"optimizer"`
+	LR          float64 `json:"lr"`
+	WeightDecay float64 `json:"weight_decay,omitempty"`
+	Schedule    bool    `json:"schedule,omitempty"`
+	WarmStart   bool    `json:"warm_start,omitempty"`
+	Epochs      int     `json:"epochs"`
+	EpochsRun   int     `json:"epochs_run"`
+	BestEpoch   int     `json:"best_epoch"`
+	BatchSize   int     `json:"batch_size"`
+	Validation  float64 `json:"validation"`
+	Patience    int     `json:"patience"`
+	Seed        uint32  `json:"seed"`
+	Scaling     bool    `json:"scaling"`
+	Samples     int     `json:"samples"`
 	// Checkpoint is set in checkpoints only: what Resume needs beyond
 	// the parameters and the extra blocks.
 	Checkpoint *model.CheckpointRecord `json:"checkpoint,omitempty"`
@@ -165,26 +184,58 @@ type trainingRecord struct {
 // its training record and history.
 type wrapFunc func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32]
 
+// warm is what a PartialFit continues from: the trained network, and
+// the optimizer with its state (nil for a model that was loaded).
+type warm struct {
+	net *nn.Network[float32]
+	opt optim.Optimizer[float32]
+}
+
 // fit builds a float32 network for the options (or takes it from
-// o.Resume) and trains it on X and Y, which are already scaled. It returns
-// the trained model, made by wrap, and the history. The model is nil if
-// training could not start.
-func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wrap wrapFunc) (*model.Model[float32], *train.History, error) {
-	cfg := nn.Config{Inputs: X.Cols(), Loss: lk}
-	for _, h := range o.Hidden {
-		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: act})
+// o.Resume, or from start for a warm start) and trains it on X and Y,
+// which are already scaled. It returns the trained model, made by wrap,
+// the history and the optimizer (for a later warm start). The model is
+// nil if training could not start.
+func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
+	m, h, opt, err := fitNet(ctx, o, act, out, lk, X, Y, start, wrap)
+	if h == nil {
+		h = &train.History{}
 	}
-	cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: Y.Cols(), Activation: out})
-	net, err := nn.New[float32](cfg, rng.New(o.Seed))
-	if err != nil {
-		return nil, &train.History{}, err
+	return m, h, opt, err
+}
+
+func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
+	var net *nn.Network[float32]
+	var opt optim.Optimizer[float32]
+	if start != nil {
+		net, opt = start.net, start.opt
+		if net.Inputs() != X.Cols() || net.Outputs() != Y.Cols() {
+			return nil, nil, nil, fmt.Errorf("%w: the data has %d features and %d outputs, the trained network %d and %d", data.ErrData, X.Cols(), Y.Cols(), net.Inputs(), net.Outputs())
+		}
+		o.Resume, o.Checkpoint = nil, nil
+	} else {
+		cfg := nn.Config{Inputs: X.Cols(), Loss: lk}
+		for _, h := range o.Hidden {
+			cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: h, Activation: act})
+		}
+		cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: Y.Cols(), Activation: out})
+		var err error
+		if net, err = nn.New[float32](cfg, rng.New(o.Seed)); err != nil {
+			return nil, nil, nil, err
+		}
 	}
-	opt, err := optim.New[float32](o.Optimizer, o.LR)
-	if err != nil {
-		return nil, &train.History{}, err
+	if o.Optim != nil {
+		opt = o.Optim
+	}
+	if opt == nil {
+		var err error
+		if opt, err = optim.NewDecay[float32](o.Optimizer, o.LR, o.WeightDecay); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	rec := trainingRecord{
 		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
+		WeightDecay: o.WeightDecay, Schedule: o.Schedule != nil, WarmStart: start != nil,
 		Epochs: o.Epochs, BatchSize: o.BatchSize,
 		Validation: o.Validation, Patience: o.Patience, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
 	}
@@ -194,14 +245,16 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 	}
 	var resume *train.Checkpoint[float32]
 	if o.Resume != nil {
+		var err error
 		if resume, err = resumeFrom(o.Resume, rec, digest, net, opt); err != nil {
-			return nil, &train.History{}, err
+			return nil, nil, nil, err
 		}
 	}
 	tc := train.Config[float32]{
 		Epochs:             o.Epochs,
 		BatchSize:          o.BatchSize,
 		Optimizer:          opt,
+		Schedule:           o.Schedule,
 		Seed:               o.Seed,
 		ValidationFraction: o.Validation,
 		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, RestoreBest: o.Patience > 0},
@@ -221,7 +274,7 @@ func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kin
 	hist, err := train.Fit(ctx, net, X, Y, tc)
 	rec.EpochsRun, rec.BestEpoch = len(hist.Epochs), hist.BestEpoch
 	raw, _ := json.Marshal(rec)
-	return wrap(net, raw, hist), hist, err
+	return wrap(net, raw, hist), hist, opt, err
 }
 
 // scale fits a Scaler on X unless disabled, and returns X scaled and
@@ -244,6 +297,16 @@ func scale(X *tensor.Dense[float64], off bool) (*data.Scaler, *tensor.Dense[floa
 }
 
 const maxFinite = 1.7976931348623157e308
+
+// scaleWith checks that X is finite and returns it scaled with s (if
+// not nil) and converted to float32: the inputs of a warm start.
+func scaleWith(X *tensor.Dense[float64], s *data.Scaler) (*tensor.Dense[float32], error) {
+	_, Xs, err := scale(X, true)
+	if err != nil || s == nil {
+		return Xs, err
+	}
+	return data.Transform[float32](s, X)
+}
 
 // metricsOf collects the final metrics of a history for the model file.
 func metricsOf(h *train.History) map[string]float64 {

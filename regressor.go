@@ -10,6 +10,7 @@ import (
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/tensor"
 	"github.com/nerve-ml/nerve/train"
 )
@@ -25,6 +26,7 @@ import (
 type Regressor struct {
 	opts  Options
 	model *model.Model[float32]
+	opt   optim.Optimizer[float32] // the last fit's, for PartialFit
 }
 
 // NewRegressor returns an untrained regressor with the given options.
@@ -33,7 +35,7 @@ func NewRegressor(opts Options) *Regressor { return &Regressor{opts: opts} }
 // Fit trains the regressor on X (samples×features) and Y (samples×targets),
 // replacing what it learnt before. Errors are as for Classifier.Fit.
 func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
-	return r.fit(ctx, X, Y, nil)
+	return r.fit(ctx, X, Y, nil, nil)
 }
 
 // FitTable trains the regressor on a raw table: prep.Target names the
@@ -44,7 +46,7 @@ func (r *Regressor) FitTable(ctx context.Context, t *data.Table, prep data.PrepO
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, d.X, d.Y, p)
+	return r.fit(ctx, d.X, d.Y, p, nil)
 }
 
 // PredictTable returns the predicted target of every row of a raw table,
@@ -56,8 +58,32 @@ func (r *Regressor) PredictTable(t *data.Table) (*tensor.Dense[float64], data.Tr
 	return r.model.PredictTable(t)
 }
 
-// fit is Fit, with the preprocessing X came through, if any.
-func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *data.Preprocessing) (*train.History, error) {
+// PartialFit continues training the fitted regressor on X and Y for
+// Options.Epochs more epochs, from its current weights, with the scaling
+// of the first fit; see Classifier.PartialFit.
+func (r *Regressor) PartialFit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
+	if r.model == nil || r.model.Preprocessing != nil {
+		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a regressor fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
+	}
+	return r.fit(ctx, X, Y, nil, &warm{net: r.model.Network, opt: r.opt})
+}
+
+// PartialFitTable continues training a regressor fitted with FitTable on
+// more rows of a table, through its stored preprocessing.
+func (r *Regressor) PartialFitTable(ctx context.Context, t *data.Table) (*train.History, error) {
+	if r.model == nil || r.model.Preprocessing == nil {
+		return &train.History{}, fmt.Errorf("nerve: %w: PartialFitTable continues a regressor fitted with FitTable", ErrNotFitted)
+	}
+	d, _, err := r.model.Preprocessing.Dataset(t)
+	if err != nil {
+		return &train.History{}, err
+	}
+	return r.fit(ctx, d.X, d.Y, r.model.Preprocessing, &warm{net: r.model.Network, opt: r.opt})
+}
+
+// fit is Fit, with the preprocessing X came through, if any, and the
+// network to continue from for a warm start.
+func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := r.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -68,15 +94,20 @@ func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *
 	if Y.Rows() != X.Rows() {
 		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, X.Rows(), Y.Rows())
 	}
-	scaler, Xs, err := scale(X, o.NoScaling || prep != nil)
+	var scaler, yScaler *data.Scaler
+	var Xs, Ys *tensor.Dense[float32]
+	if start != nil {
+		scaler, yScaler = r.model.Scaler, r.model.TargetScaler
+		if Xs, err = scaleWith(X, scaler); err == nil {
+			Ys, err = scaleWith(Y, yScaler)
+		}
+	} else if scaler, Xs, err = scale(X, o.NoScaling || prep != nil); err == nil {
+		yScaler, Ys, err = scale(Y, o.NoScaling)
+	}
 	if err != nil {
 		return &train.History{}, err
 	}
-	yScaler, Ys, err := scale(Y, o.NoScaling)
-	if err != nil {
-		return &train.History{}, err
-	}
-	m, hist, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	m, hist, opt, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return modelOf{
 			Network:      net,
 			Task:         "regression",
@@ -89,7 +120,7 @@ func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *
 	if m == nil {
 		return hist, err
 	}
-	r.model = m
+	r.model, r.opt = m, opt
 	return hist, err
 }
 

@@ -44,3 +44,21 @@ dog,4,growl,28
 	// [legs sound=growl sound=meow sound=purr sound=tweet sound=woof sound=(missing) weight]
 	// [dog cat bird] unseen: map[sound:1]
 }
+
+// A warm start: PartialFit continues from the weights the first fit
+// reached, with the same classes and scaling.
+func ExampleClassifier_PartialFit() {
+	iris := data.Iris()
+	clf := nerve.NewClassifier[string](nerve.Options{Epochs: 10, WeightDecay: 1e-4, Seed: 1})
+	first, err := clf.Fit(context.Background(), iris.X, iris.Labels)
+	if err != nil {
+		log.Fatal(err)
+	}
+	more, err := clf.PartialFit(context.Background(), iris.X, iris.Labels)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(first.Epochs), len(more.Epochs), more.Epochs[0].Loss < first.Epochs[0].Loss)
+	// Output:
+	// 10 10 true
+}

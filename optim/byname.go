@@ -20,21 +20,30 @@ func Names() []string { return append([]string(nil), names...) }
 // "adam" and "adamw". Names are case-insensitive. An unknown name or an
 // invalid lr gives an error wrapping ErrInvalid.
 func New[T tensor.Float](name string, lr float64) (Optimizer[T], error) {
+	return NewDecay[T](name, lr, 0)
+}
+
+// NewDecay is New with weight decay λ (0 means the optimizer's default):
+// the L2 penalty λ·p added to every parameter's gradient, except for
+// "adamw", whose decay is decoupled (p ← p − lr·λ·p). A negative λ gives
+// an error wrapping ErrInvalid.
+func NewDecay[T tensor.Float](name string, lr, weightDecay float64) (Optimizer[T], error) {
+	wd := weightDecay
 	switch strings.ToLower(name) {
 	case "sgd":
-		return NewSGD[T](SGD{LR: lr})
+		return NewSGD[T](SGD{LR: lr, WeightDecay: wd})
 	case "momentum":
-		return NewSGD[T](SGD{LR: lr, Momentum: 0.9})
+		return NewSGD[T](SGD{LR: lr, Momentum: 0.9, WeightDecay: wd})
 	case "nesterov":
-		return NewSGD[T](SGD{LR: lr, Momentum: 0.9, Nesterov: true})
+		return NewSGD[T](SGD{LR: lr, Momentum: 0.9, Nesterov: true, WeightDecay: wd})
 	case "rmsprop":
-		return NewRMSProp[T](RMSProp{LR: lr})
+		return NewRMSProp[T](RMSProp{LR: lr, WeightDecay: wd})
 	case "adagrad":
-		return NewAdaGrad[T](AdaGrad{LR: lr})
+		return NewAdaGrad[T](AdaGrad{LR: lr, WeightDecay: wd})
 	case "adam":
-		return NewAdam[T](Adam{LR: lr})
+		return NewAdam[T](Adam{LR: lr, WeightDecay: wd})
 	case "adamw":
-		return NewAdamW[T](AdamW{LR: lr})
+		return NewAdamW[T](AdamW{LR: lr, WeightDecay: wd})
 	}
 	return nil, fmt.Errorf("optim: unknown optimizer %q: %w: want one of %s", name, ErrInvalid, strings.Join(names, ", "))
 }

@@ -488,3 +488,31 @@ func TestStateResume(t *testing.T) {
 		t.Errorf("ragged state: err = %v", err)
 	}
 }
+
+// TestNewDecay checks that NewDecay passes the weight decay on: one SGD
+// step from p = 1 with a zero gradient moves p by −lr·λ·p, and a decay
+// of 0 leaves p alone.
+func TestNewDecay(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		wd     float64
+		want   float64
+		wantOK bool
+	}{{"sgd", 0.5, 0.95, true}, {"momentum", 0.5, 0.95, true}, {"sgd", 0, 1, true}, {"adagrad", -1, 0, false}} {
+		o, err := NewDecay[float64](tc.name, 0.1, tc.wd)
+		if !tc.wantOK {
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("NewDecay(%q, λ=%v): %v; want ErrInvalid", tc.name, tc.wd, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := []Param[float64]{{Value: tensor.FromRows([][]float64{{1}}), Grad: tensor.FromRows([][]float64{{0}})}}
+		o.Step(p)
+		if got := p[0].Value.At(0, 0); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("NewDecay(%q, λ=%v): p after one step %v; want %v", tc.name, tc.wd, got, tc.want)
+		}
+	}
+}
