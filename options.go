@@ -43,6 +43,12 @@ const (
 	DefaultOptimizer  = "adam"
 	DefaultEpochs     = train.DefaultEpochs    // as in train.Config
 	DefaultBatchSize  = train.DefaultBatchSize // as in train.Config
+	// DefaultPatience and DefaultTol stop a run whose Epochs is 0 once
+	// the monitored loss has not improved by DefaultTol for
+	// DefaultPatience epochs, as scikit-learn's n_iter_no_change and tol
+	// do (with DefaultEpochs as max_iter).
+	DefaultPatience = 10
+	DefaultTol      = 1e-4
 )
 
 // DefaultHidden is the hidden layer sizes used when Options.Hidden is nil.
@@ -50,8 +56,9 @@ var DefaultHidden = []int{32}
 
 // Options configure a Classifier or a Regressor. The zero value is a
 // sensible default: one hidden layer of 32 ReLU units, Adam at its default
-// learning rate, 200 epochs of mini-batches of 32, standardised features,
-// seed 0, no validation and no early stopping.
+// learning rate, mini-batches of 32 until the training loss stops
+// improving (at most 200 epochs), standardised features, seed 0, no
+// validation.
 type Options struct {
 	Hidden     []int  // hidden layer sizes; nil means DefaultHidden, an empty non-nil slice none
 	Activation string // hidden activation (activation.Parse names); "" means "relu"
@@ -70,8 +77,13 @@ type Options struct {
 	// Optim, if set, is the optimizer to train with, instead of the one
 	// Optimizer, LR and WeightDecay describe (which are then only
 	// recorded). Its state carries over between fits.
-	Optim     optim.Optimizer[float32]
-	Epochs    int // 0 means DefaultEpochs, as in train.Config
+	Optim optim.Optimizer[float32]
+	// Epochs is the number of passes over the data. 0 means train until
+	// the monitored loss converges: stop when it has not improved by Tol
+	// for DefaultPatience epochs (unless Patience says otherwise), and
+	// after DefaultEpochs at most. The history's Stop says which ended
+	// the run.
+	Epochs    int
 	BatchSize int // samples per update; 0 means DefaultBatchSize, −1 full batch, as in train.Config
 
 	// Validation is the fraction of the training data held out to
@@ -81,6 +93,14 @@ type Options struct {
 	// when Validation > 0, else training loss) has not improved for this
 	// many epochs, and puts back the best epoch's weights; 0 means never.
 	Patience int
+	// Tol is the least decrease of the monitored loss that counts as an
+	// improvement for Patience; 0 means DefaultTol when Epochs is 0 and
+	// no minimum otherwise.
+	Tol float64
+	// converge is set by withDefaults when Epochs was 0 and Patience
+	// too: the patience is the convergence test's, and the weights
+	// reached are kept unless there is validation.
+	converge bool
 
 	Seed uint32 // seeds the initial weights, the shuffling and the validation split
 
@@ -124,6 +144,12 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 	}
 	if o.Epochs == 0 {
 		o.Epochs = DefaultEpochs
+		if o.Patience == 0 {
+			o.Patience, o.converge = DefaultPatience, true
+		}
+		if o.Tol == 0 {
+			o.Tol = DefaultTol
+		}
 	}
 	if o.BatchSize == 0 {
 		o.BatchSize = DefaultBatchSize
@@ -144,6 +170,8 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 		return o, 0, fmt.Errorf("%w: BatchSize is %d, want > 0 (or −1 for full batch)", ErrOptions, o.BatchSize)
 	case !(o.Validation >= 0 && o.Validation < 1):
 		return o, 0, fmt.Errorf("%w: Validation is %v, want a fraction in [0, 1)", ErrOptions, o.Validation)
+	case !(o.Tol >= 0) || math.IsInf(o.Tol, 0):
+		return o, 0, fmt.Errorf("%w: Tol is %v, want a finite number ≥ 0", ErrOptions, o.Tol)
 	case o.Patience < 0:
 		return o, 0, fmt.Errorf("%w: Patience is %d, want ≥ 0", ErrOptions, o.Patience)
 	case !(o.LR >= 0):
@@ -172,6 +200,7 @@ type trainingRecord struct {
 	BatchSize   int     `json:"batch_size"`
 	Validation  float64 `json:"validation"`
 	Patience    int     `json:"patience"`
+	Tol         float64 `json:"tol,omitempty"`
 	Seed        uint32  `json:"seed"`
 	Scaling     bool    `json:"scaling"`
 	Samples     int     `json:"samples"`
@@ -237,7 +266,7 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
 		WeightDecay: o.WeightDecay, Schedule: o.Schedule != nil, WarmStart: start != nil,
 		Epochs: o.Epochs, BatchSize: o.BatchSize,
-		Validation: o.Validation, Patience: o.Patience, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
+		Validation: o.Validation, Patience: o.Patience, Tol: o.Tol, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
 	}
 	var digest string
 	if o.Checkpoint != nil || o.Resume != nil {
@@ -257,7 +286,7 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 		Schedule:           o.Schedule,
 		Seed:               o.Seed,
 		ValidationFraction: o.Validation,
-		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, RestoreBest: o.Patience > 0},
+		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, MinDelta: o.Tol, RestoreBest: o.Patience > 0 && (!o.converge || o.Validation > 0)},
 		OnEpoch:            o.OnEpoch,
 		OnBatch:            o.OnBatch,
 		Resume:             resume,

@@ -9,6 +9,7 @@ import (
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/tensor"
+	"github.com/nerve-ml/nerve/train"
 )
 
 // weightNorm returns the sum of the squared weights of a classifier.
@@ -94,5 +95,35 @@ func TestPartialFit(t *testing.T) {
 	rm, err := r.PartialFit(ctx, X, Y)
 	if err != nil || !(rm.Epochs[0].Loss < 0.5*rf.Epochs[0].Loss) {
 		t.Errorf("regressor PartialFit: first loss %v, the fit began at %v (%v)", rm.Epochs[0].Loss, rf.Epochs[0].Loss, err)
+	}
+}
+
+// TestDefaultEpochsConverge checks that with Epochs 0 training stops once
+// the training loss has not improved by DefaultTol for DefaultPatience
+// epochs, keeps the weights reached, and says why it stopped.
+func TestDefaultEpochsConverge(t *testing.T) {
+	iris := data.Iris()
+	c := NewClassifier[string](Options{Seed: 1, LR: 0.05})
+	h, err := c.Fit(context.Background(), iris.X, iris.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(h.Epochs)
+	if h.Stop != train.StopNoImprovement || n >= DefaultEpochs || n-h.BestEpoch != DefaultPatience || h.Restored {
+		t.Fatalf("ran %d epochs, best %d, restored %v, stop %q; want convergence before %d epochs, %d after the best, nothing restored", n, h.BestEpoch, h.Restored, h.Stop, DefaultEpochs, DefaultPatience)
+	}
+	best := h.Epochs[h.BestEpoch-1].Loss
+	for _, e := range h.Epochs[h.BestEpoch:] {
+		if e.Loss < best-DefaultTol {
+			t.Errorf("epoch %d loss %v improved on the best %v by more than the tolerance", e.Epoch, e.Loss, best)
+		}
+	}
+	// Epochs given: exactly that many.
+	h, err = NewClassifier[string](Options{Seed: 1, Epochs: 7}).Fit(context.Background(), iris.X, iris.Labels)
+	if err != nil || len(h.Epochs) != 7 || h.Stop != train.StopEpochs {
+		t.Errorf("Epochs 7: %d epochs, stop %q, %v", len(h.Epochs), h.Stop, err)
+	}
+	if _, err := NewClassifier[string](Options{Tol: -1}).Fit(context.Background(), iris.X, iris.Labels); !errors.Is(err, ErrOptions) {
+		t.Errorf("Tol −1: %v; want ErrOptions", err)
 	}
 }

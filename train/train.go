@@ -141,7 +141,22 @@ type History struct {
 	StoppedEarly bool
 	// Restored is true when the best epoch's parameters were put back.
 	Restored bool
+	// Stop says why training ended; "" while it runs.
+	Stop StopReason
 }
+
+// StopReason says why Fit ended.
+type StopReason string
+
+// The reasons Fit ends.
+const (
+	StopEpochs        StopReason = "ran every epoch"                      // Config.Epochs done
+	StopNoImprovement StopReason = "the monitored loss stopped improving" // early stopping
+	StopCallback      StopReason = "a callback returned ErrStop"          // OnBatch, OnEpoch or Checkpoint
+	StopCancelled     StopReason = "cancelled"                            // the context ended
+	StopDiverged      StopReason = "diverged"                             // a *DivergedError
+	StopError         StopReason = "error"                                // any other error
+)
 
 // Last returns the last epoch's record, or a zero EpochStats if there is none.
 func (h *History) Last() EpochStats {
@@ -218,6 +233,27 @@ func (e *DivergedError) Error() string {
 //
 // X and Y are not modified.
 func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.Dense[T], cfg Config[T]) (*History, error) {
+	hist, err := fit(ctx, net, X, Y, cfg)
+	var de *DivergedError
+	switch {
+	case err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		hist.Stop = StopCancelled
+	case errors.As(err, &de):
+		hist.Stop = StopDiverged
+	case err != nil:
+		hist.Stop = StopError
+	case hist.StoppedEarly:
+		hist.Stop = StopNoImprovement
+	case len(hist.Epochs) == max(cfg.Epochs, 0) || cfg.Epochs == 0 && len(hist.Epochs) == DefaultEpochs:
+		hist.Stop = StopEpochs
+	default:
+		hist.Stop = StopCallback
+	}
+	return hist, err
+}
+
+// fit is Fit without the stop reason.
+func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.Dense[T], cfg Config[T]) (*History, error) {
 	hist := &History{}
 	if err := net.Validate(); err != nil {
 		return hist, err

@@ -273,6 +273,9 @@ func TestDivergenceGuard(t *testing.T) {
 	if !errors.As(err, &de) {
 		t.Fatalf("err = %v; want a *DivergedError", err)
 	}
+	if hist.Stop != StopDiverged {
+		t.Errorf("Stop %q; want %q", hist.Stop, StopDiverged)
+	}
 	msg := err.Error()
 	for _, want := range []string{fmt.Sprintf("epoch %d, batch %d", de.Epoch, de.Batch), "learning rate 50", "too high", "not scaled"} {
 		if !strings.Contains(msg, want) {
@@ -795,6 +798,31 @@ func TestDivergenceExploding(t *testing.T) {
 	for _, want := range []string{"exploded", "too high"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestStopReason(t *testing.T) {
+	X, Y := iris[float64](t)
+	ctx := context.Background()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		cfg  Config[float64]
+		want StopReason
+	}{
+		{"epochs", ctx, Config[float64]{Epochs: 3}, StopEpochs},
+		{"patience", ctx, Config[float64]{Epochs: 500, EarlyStopping: EarlyStopping{Patience: 1, MinDelta: 10}}, StopNoImprovement},
+		{"callback", ctx, Config[float64]{Epochs: 5, OnEpoch: func(EpochEnd) error { return ErrStop }}, StopCallback},
+		{"cancelled", cancelled, Config[float64]{Epochs: 5}, StopCancelled},
+		{"error", ctx, Config[float64]{Epochs: 5, OnEpoch: func(EpochEnd) error { return errors.New("disk full") }}, StopError},
+		{"config", ctx, Config[float64]{Epochs: -3}, StopError},
+	} {
+		h, _ := Fit(tc.ctx, newClassifier[float64](t, 1, 4), X, Y, tc.cfg)
+		if h.Stop != tc.want {
+			t.Errorf("%s: Stop %q; want %q", tc.name, h.Stop, tc.want)
 		}
 	}
 }
