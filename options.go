@@ -45,10 +45,13 @@ const (
 	DefaultBatchSize  = train.DefaultBatchSize // as in train.Config
 	// DefaultPatience and DefaultTol stop a run whose Epochs is 0 once
 	// the monitored loss has not improved by DefaultTol for
-	// DefaultPatience epochs, as scikit-learn's n_iter_no_change and tol
-	// do (with DefaultEpochs as max_iter).
-	DefaultPatience = 10
-	DefaultTol      = 1e-4
+	// DefaultPatience epochs, and DefaultMaxEpochs after at most that
+	// many epochs, as scikit-learn's n_iter_no_change, tol and max_iter
+	// do. The cap is higher than DefaultEpochs because small tables get
+	// few updates per epoch.
+	DefaultPatience  = 10
+	DefaultTol       = 1e-4
+	DefaultMaxEpochs = 500
 )
 
 // DefaultHidden is the hidden layer sizes used when Options.Hidden is nil.
@@ -57,7 +60,7 @@ var DefaultHidden = []int{32}
 // Options configure a Classifier or a Regressor. The zero value is a
 // sensible default: one hidden layer of 32 ReLU units, Adam at its default
 // learning rate, mini-batches of 32 until the training loss stops
-// improving (at most 200 epochs), standardised features, seed 0, no
+// improving (at most 500 epochs), standardised features, seed 0, no
 // validation.
 type Options struct {
 	Hidden     []int  // hidden layer sizes; nil means DefaultHidden, an empty non-nil slice none
@@ -80,9 +83,9 @@ type Options struct {
 	Optim optim.Optimizer[float32]
 	// Epochs is the number of passes over the data. 0 means train until
 	// the monitored loss converges: stop when it has not improved by Tol
-	// for DefaultPatience epochs (unless Patience says otherwise), and
-	// after DefaultEpochs at most. The history's Stop says which ended
-	// the run.
+	// for DefaultPatience epochs, and after DefaultMaxEpochs at most;
+	// with Patience set, run DefaultEpochs with that early stopping. The
+	// history's Stop says which ended the run.
 	Epochs    int
 	BatchSize int // samples per update; 0 means DefaultBatchSize, −1 full batch, as in train.Config
 
@@ -145,6 +148,7 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 	if o.Epochs == 0 {
 		o.Epochs = DefaultEpochs
 		if o.Patience == 0 {
+			o.Epochs = DefaultMaxEpochs
 			o.Patience, o.converge = DefaultPatience, true
 		}
 		if o.Tol == 0 {

@@ -109,8 +109,8 @@ func TestDefaultEpochsConverge(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := len(h.Epochs)
-	if h.Stop != train.StopNoImprovement || n >= DefaultEpochs || n-h.BestEpoch != DefaultPatience || h.Restored {
-		t.Fatalf("ran %d epochs, best %d, restored %v, stop %q; want convergence before %d epochs, %d after the best, nothing restored", n, h.BestEpoch, h.Restored, h.Stop, DefaultEpochs, DefaultPatience)
+	if h.Stop != train.StopNoImprovement || n >= DefaultMaxEpochs || n-h.BestEpoch != DefaultPatience || h.Restored {
+		t.Fatalf("ran %d epochs, best %d, restored %v, stop %q; want convergence before %d epochs, %d after the best, nothing restored", n, h.BestEpoch, h.Restored, h.Stop, DefaultMaxEpochs, DefaultPatience)
 	}
 	best := h.Epochs[h.BestEpoch-1].Loss
 	for _, e := range h.Epochs[h.BestEpoch:] {
