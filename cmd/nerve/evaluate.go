@@ -28,7 +28,7 @@ type evaluateConfig struct {
 	model string
 }
 
-func (c *evaluateConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+func (c *evaluateConfig) run(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("evaluate: --model and --data are required")
 	}
@@ -36,11 +36,15 @@ func (c *evaluateConfig) run(ctx context.Context, _ []string, stdout, _ io.Write
 	if err != nil {
 		return err
 	}
-	d, err := c.load(ctx, m)
-	if err != nil {
-		return err
+	var d *data.Dataset
+	if m.Preprocessing != nil {
+		if d, err = tableDataset(c.data, m, true, stderr); err == nil && d.Labels == nil && d.Y == nil {
+			err = fmt.Errorf("%s: no column %q: evaluate needs the targets", c.data, m.Preprocessing.Target)
+		}
+	} else if d, err = c.load(ctx, m); err == nil {
+		d, err = pickFeatures(c.data, d, m)
 	}
-	if d, err = pickFeatures(c.data, d, m); err != nil {
+	if err != nil {
 		return err
 	}
 	P, err := m.Predict(d.X)

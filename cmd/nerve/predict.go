@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/serve"
 )
@@ -30,7 +31,7 @@ type predictConfig struct {
 	proba      bool
 }
 
-func (c *predictConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+func (c *predictConfig) run(ctx context.Context, _ []string, stdout, stderr io.Writer) error {
 	if c.model == "" || c.data == "" {
 		return usagef("predict: --model and --data are required")
 	}
@@ -46,7 +47,12 @@ func (c *predictConfig) run(ctx context.Context, _ []string, stdout, _ io.Writer
 	if err != nil {
 		return err
 	}
-	d, err := loadFeatures(ctx, c.data, m)
+	var d *data.Dataset
+	if m.Preprocessing != nil {
+		d, err = tableDataset(c.data, m, false, stderr)
+	} else {
+		d, err = loadFeatures(ctx, c.data, m)
+	}
 	if err != nil {
 		return err
 	}
