@@ -414,7 +414,7 @@ func (t *table) add(rec record) error {
 		}
 		v, err := parseFinite(s)
 		if err != nil {
-			if errors.Is(err, errNotNumber) {
+			if errors.Is(err, ErrNotNumber) {
 				if t.target >= 0 {
 					err = fmt.Errorf("%w: every column except the target (%s) must be numeric", err, t.names[t.target])
 				} else {
@@ -481,7 +481,7 @@ func (t *table) dataset(task Task) (*Dataset, error) {
 // autoTask implements TaskAuto's rule.
 func autoTask(targets []string) Task {
 	for _, s := range targets {
-		if _, err := parseFinite(s); errors.Is(err, errNotNumber) {
+		if _, err := parseFinite(s); errors.Is(err, ErrNotNumber) {
 			return TaskClassification
 		}
 	}
@@ -621,24 +621,18 @@ const (
 	MaxFieldBytes = 1 << 20
 )
 
-// errNotNumber and errEmpty are the sentinels parseFinite wraps.
-var (
-	errNotNumber = ErrNotNumber
-	errEmpty     = ErrEmptyCell
-)
-
 // parseFinite reads s as a finite float64. Its errors say what s is
-// instead; errNotNumber and errEmpty are wrapped when s does not read as
+// instead; ErrNotNumber and ErrEmptyCell are wrapped when s does not read as
 // a number at all.
 func parseFinite(s string) (float64, error) {
 	if s == "" {
-		return 0, errEmpty
+		return 0, ErrEmptyCell
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
 		ne, ok := err.(*strconv.NumError)
 		if !ok || ne.Err != strconv.ErrRange {
-			return 0, fmt.Errorf("%q is %w", s, errNotNumber)
+			return 0, fmt.Errorf("%q is %w", s, ErrNotNumber)
 		}
 		if math.IsInf(v, 0) {
 			return 0, withKind(ErrNotFinite, fmt.Errorf("%q is too large for a float64", s))

@@ -218,7 +218,7 @@ func profile(t *Table, j int, force ColumnType, na []string) *colProfile {
 		}
 		v, err := parseFinite(s)
 		switch {
-		case errors.Is(err, errNotNumber):
+		case errors.Is(err, ErrNotNumber):
 			p.notNum = i
 		case err != nil:
 			if p.badNum < 0 {
@@ -264,7 +264,7 @@ func (p *colProfile) check(t *Table) error {
 		return t.errColumn(p.j, errors.New("every cell is missing: drop the column"))
 	case p.typ == Numeric && p.notNum >= 0:
 		s := t.Rows[p.notNum][p.j]
-		return t.errAt(p.notNum, p.j, fmt.Errorf("%q is %w: the column is numeric (treat it as categorical or add the value to the missing-value tokens)", s, errNotNumber))
+		return t.errAt(p.notNum, p.j, fmt.Errorf("%q is %w: the column is numeric (treat it as categorical or add the value to the missing-value tokens)", s, ErrNotNumber))
 	case p.typ == Numeric && p.badNum >= 0:
 		return t.errAt(p.badNum, p.j, fmt.Errorf("%w: a numeric cell must be a finite number or missing", p.badErr))
 	case p.typ == Categorical && len(p.counts) > MaxCategories:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
@@ -46,4 +47,52 @@ func pluralWord(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// loadTables reads --data (and --test) as raw tables, for a CSV file with
+// text or missing feature cells: it fits the preprocessing on the
+// training table (types, missing values, one-hot, scaling; its notes go
+// to the progress log) and turns both tables into datasets through it.
+// The network then takes the preprocessed inputs as they are, and the
+// saved model carries the preprocessing.
+func (r *trainRun) loadTables() error {
+	c := r.c
+	if r.resume != nil {
+		return fmt.Errorf("%s: --resume does not apply to a table with text or missing cells", c.data)
+	}
+	t, err := data.LoadTable(c.data, data.TableOptions{})
+	if err != nil {
+		return err
+	}
+	target := c.target
+	if target == "" {
+		target = t.Columns[len(t.Columns)-1]
+	} else if k, err := strconv.Atoi(target); err == nil && t.Column(target) < 0 && k >= -len(t.Columns) && k < len(t.Columns) {
+		target = t.Columns[(k+len(t.Columns))%len(t.Columns)]
+	}
+	p, err := data.FitPreprocessing(t, data.PrepOptions{Target: target, Task: taskOf(c.task)})
+	if err != nil {
+		return err
+	}
+	for _, n := range p.Notes {
+		r.log.say("%s: %s", c.data, n)
+	}
+	if r.trainSet, _, err = p.Dataset(t); err != nil {
+		return err
+	}
+	if c.test != "" {
+		tt, err := data.LoadTable(c.test, data.TableOptions{})
+		if err != nil {
+			return err
+		}
+		var rep data.TransformReport
+		if r.testSet, rep, err = p.Dataset(tt); err != nil {
+			return err
+		}
+		if n := rep.Total(); n > 0 {
+			r.log.say("%s: %d %s not seen in training got all zeros", c.test, n, pluralWord(n, "category", "categories"))
+		}
+	}
+	r.prep, c.noScaling = p, true
+	return nil
 }

@@ -143,6 +143,8 @@ type trainRun struct {
 
 	hist    *train.History
 	trained *model.Model[float32]
+	// prep is the preprocessing of a raw table (loadTables), or nil.
+	prep *data.Preprocessing
 	// predict gives the trained model's outputs for X and, for a
 	// classifier, the classes its columns stand for.
 	predict func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
@@ -186,6 +188,9 @@ func (r *trainRun) load(ctx context.Context) error {
 		return r.loadIris()
 	}
 	r.trainSet, err = loadLabelled(ctx, c.data, c.labels, c.target, taskOf(c.task))
+	if c.labels == "" && (errors.Is(err, data.ErrNotNumber) || errors.Is(err, data.ErrEmptyCell)) {
+		return r.loadTables() // text or missing cells: a raw table
+	}
 	if err != nil {
 		return err
 	}
@@ -253,7 +258,7 @@ func (r *trainRun) configure() {
 	if c.checkpoint != "" {
 		rec := c.record()
 		r.opts.Checkpoint = func(m *model.Model[float32]) error {
-			m.Features, m.Target = r.trainSet.Features, r.trainSet.Target
+			m.Features, m.Target, m.Preprocessing = r.trainSet.Features, r.trainSet.Target, r.prep
 			m.Training = withRecord(m.Training, "cli", rec)
 			if err := model.Save(c.checkpoint, m); err != nil {
 				return err
@@ -301,6 +306,9 @@ func (r *trainRun) train(ctx context.Context) error {
 		r.trained = reg.Model()
 	}
 	r.log.done()
+	if r.prep != nil && r.trained != nil {
+		r.trained.Preprocessing, r.trained.Features, r.trained.Target = r.prep, r.prep.Features(), r.prep.Target
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return interrupted(r.c.checkpoint, len(r.hist.Epochs), r.checkpointed)
