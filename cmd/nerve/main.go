@@ -18,6 +18,7 @@
 //	gradcheck compare a network's gradients with finite differences
 //	bench     time training (or inference) of an MLP on synthetic data
 //	serve     serve a trained model over HTTP (KServe V2, /predict, /metrics)
+//	data      write one of TensorFlow Playground's datasets as CSV
 //	help      show help for nerve or one of its commands
 //
 // Errors print as "nerve: <what went wrong>" on standard error. The exit
@@ -161,6 +162,8 @@ func commands() []*command {
 			about: benchAbout, define: withFlags(defaultBenchConfig())},
 		{name: "serve", args: "--model FILE [flags]", short: "serve a trained model over HTTP (KServe V2, /predict, /metrics)",
 			about: serveAbout, define: withFlags(defaultServeConfig())},
+		{name: "data", args: "circle|xor|gauss|spiral|plane|multigauss [flags]", short: "write one of TensorFlow Playground's datasets as CSV", maxArgs: 1, argName: "dataset name",
+			about: dataAbout, define: withFlags(defaultDataConfig())},
 		{name: "help", args: "[COMMAND]", short: "show help for nerve or one of its commands", maxArgs: 1, argName: "command",
 			about: helpAbout, define: withoutFlags(runHelp)},
 	}
