@@ -40,6 +40,7 @@ var layers = map[string]int{
 	"onnx":                6,
 	"tutorials":           5,
 	"serve":               6,
+	"playground":          6,
 	"cmd/nerve":           7,
 }
 

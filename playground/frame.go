@@ -23,6 +23,7 @@ const (
 // left (x1 = −Extent): byte v stands for the value v/127.5 − 1, clamped to
 // [−1, 1].
 type Frame struct {
+	Run       int    `json:"run"` // counts the session's resets
 	Epoch     int    `json:"epoch"`
 	LossTrain Number `json:"lossTrain"`
 	LossTest  Number `json:"lossTest"`
@@ -72,7 +73,7 @@ func quantize(v float64) byte {
 
 // Frame runs the network over the plane and returns what the page draws.
 func (s *Session) Frame() *Frame {
-	f := &Frame{Epoch: s.epoch, Density: Density, Thumb: Thumb, Diverged: s.diverged}
+	f := &Frame{Run: s.run, Epoch: s.epoch, Density: Density, Thumb: Thumb, Diverged: s.diverged}
 	if n := len(s.history); n > 0 {
 		f.LossTrain, f.LossTest = Number(s.history[n-1].Train), Number(s.history[n-1].Test)
 	}

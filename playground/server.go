@@ -66,7 +66,14 @@ func NewServer() *Server {
 	if err != nil {
 		panic(err) // the embedded directory exists
 	}
-	s.mux.Handle("GET /", http.FileServerFS(files))
+	assets := http.FileServerFS(files)
+	s.mux.Handle("GET /{$}", assets)
+	_ = fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path != "index.html" {
+			s.mux.Handle("GET /"+path, assets)
+		}
+		return err
+	})
 	s.mux.HandleFunc("POST /api/reset", s.handleReset)
 	s.mux.HandleFunc("POST /api/step", s.handleStep)
 	s.mux.HandleFunc("POST /api/play", s.handlePlay)
@@ -517,19 +524,27 @@ func (s *Server) handleCommand(w http.ResponseWriter, r *http.Request) {
 }
 
 // Model returns the session's network as a model: its features named as
-// in FeatureNames, which the network takes unscaled.
+// in FeatureNames, which the network takes unscaled. A softmax over more
+// than two classes is a classification model; a single output (two
+// classes as TensorFlow Playground's ±1 score, or a sigmoid's probability
+// of the second class, or regression) is saved as a regression model, and
+// its Training block says how to read it.
 func (s *Session) Model() *model.Model[float64] {
-	m := &model.Model[float64]{Network: s.net.Clone(), Features: s.state.Features, Target: "label"}
-	if s.classes != nil {
+	m := &model.Model[float64]{Network: s.net.Clone(), Features: s.state.Features, Target: "label", Task: model.Regression}
+	training := map[string]any{"playground": s.state.Encode(), "epochs": s.epoch}
+	switch {
+	case s.multiClass():
 		m.Task, m.Classes, m.LabelType = model.Classification, s.classes, model.LabelInt
 		for _, c := range s.classes {
 			if _, err := strconv.Atoi(c); err != nil {
 				m.LabelType = model.LabelString
 			}
 		}
-	} else {
-		m.Task = model.Regression
+	case s.classes != nil && s.crossEntropy():
+		training["output"] = fmt.Sprintf("probability of class %q (else %q)", s.classes[1], s.classes[0])
+	case s.classes != nil:
+		training["output"] = fmt.Sprintf("score: ≥ 0 is class %q, < 0 class %q", s.classes[1], s.classes[0])
 	}
-	m.Training, _ = json.Marshal(map[string]any{"playground": s.state.Encode(), "epochs": s.epoch})
+	m.Training, _ = json.Marshal(training)
 	return m
 }

@@ -36,6 +36,7 @@ type Session struct {
 	Xte, Yte    *tensor.Dense[float64]
 	net         *nn.Network[float64]
 	opt         optim.Optimizer[float64]
+	run         int // counts resets, so that a page can drop frames of an earlier run
 	epoch       int
 	history     []LossPoint
 	grads       *nn.Gradients[float64] // full-batch gradients at the current weights
@@ -135,6 +136,7 @@ func (s *Session) Reset(st State) error {
 	}
 	n.grid = gridInputs(st.Features)
 	n.gridCache, n.trainCache, n.gradScratch = nn.Cache[float64]{}, nn.Cache[float64]{}, nn.Gradients[float64]{}
+	n.run++
 	n.epoch, n.history, n.diverged, n.grads = 0, nil, "", nil
 	if err := n.measure(); err != nil {
 		return err

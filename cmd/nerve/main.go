@@ -19,6 +19,7 @@
 //	bench     time training (or inference) of an MLP on synthetic data
 //	serve     serve a trained model over HTTP (KServe V2, /predict, /metrics)
 //	data      write one of TensorFlow Playground's datasets as CSV
+//	playground train a network in the browser, TensorFlow Playground style
 //	help      show help for nerve or one of its commands
 //
 // Errors print as "nerve: <what went wrong>" on standard error. The exit
@@ -164,6 +165,8 @@ func commands() []*command {
 			about: serveAbout, define: withFlags(defaultServeConfig())},
 		{name: "data", args: "circle|xor|gauss|spiral|plane|multigauss [flags]", short: "write one of TensorFlow Playground's datasets as CSV", maxArgs: 1, argName: "dataset name",
 			about: dataAbout, define: withFlags(defaultDataConfig())},
+		{name: "playground", args: "[flags]", short: "train a network in the browser, TensorFlow Playground style",
+			about: playgroundAbout, define: withFlags(playgroundConfig{Addr: "127.0.0.1:0"})},
 		{name: "help", args: "[COMMAND]", short: "show help for nerve or one of its commands", maxArgs: 1, argName: "command",
 			about: helpAbout, define: withoutFlags(runHelp)},
 	}
