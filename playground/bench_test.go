@@ -1,9 +1,14 @@
 package playground
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkEpochFrame is one press of Step as the page sees it: one epoch
@@ -37,4 +42,46 @@ func BenchmarkEpoch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPlayStream plays the spiral run of the end-to-end test (all
+// seven features, 8-8 tanh) and reads its frames from the Server-Sent
+// Events stream as a page does, reporting the frames per second that
+// reach the client; the server paces them at one per FrameInterval.
+func BenchmarkPlayStream(b *testing.B) {
+	srv := NewServer()
+	ts := httptest.NewServer(srv)
+	defer func() { srv.Close(); ts.Close() }()
+	post := func(path, body string) {
+		resp, err := http.Post(ts.URL+path, "text/plain", strings.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatalf("%s: %v %v", path, err, resp)
+		}
+		resp.Body.Close()
+	}
+	post("/api/reset?s=b", "dataset=spiral&features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&hidden=8,8&activation=tanh")
+	resp, err := http.Get(ts.URL + "/api/events?s=b")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<20)
+	frame := func() {
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data: ") {
+				return
+			}
+		}
+		b.Fatal("the stream ended")
+	}
+	frame() // the current one, sent on subscribing
+	post("/api/play?s=b&on=1", "")
+	frame()
+	start := time.Now()
+	for b.Loop() {
+		frame()
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "frames/s")
+	post("/api/play?s=b&on=0", "")
 }

@@ -86,13 +86,21 @@ function decode(b64) {
   return out;
 }
 
-// paint draws n×n bytes (LUT colours) or, with classes, a class map and
-// its probabilities, onto canvas, scaled.
-function paint(canvas, px, n, opts) {
+// offscreen keeps one n×n canvas and its image buffer per size.
+const offscreen = {};
+
+// render draws n×n bytes (LUT colours) or, with classes, a class map and
+// its probabilities, into the n×n offscreen canvas and returns it.
+function render(px, n, opts) {
   opts = opts || {};
-  const off = document.createElement('canvas');
-  off.width = off.height = n;
-  const ctx = off.getContext('2d'), img = ctx.createImageData(n, n);
+  let o = offscreen[n];
+  if (!o) {
+    const c = document.createElement('canvas');
+    c.width = c.height = n;
+    const ctx = c.getContext('2d');
+    o = offscreen[n] = {c, ctx, img: ctx.createImageData(n, n)};
+  }
+  const d = o.img.data;
   for (let i = 0; i < n * n; i++) {
     let r, g, b;
     if (opts.classes > 2) {
@@ -104,12 +112,22 @@ function paint(canvas, px, n, opts) {
       if (opts.discretize) v = v >= 128 ? 255 : 0;
       r = LUT[v * 3]; g = LUT[v * 3 + 1]; b = LUT[v * 3 + 2];
     }
-    img.data[i * 4] = r; img.data[i * 4 + 1] = g; img.data[i * 4 + 2] = b; img.data[i * 4 + 3] = 255;
+    d[i * 4] = r; d[i * 4 + 1] = g; d[i * 4 + 2] = b; d[i * 4 + 3] = 255;
   }
-  ctx.putImageData(img, 0, 0);
+  o.ctx.putImageData(o.img, 0, 0);
+  return o.c;
+}
+
+// blit copies a rendered picture onto canvas, scaled.
+function blit(canvas, from, smooth) {
   const out = canvas.getContext('2d');
-  out.imageSmoothingEnabled = !opts.discretize;
-  out.drawImage(off, 0, 0, canvas.width, canvas.height);
+  out.imageSmoothingEnabled = smooth !== false;
+  out.drawImage(from, 0, 0, canvas.width, canvas.height);
+}
+
+// paint renders px and copies it onto canvas.
+function paint(canvas, px, n, opts) {
+  blit(canvas, render(px, n, opts), !(opts && opts.discretize));
 }
 
 // ---- the page -------------------------------------------------------------
@@ -215,7 +233,23 @@ function change(kv) {
   reset();
 }
 
+// stats counts the frames that reached the page and those drawn; the
+// header shows the rate of each over the last second.
+const stats = {frames: 0, draws: 0, since: performance.now(), lastFrames: 0, lastDraws: 0};
+
+function countFrame(drawn) {
+  if (drawn) stats.draws++; else stats.frames++;
+  const now = performance.now();
+  if (now - stats.since >= 1000) {
+    const secs = (now - stats.since) / 1000;
+    $('fps').textContent = Math.round((stats.frames - stats.lastFrames) / secs) + ' frames/s, ' +
+      Math.round((stats.draws - stats.lastDraws) / secs) + ' drawn';
+    stats.since = now; stats.lastFrames = stats.frames; stats.lastDraws = stats.draws;
+  }
+}
+
 function onFrame(f) {
+  countFrame(false);
   if (!run) return;
   // Draw at most once per animation frame.
   const first = pendingFrame === null;
@@ -226,6 +260,7 @@ function onFrame(f) {
 function drawFrame(f) {
   if (f.run !== run.frame.run) return; // a frame of the run before the last reset
   frame = f;
+  countFrame(true);
   if (!history.length || history[history.length - 1].epoch < f.epoch) {
     history.push({epoch: f.epoch, train: f.lossTrain, test: f.lossTest});
   }
@@ -441,9 +476,9 @@ function drawNeurons() {
     const n = layout[l + 1] && layout[l + 1][u];
     if (n) paint(n.el.querySelector('canvas'), decode(b64), frame.thumb);
   }));
-  // The output node shows the boundary itself.
-  const out = layout[layout.length - 1];
-  for (const n of out) paint(n.el.querySelector('canvas'), decode(frame.boundary), frame.density, {classes: run.classes ? run.classes.length : 0});
+  // The output node shows the boundary itself, as drawBoundary rendered it.
+  const pic = offscreen[frame.density];
+  for (const n of layout[layout.length - 1]) if (pic) blit(n.el.querySelector('canvas'), pic.c);
 }
 
 // ---- hover and click ------------------------------------------------------
