@@ -107,7 +107,7 @@ test('the loss falls on spiral with all seven features and 8-8 tanh in 300 steps
   assert.equal(await epoch(), 300);
   const end = await lossTest();
   assert.ok(end < start / 3, `test loss ${end} after 300 epochs; want well under the start ${start}`);
-  if (process.env.SCREENSHOT) await page.screenshot({path: process.env.SCREENSHOT});
+  if (process.env.SCREENSHOT) await page.screenshot({path: process.env.SCREENSHOT, clip: {x: 0, y: 0, width: 1280, height: 760}});
 });
 
 test('the boundary canvas is not uniform and has both classes', async () => {

@@ -47,6 +47,8 @@ const FEATURE_FN = {
 const LRS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REGRATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const MAX_HIDDEN = 6, MAX_NEURONS = 8;
+const PLAY_ICON = '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path d="M7 4l13 8-13 8z" fill="currentColor"/></svg>';
+const PAUSE_ICON = '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true"><path d="M6 4h4v16H6z M14 4h4v16h-4z" fill="currentColor"/></svg>';
 
 // state mirrors the URL hash; the server parses and normalises it.
 let state = {};
@@ -189,7 +191,7 @@ function syncControls() {
   $('classes').disabled = state.dataset !== 'spiral';
   $('layer-count').textContent = hiddenSizes().length;
   $('play').setAttribute('aria-pressed', String(playing));
-  $('play').innerHTML = playing ? '&#x23F8;' : '&#x25B6;';
+  $('play').innerHTML = playing ? PAUSE_ICON : PLAY_ICON;
   $('play').setAttribute('aria-label', playing ? 'Pause' : 'Play');
 }
 
