@@ -36,6 +36,7 @@
 //	         plot             loss curves, decision boundaries, network diagrams, heat-maps
 //	         onnx             ONNX export and import: serve a model anywhere, run PyTorch MLPs
 //	         serve            a model behind HTTP: KServe V2, /predict, micro-batching, metrics
+//	         playground       TensorFlow Playground in the browser, trained by nerve
 //	layer 7  cmd/nerve        the command line
 //
 // nerve grew out of five classic "neural network from scratch" numpy

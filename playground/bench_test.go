@@ -22,6 +22,7 @@ func BenchmarkEpochFrame(b *testing.B) {
 	}
 	ctx := context.Background()
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		if err := s.Step(ctx); err != nil {
 			b.Fatal(err)
@@ -30,6 +31,16 @@ func BenchmarkEpochFrame(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU reports the process's CPU time per operation since cpu, in
+// ms: on a machine shared with other work it says what an operation
+// costs where ns/op says how long it waited too.
+func reportCPU(b *testing.B, cpu int64) {
+	if c := processCPU(); c > 0 && cpu > 0 {
+		b.ReportMetric(float64(c-cpu)/1e6/float64(b.N), "cpu-ms/op")
+	}
 }
 
 // BenchmarkEpoch is the epoch of BenchmarkEpochFrame alone.
@@ -37,11 +48,13 @@ func BenchmarkEpoch(b *testing.B) {
 	s := mustSession(b, "dataset=spiral&samples=1000&ratio=50&features=x1,x2&hidden=8,8&activation=tanh&lr=0.03&batch=10")
 	ctx := context.Background()
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		if err := s.Step(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 // BenchmarkPlayStream plays the spiral run of the end-to-end test (all

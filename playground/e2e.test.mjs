@@ -164,7 +164,7 @@ test('playing streams frames and space pauses', async () => {
   await page.waitForFunction(() => document.getElementById('play').getAttribute('aria-pressed') === 'false');
   const after = await epoch();
   console.log(`playing: ${after - before} epochs; ${rate.frames.toFixed(1)} frames/s reached the page, ${rate.draws.toFixed(1)} drawn`);
-  // The server sends about 66 a second (BenchmarkPlayStream in
+  // The server sends about 83 a second (BenchmarkPlayStream in
   // server_test.go measures it); on a loaded machine the page
   // receives and draws fewer, so this checks only that frames stream.
   assert.ok(after - before > 20, `${after - before} epochs while playing`);
