@@ -11,50 +11,47 @@ import (
 	"time"
 )
 
-// BenchmarkEpochFrame is one press of Step as the page sees it: one epoch
-// of a 2-8-8-1 tanh network on 500 training points in batches of 10, then
-// the frame (the output and all 16 hidden neurons over the plane) encoded
-// as JSON.
-func BenchmarkEpochFrame(b *testing.B) {
+// benchSession returns the run the benchmarks train: 2-8-8-1 tanh on
+// 500 training points of the spiral, batch 10.
+func benchSession(b *testing.B) *Session {
 	s := mustSession(b, "dataset=spiral&samples=1000&ratio=50&features=x1,x2&hidden=8,8&activation=tanh&lr=0.03&batch=10")
 	if s.nTrain != 500 {
 		b.Fatalf("%d training points; want 500", s.nTrain)
 	}
+	return s
+}
+
+// BenchmarkEpochFrame is one press of Step as the page sees it: one epoch
+// of a 2-8-8-1 tanh network on 500 training points in batches of 10, then
+// the frame (the output and all 16 hidden neurons over the plane) encoded
+// as JSON.
+func BenchmarkEpochFrame(b *testing.B) { benchEpoch(b, true) }
+
+// BenchmarkEpoch is the epoch of BenchmarkEpochFrame alone.
+func BenchmarkEpoch(b *testing.B) { benchEpoch(b, false) }
+
+// benchEpoch times one epoch of the benchmarks' run, with the frame if
+// asked, and reports the process's CPU time per operation beside it: on a
+// machine shared with other work, ns/op counts the waiting too.
+func benchEpoch(b *testing.B, frame bool) {
+	s := benchSession(b)
 	ctx := context.Background()
 	b.ReportAllocs()
 	cpu := processCPU()
 	for b.Loop() {
 		if err := s.Step(ctx); err != nil {
 			b.Fatal(err)
+		}
+		if !frame {
+			continue
 		}
 		if _, err := json.Marshal(s.Frame()); err != nil {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, cpu)
-}
-
-// reportCPU reports the process's CPU time per operation since cpu, in
-// ms: on a machine shared with other work it says what an operation
-// costs where ns/op says how long it waited too.
-func reportCPU(b *testing.B, cpu int64) {
 	if c := processCPU(); c > 0 && cpu > 0 {
 		b.ReportMetric(float64(c-cpu)/1e6/float64(b.N), "cpu-ms/op")
 	}
-}
-
-// BenchmarkEpoch is the epoch of BenchmarkEpochFrame alone.
-func BenchmarkEpoch(b *testing.B) {
-	s := mustSession(b, "dataset=spiral&samples=1000&ratio=50&features=x1,x2&hidden=8,8&activation=tanh&lr=0.03&batch=10")
-	ctx := context.Background()
-	b.ReportAllocs()
-	cpu := processCPU()
-	for b.Loop() {
-		if err := s.Step(ctx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reportCPU(b, cpu)
 }
 
 // BenchmarkPlayStream plays the spiral run of the end-to-end test (all

@@ -285,17 +285,11 @@ type stepReply struct {
 
 // handleStep pauses the session and trains one epoch.
 func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
-	e, err := s.lookup(r, false)
-	if err != nil {
-		reply(w, nil, err)
+	e := s.locked(w, r)
+	if e == nil {
 		return
 	}
-	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.sess == nil {
-		reply(w, nil, fail(http.StatusConflict, "session has no run: reset it first"))
-		return
-	}
 	e.pause()
 	if err := e.sess.Step(r.Context()); err != nil && e.sess.diverged == "" {
 		reply(w, nil, fail(http.StatusInternalServerError, "step: %v", err))
@@ -310,22 +304,16 @@ func (s *Server) handleStep(w http.ResponseWriter, r *http.Request) {
 // handlePlay starts (on=1) or stops (on=0) the session's play loop, which
 // trains an epoch and publishes its frame every FrameInterval.
 func (s *Server) handlePlay(w http.ResponseWriter, r *http.Request) {
-	e, err := s.lookup(r, false)
-	if err != nil {
-		reply(w, nil, err)
-		return
-	}
 	on, err := strconv.ParseBool(r.URL.Query().Get("on"))
 	if err != nil {
 		reply(w, nil, fail(http.StatusBadRequest, "query parameter on: %q is not 1 or 0", r.URL.Query().Get("on")))
 		return
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.sess == nil {
-		reply(w, nil, fail(http.StatusConflict, "session has no run: reset it first"))
+	e := s.locked(w, r)
+	if e == nil {
 		return
 	}
+	defer e.mu.Unlock()
 	switch {
 	case !on:
 		e.pause()
@@ -368,23 +356,16 @@ func (e *entry) play(ctx context.Context) {
 // handleEvents streams the session's frames as Server-Sent Events, one
 // "frame" event each, starting with the current one.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
-	e, err := s.lookup(r, false)
-	if err != nil {
-		reply(w, nil, err)
-		return
-	}
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		reply(w, nil, fail(http.StatusInternalServerError, "streaming is not supported"))
 		return
 	}
-	ch := make(chan []byte, 1)
-	e.mu.Lock()
-	if e.sess == nil {
-		e.mu.Unlock()
-		reply(w, nil, fail(http.StatusConflict, "session has no run: reset it first"))
+	e := s.locked(w, r)
+	if e == nil {
 		return
 	}
+	ch := make(chan []byte, 1)
 	e.subs[ch] = true
 	ch <- e.frame()
 	e.mu.Unlock()
@@ -452,20 +433,32 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	reply(w, map[string]any{"rows": d.Len(), "classification": d.Labels != nil}, nil)
 }
 
-// withRun runs f on the request's session, which must have a run, under
-// its lock.
-func (s *Server) withRun(w http.ResponseWriter, r *http.Request, f func(*Session) error) {
+// locked returns the entry of the request's session, which must have a
+// run, with its lock held. Otherwise it answers the request with the
+// error and returns nil.
+func (s *Server) locked(w http.ResponseWriter, r *http.Request) *entry {
 	e, err := s.lookup(r, false)
 	if err != nil {
 		reply(w, nil, err)
-		return
+		return nil
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.sess == nil || e.sess.net == nil {
+		e.mu.Unlock()
 		reply(w, nil, fail(http.StatusConflict, "session has no run: reset it first"))
+		return nil
+	}
+	return e
+}
+
+// withRun runs f on the request's session, which must have a run, under
+// its lock.
+func (s *Server) withRun(w http.ResponseWriter, r *http.Request, f func(*Session) error) {
+	e := s.locked(w, r)
+	if e == nil {
 		return
 	}
+	defer e.mu.Unlock()
 	if err := f(e.sess); err != nil {
 		reply(w, nil, err)
 	}
