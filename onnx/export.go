@@ -114,6 +114,13 @@ func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	if m.Preprocessing != nil {
+		// Its imputation and one-hot steps would need one graph input per
+		// raw column and nodes before Sub/Div; until then, exporting only
+		// the network would give a graph that takes other inputs than the
+		// model file does.
+		return nil, fmt.Errorf("%w: the model has table preprocessing (%d raw columns: text categories or missing cells); exporting it is not supported yet", ErrExport, len(m.Preprocessing.Columns))
+	}
 	header, err := headerJSON(m)
 	if err != nil {
 		return nil, err

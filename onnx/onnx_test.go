@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -303,5 +304,38 @@ func TestRuntimeNotes(t *testing.T) {
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%+v: notes %q, want %q", c.opts, got, c.want)
 		}
+	}
+}
+
+// TestExportRefusesTablePreprocessing: a model that takes raw table
+// columns (text categories, missing cells) is refused, not exported as a
+// graph over its encoded inputs.
+func TestExportRefusesTablePreprocessing(t *testing.T) {
+	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, [][]string{
+		{"red", "1", "a"}, {"blue", "", "b"}, {"red", "3", "a"}, {"green", "4", "b"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prep, err := data.FitPreprocessing(tb, data.PrepOptions{Target: "y", Task: data.TaskClassification})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := testModels[float32](t)["binary"]
+	if m == nil {
+		for _, v := range testModels[float32](t) {
+			m = v
+			break
+		}
+	}
+	withPrep := *m
+	withPrep.Preprocessing = prep
+	withPrep.Scaler, withPrep.Features = nil, nil
+	if n := len(prep.Features()); n != m.Network.Inputs() {
+		withPrep.Network = net[float32](t, 1, n, m.Network.Loss, dense(m.Network.Outputs(), m.Network.Layers[len(m.Network.Layers)-1].Activation))
+	}
+	err = Export(io.Discard, &withPrep, Options{})
+	if !errors.Is(err, ErrExport) || !strings.Contains(err.Error(), "table preprocessing") {
+		t.Fatalf("Export of a model with preprocessing: %v; want ErrExport naming the preprocessing", err)
 	}
 }

@@ -2,12 +2,14 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -16,6 +18,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/tensor"
@@ -549,5 +552,31 @@ func TestAllocationBoundedByBody(t *testing.T) {
 		if got := after.TotalAlloc - before.TotalAlloc; got > 64*uint64(len(tt.body))+1<<20 {
 			t.Errorf("%s: a %d-byte body made the server allocate %d bytes", tt.name, len(tt.body), got)
 		}
+	}
+}
+
+// TestNewRefusesTablePreprocessing: a model trained on a raw table (text
+// categories, missing cells) is refused at load, not served over its
+// encoded inputs.
+func TestNewRefusesTablePreprocessing(t *testing.T) {
+	var rows [][]string
+	for i := range 40 {
+		colour := []string{"red", "blue", "", "green"}[i%4]
+		rows = append(rows, []string{colour, strconv.Itoa(i % 7), []string{"a", "b"}[i%2]})
+	}
+	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clf := nerve.NewClassifier[string](nerve.Options{Epochs: 2})
+	if _, err := clf.FitTable(context.Background(), tb, data.PrepOptions{Target: "y"}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "table.nerve")
+	if err := clf.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(p, Options{}); !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "table preprocessing") {
+		t.Fatalf("New(a table model): %v; want ErrModel naming the preprocessing", err)
 	}
 }

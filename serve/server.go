@@ -336,6 +336,12 @@ func load(path string) (*loaded, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrModel, path, err)
 	}
+	if m.Preprocessing != nil {
+		// Its requests would be raw table rows (text categories, missing
+		// cells), which neither protocol reads yet; serving the encoded
+		// inputs instead would answer a different question.
+		return nil, fmt.Errorf("%w: %s: the model has table preprocessing (text categories or missing cells); serving it is not supported yet", ErrModel, path)
+	}
 	l := &loaded{m: m, version: hex.EncodeToString(h.Sum(nil))[:12], stamp: fileStamp{fi}}
 	l.cols = data.Columns{Features: m.Features, Target: m.Target, Task: data.TaskRegression}
 	if len(m.Classes) > 0 {
