@@ -2,13 +2,16 @@ package onnx
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
@@ -311,30 +314,20 @@ func TestRuntimeNotes(t *testing.T) {
 // columns (text categories, missing cells) is refused, not exported as a
 // graph over its encoded inputs.
 func TestExportRefusesTablePreprocessing(t *testing.T) {
-	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, [][]string{
-		{"red", "1", "a"}, {"blue", "", "b"}, {"red", "3", "a"}, {"green", "4", "b"},
-	})
+	var rows [][]string
+	for i := range 40 {
+		colour := []string{"red", "blue", "", "green"}[i%4]
+		rows = append(rows, []string{colour, strconv.Itoa(i % 7), []string{"a", "b"}[i%2]})
+	}
+	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prep, err := data.FitPreprocessing(tb, data.PrepOptions{Target: "y", Task: data.TaskClassification})
-	if err != nil {
+	clf := nerve.NewClassifier[string](nerve.Options{Epochs: 2})
+	if _, err := clf.FitTable(context.Background(), tb, data.PrepOptions{Target: "y"}); err != nil {
 		t.Fatal(err)
 	}
-	m := testModels[float32](t)["binary"]
-	if m == nil {
-		for _, v := range testModels[float32](t) {
-			m = v
-			break
-		}
-	}
-	withPrep := *m
-	withPrep.Preprocessing = prep
-	withPrep.Scaler, withPrep.Features = nil, nil
-	if n := len(prep.Features()); n != m.Network.Inputs() {
-		withPrep.Network = net[float32](t, 1, n, m.Network.Loss, dense(m.Network.Outputs(), m.Network.Layers[len(m.Network.Layers)-1].Activation))
-	}
-	err = Export(io.Discard, &withPrep, Options{})
+	err = Export(io.Discard, clf.Model(), Options{})
 	if !errors.Is(err, ErrExport) || !strings.Contains(err.Error(), "table preprocessing") {
 		t.Fatalf("Export of a model with preprocessing: %v; want ErrExport naming the preprocessing", err)
 	}
