@@ -118,15 +118,34 @@ func clampProb[T tensor.Float](p T) float64 {
 // holds probabilities; they are clamped away from 0 and 1, so Value never
 // returns NaN or Inf for finite inputs. It panics if the shapes differ.
 func Value[T tensor.Float](k Kind, yhat, y *tensor.Dense[T], r Reduction) float64 {
+	return ValueWeighted(k, yhat, y, nil, r)
+}
+
+// ValueWeighted is Value with a weight wᵢ for each sample (row) i: the
+// batch loss is
+//
+//	Mean: L = Σᵢ wᵢℓᵢ / Σᵢ wᵢ  (PyTorch's weighted mean; 0 if every wᵢ is 0)
+//	Sum:  L = Σᵢ wᵢℓᵢ           (scikit-learn's weighted sum)
+//
+// so that a weight of 2 counts a sample twice, under either reduction,
+// as if its row were repeated. A nil w weights every sample 1 and gives
+// Value's result bit for bit. The weights must be finite and ≥ 0
+// (CheckWeights); ValueWeighted panics if len(w) is not the number of
+// samples.
+func ValueWeighted[T tensor.Float](k Kind, yhat, y *tensor.Dense[T], w []float64, r Reduction) float64 {
 	same("Value", yhat, y)
 	m, cols := y.Dims()
+	sw := weightSum("Value", w, m)
 	p, t := yhat.Data(), y.Data()
 	var s float64
 	switch k {
 	case SSE, HalfSSE, MSE:
-		for i, v := range p {
-			d := float64(t[i]) - float64(v)
-			s += d * d
+		for i := range m {
+			wi := weight(w, i)
+			for j := i * cols; j < (i+1)*cols; j++ {
+				d := float64(t[j]) - float64(p[j])
+				s += wi * (d * d)
+			}
 		}
 		switch k {
 		case HalfSSE:
@@ -135,35 +154,92 @@ func Value[T tensor.Float](k Kind, yhat, y *tensor.Dense[T], r Reduction) float6
 			s /= float64(cols)
 		}
 	case BinaryCrossEntropy:
-		for i, v := range p {
-			q := clampProb(v)
-			yv := float64(t[i])
-			s -= yv*math.Log(q) + (1-yv)*math.Log(1-q)
+		for i := range m {
+			wi := weight(w, i)
+			for j := i * cols; j < (i+1)*cols; j++ {
+				q := clampProb(p[j])
+				yv := float64(t[j])
+				s -= wi * (yv*math.Log(q) + (1-yv)*math.Log(1-q))
+			}
 		}
 		s /= float64(cols)
 	case CrossEntropy:
-		for i, v := range p {
-			if t[i] != 0 {
-				s -= float64(t[i]) * math.Log(clampProb(v))
+		for i := range m {
+			wi := weight(w, i)
+			for j := i * cols; j < (i+1)*cols; j++ {
+				if t[j] != 0 {
+					s -= wi * float64(t[j]) * math.Log(clampProb(p[j]))
+				}
 			}
 		}
 	default:
 		panic(fmt.Sprintf("loss: Value: invalid kind %d", int(k)))
 	}
-	return reduce(s, m, r)
+	return reduce(s, sw, r)
 }
 
-func reduce(s float64, m int, r Reduction) float64 {
-	if r == Mean && m > 0 {
-		return s / float64(m)
+// ErrWeight is wrapped by CheckWeights's errors: a sample weight that is
+// negative, NaN or infinite, or a number of weights that is not the
+// number of samples.
+var ErrWeight = errors.New("invalid sample weight")
+
+// CheckWeights returns an error wrapping ErrWeight, naming the sample
+// (counted from 1), unless w is nil or holds m weights that are finite
+// and ≥ 0.
+func CheckWeights(w []float64, m int) error {
+	if w == nil {
+		return nil
+	}
+	if len(w) != m {
+		return fmt.Errorf("%w: %d weights for %d samples", ErrWeight, len(w), m)
+	}
+	for i, v := range w {
+		if !(v >= 0 && v <= math.MaxFloat64) {
+			return fmt.Errorf("%w: sample %d has weight %v, want a finite number ≥ 0", ErrWeight, i+1, v)
+		}
+	}
+	return nil
+}
+
+// weightSum returns Σᵢ wᵢ, or m for a nil w, and panics if w does not
+// hold m weights.
+func weightSum(op string, w []float64, m int) float64 {
+	if w == nil {
+		return float64(m)
+	}
+	if len(w) != m {
+		panic(fmt.Sprintf("loss: %s: %d weights for %d samples", op, len(w), m))
+	}
+	var s float64
+	for _, v := range w {
+		s += v
 	}
 	return s
 }
 
-// scale returns the factor the Mean reduction puts on every gradient.
-func scale(m int, r Reduction) float64 {
-	if r == Mean && m > 0 {
-		return 1 / float64(m)
+// weight returns wᵢ, or 1 for a nil w. Multiplying by it is exact when
+// it is 1, which keeps the unweighted results bit for bit.
+func weight(w []float64, i int) float64 {
+	if w == nil {
+		return 1
+	}
+	return w[i]
+}
+
+// reduce divides the weighted sum s by the total weight sw under the
+// Mean reduction (if sw > 0; else every weight is 0, and so is s).
+func reduce(s, sw float64, r Reduction) float64 {
+	if r == Mean && sw > 0 {
+		return s / sw
+	}
+	return s
+}
+
+// scale returns the factor the reduction puts on every gradient: 1/Σᵢwᵢ
+// under Mean, 1 under Sum (and when every weight is 0).
+func scale(sw float64, r Reduction) float64 {
+	if r == Mean && sw > 0 {
+		return 1 / sw
 	}
 	return 1
 }
@@ -172,37 +248,50 @@ func scale(m int, r Reduction) float64 {
 // and Sum reduction that is 2(ŷ − y), exactly the negation of the
 // tutorials' 2(y − ŷ).
 func Gradient[T tensor.Float](k Kind, dyhat, yhat, y *tensor.Dense[T], r Reduction) {
+	GradientWeighted(k, dyhat, yhat, y, nil, r)
+}
+
+// GradientWeighted sets dyhat = ∂L/∂ŷ for the weighted batch loss
+// ValueWeighted computes: row i of the gradient is wᵢ·c times the
+// per-sample gradient ∂ℓᵢ/∂ŷᵢ, with c = 1/Σⱼwⱼ under Mean and 1 under
+// Sum. A nil w gives Gradient's result bit for bit.
+func GradientWeighted[T tensor.Float](k Kind, dyhat, yhat, y *tensor.Dense[T], w []float64, r Reduction) {
 	same("Gradient", yhat, y)
 	same("Gradient", dyhat, y)
-	m, cols := y.Dims()
-	g, p, t := dyhat.Data(), yhat.Data(), y.Data()
-	c := scale(m, r)
-	switch k {
-	case SSE:
-		c2 := T(2 * c)
-		for i, v := range p {
-			g[i] = c2 * (v - t[i])
-		}
-	case HalfSSE:
-		scaledDiff(g, p, t, c)
-	case MSE:
-		c2 := T(2 * c / float64(cols))
-		for i, v := range p {
-			g[i] = c2 * (v - t[i])
-		}
-	case BinaryCrossEntropy:
-		ck := c / float64(cols)
-		for i, v := range p {
-			q := clampProb(v)
-			yv := float64(t[i])
-			g[i] = T(-ck * (yv/q - (1-yv)/(1-q)))
-		}
-	case CrossEntropy:
-		for i, v := range p {
-			g[i] = T(-c * float64(t[i]) / clampProb(v))
-		}
-	default:
+	if !k.Valid() {
 		panic(fmt.Sprintf("loss: Gradient: invalid kind %d", int(k)))
+	}
+	m, cols := y.Dims()
+	c := scale(weightSum("Gradient", w, m), r)
+	for i := range m {
+		ci := weight(w, i) * c
+		lo, hi := i*cols, (i+1)*cols
+		g, p, t := dyhat.Data()[lo:hi], yhat.Data()[lo:hi], y.Data()[lo:hi]
+		switch k {
+		case SSE:
+			c2 := T(2 * ci)
+			for j, v := range p {
+				g[j] = c2 * (v - t[j])
+			}
+		case HalfSSE:
+			scaledDiff(g, p, t, ci)
+		case MSE:
+			c2 := T(2 * ci / float64(cols))
+			for j, v := range p {
+				g[j] = c2 * (v - t[j])
+			}
+		case BinaryCrossEntropy:
+			ck := ci / float64(cols)
+			for j, v := range p {
+				q := clampProb(v)
+				yv := float64(t[j])
+				g[j] = T(-ck * (yv/q - (1-yv)/(1-q)))
+			}
+		case CrossEntropy:
+			for j, v := range p {
+				g[j] = T(-ci * float64(t[j]) / clampProb(v))
+			}
+		}
 	}
 }
 
@@ -227,39 +316,49 @@ func LogitActivation(k Kind) string {
 // subtracted first. Neither form overflows or takes log(0). It panics for
 // the other kinds.
 func ValueLogits[T tensor.Float](k Kind, z, y *tensor.Dense[T], r Reduction) float64 {
+	return ValueLogitsWeighted(k, z, y, nil, r)
+}
+
+// ValueLogitsWeighted is ValueLogits with sample weights, reduced as
+// ValueWeighted reduces them; a nil w gives ValueLogits's result bit for
+// bit.
+func ValueLogitsWeighted[T tensor.Float](k Kind, z, y *tensor.Dense[T], w []float64, r Reduction) float64 {
 	same("ValueLogits", z, y)
-	m, cols := y.Dims()
-	zd, t := z.Data(), y.Data()
-	var s float64
-	switch k {
-	case BinaryCrossEntropy:
-		for i, v := range zd {
-			x := float64(v)
-			s += math.Max(x, 0) - x*float64(t[i]) + math.Log1p(math.Exp(-math.Abs(x)))
-		}
-		s /= float64(cols)
-	case CrossEntropy:
-		for row := 0; row < m; row++ {
-			zr, tr := zd[row*cols:(row+1)*cols], t[row*cols:(row+1)*cols]
-			mx := math.Inf(-1)
-			for _, v := range zr {
-				mx = math.Max(mx, float64(v))
-			}
-			var se float64
-			for _, v := range zr {
-				se += math.Exp(float64(v) - mx)
-			}
-			lse := mx + math.Log(se)
-			for j, v := range zr {
-				if tr[j] != 0 {
-					s -= float64(tr[j]) * (float64(v) - lse)
-				}
-			}
-		}
-	default:
+	if LogitActivation(k) == "" {
 		panic(fmt.Sprintf("loss: ValueLogits: %s has no logit form", k))
 	}
-	return reduce(s, m, r)
+	m, cols := y.Dims()
+	sw := weightSum("ValueLogits", w, m)
+	var s float64
+	for i := range m {
+		wi := weight(w, i)
+		zr, tr := z.Data()[i*cols:(i+1)*cols], y.Data()[i*cols:(i+1)*cols]
+		if k == BinaryCrossEntropy {
+			for j, v := range zr {
+				x := float64(v)
+				s += wi * (math.Max(x, 0) - x*float64(tr[j]) + math.Log1p(math.Exp(-math.Abs(x))))
+			}
+			continue
+		}
+		mx := math.Inf(-1) // CrossEntropy
+		for _, v := range zr {
+			mx = math.Max(mx, float64(v))
+		}
+		var se float64
+		for _, v := range zr {
+			se += math.Exp(float64(v) - mx)
+		}
+		lse := mx + math.Log(se)
+		for j, v := range zr {
+			if tr[j] != 0 {
+				s -= wi * float64(tr[j]) * (float64(v) - lse)
+			}
+		}
+	}
+	if k == BinaryCrossEntropy {
+		s /= float64(cols)
+	}
+	return reduce(s, sw, r)
 }
 
 // GradientLogits sets dz = ∂L/∂Z for the fused pairs, given the output
@@ -267,10 +366,18 @@ func ValueLogits[T tensor.Float](k Kind, z, y *tensor.Dense[T], r Reduction) flo
 // 1/k for BinaryCrossEntropy, 1 for CrossEntropy, and a further 1/m under
 // the Mean reduction. It panics for the other kinds.
 func GradientLogits[T tensor.Float](k Kind, dz, a, y *tensor.Dense[T], r Reduction) {
+	GradientLogitsWeighted(k, dz, a, y, nil, r)
+}
+
+// GradientLogitsWeighted is GradientLogits for the weighted loss of
+// ValueLogitsWeighted: row i of dz is wᵢ·c·(aᵢ − yᵢ), with c as in
+// GradientLogits but 1/Σⱼwⱼ in place of 1/m. A nil w gives
+// GradientLogits's result bit for bit.
+func GradientLogitsWeighted[T tensor.Float](k Kind, dz, a, y *tensor.Dense[T], w []float64, r Reduction) {
 	same("GradientLogits", a, y)
 	same("GradientLogits", dz, y)
 	m, cols := y.Dims()
-	c := scale(m, r)
+	c := scale(weightSum("GradientLogits", w, m), r)
 	switch k {
 	case BinaryCrossEntropy:
 		c /= float64(cols)
@@ -278,7 +385,14 @@ func GradientLogits[T tensor.Float](k Kind, dz, a, y *tensor.Dense[T], r Reducti
 	default:
 		panic(fmt.Sprintf("loss: GradientLogits: %s has no logit form", k))
 	}
-	scaledDiff(dz.Data(), a.Data(), y.Data(), c)
+	if w == nil {
+		scaledDiff(dz.Data(), a.Data(), y.Data(), c)
+		return
+	}
+	for i := range m {
+		lo, hi := i*cols, (i+1)*cols
+		scaledDiff(dz.Data()[lo:hi], a.Data()[lo:hi], y.Data()[lo:hi], w[i]*c)
+	}
 }
 
 // scaledDiff sets g = c·(p − t). When c is 1 it computes p − t alone, so
