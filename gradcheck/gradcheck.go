@@ -82,6 +82,14 @@ func (r Report) String() string {
 // eps (DefaultEpsilon if 0). It works on a copy: net is not modified.
 // Errors from Forward, Cost or Backward (shape mismatches) are returned.
 func Check(net *nn.Network[float64], X, y *tensor.Dense[float64], eps float64) (Report, error) {
+	return CheckWeighted(net, X, y, nil, eps)
+}
+
+// CheckWeighted is Check for the loss with sample weights w (see
+// nn.Network.CostWeighted): it compares BackwardWeighted's gradients
+// with central differences of CostWeighted. A nil w is Check. Invalid
+// weights are CostWeighted's errors.
+func CheckWeighted(net *nn.Network[float64], X, y *tensor.Dense[float64], w []float64, eps float64) (Report, error) {
 	if eps == 0 {
 		eps = DefaultEpsilon
 	}
@@ -91,7 +99,7 @@ func Check(net *nn.Network[float64], X, y *tensor.Dense[float64], eps float64) (
 	if err != nil {
 		return Report{}, err
 	}
-	grads, err := work.Backward(cache, y)
+	grads, err := work.BackwardWeighted(cache, y, w)
 	if err != nil {
 		return Report{}, err
 	}
@@ -100,7 +108,7 @@ func Check(net *nn.Network[float64], X, y *tensor.Dense[float64], eps float64) (
 		if err != nil {
 			panic(err) // shapes were checked above and do not change
 		}
-		v, err := work.Cost(c, y)
+		v, err := work.CostWeighted(c, y, w)
 		if err != nil {
 			panic(err)
 		}

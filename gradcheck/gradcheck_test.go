@@ -47,7 +47,8 @@ func targets(k loss.Kind, m, out int, src *rng.Source) *tensor.Dense[float64] {
 
 // TestEveryCombination runs the gradient check over every hidden
 // activation × output activation × loss × reduction × bias setting, on
-// random networks with 1 to 3 hidden layers.
+// random networks with 1 to 3 hidden layers, every other one with sample
+// weights.
 func TestEveryCombination(t *testing.T) {
 	src := rng.New(2026)
 	count, worst := 0, 0.0
@@ -70,8 +71,9 @@ func TestEveryCombination(t *testing.T) {
 							cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: 2 + int(src.Interval(4)), Activation: hidden, NoBias: noBias})
 						}
 						cfg.Layers = append(cfg.Layers, nn.LayerSpec{Units: outputs, Activation: out, NoBias: noBias})
-						name := fmt.Sprintf("loss=%s out=%s hidden=%s reduction=%s bias=%v depth=%d", lk, out, hidden, red, !noBias, depth)
-						rep := checkUsable(t, cfg, lk, src)
+						weighted := count%2 == 0
+						name := fmt.Sprintf("loss=%s out=%s hidden=%s reduction=%s bias=%v depth=%d weighted=%v", lk, out, hidden, red, !noBias, depth, weighted)
+						rep := checkUsable(t, cfg, lk, weighted, src)
 						worst = max(worst, rep.MaxRelErr())
 						if rep.MaxRelErr() > 1e-8 {
 							t.Logf("%s\n%s", name, rep)
@@ -97,8 +99,10 @@ func TestEveryCombination(t *testing.T) {
 // checkUsable draws networks and data for cfg until every ReLU-family
 // pre-activation is at least 0.01 away from the kink (finite differences
 // are meaningless across it) and no gradient is identically zero (a dead
-// network checks nothing), then returns the check's report.
-func checkUsable(t *testing.T, cfg nn.Config, lk loss.Kind, src *rng.Source) Report {
+// network checks nothing), then returns the check's report. When
+// weighted, it checks the loss with sample weights drawn from [0, 3),
+// one of them 0.
+func checkUsable(t *testing.T, cfg nn.Config, lk loss.Kind, weighted bool, src *rng.Source) Report {
 	t.Helper()
 	const m = 5
 	for try := 1; try <= 200; try++ {
@@ -116,7 +120,12 @@ func checkUsable(t *testing.T, cfg nn.Config, lk loss.Kind, src *rng.Source) Rep
 		if nearKink(net, c) {
 			continue
 		}
-		rep, err := Check(net, X, y, 0)
+		var w []float64
+		if weighted {
+			w = make([]float64, m)
+			src.FillUniform(w[1:], 0, 3)
+		}
+		rep, err := CheckWeighted(net, X, y, w, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -160,12 +160,19 @@ func (l *Layer[T]) forwardTo(z, a, aPrev *tensor.Dense[T]) {
 // g.NoInputGrad set it does not compute ∂L/∂X. On error g is left as it
 // was. Its results are Backward's, bit for bit.
 func (n *Network[T]) BackwardInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]) error {
-	if err := n.checkY(c, y); err != nil {
+	return n.BackwardIntoWeighted(g, c, y, nil)
+}
+
+// BackwardIntoWeighted is BackwardInto for the weighted loss of
+// CostWeighted; its results are BackwardWeighted's, bit for bit, and a
+// nil w is BackwardInto. Errors are CostWeighted's.
+func (n *Network[T]) BackwardIntoWeighted(g *Gradients[T], c *Cache[T], y *tensor.Dense[T], w []float64) error {
+	if err := n.checkY(c, y, w); err != nil {
 		return err
 	}
 	L := len(n.Layers)
 	g.Layers = resize(g.Layers, L)
-	n.outputDelta(&g.Layers[L-1], c.Layers[L-1], y) // dZ of the output layer
+	n.outputDelta(&g.Layers[L-1], c.Layers[L-1], y, w) // dZ of the output layer
 	// Each layer's dA_prev is computed together with the layer below's
 	// delta dZ and db (BackwardDense), so every layer under the top one
 	// arrives with its dZ and db done.

@@ -63,7 +63,8 @@ func fusedNets[T tensor.Float](t testing.TB, inputs int, hidden []int, out int, 
 // step sums every element of a product in the order tensor.MatMul does
 // and then applies the same element-wise loops (package kernel,
 // epilogue.go), and the bias gradient adds the rows in order like
-// Dense.SumRows. The fused side reuses one Cache and two Gradients (one
+// Dense.SumRows. Every other batch is weighted (BackwardWeighted
+// against BackwardIntoWeighted), with one weight 0. The fused side reuses one Cache and two Gradients (one
 // with NoInputGrad) over batches of changing size, so stale values in
 // reused buffers would show. The hidden layers are wide enough for the
 // products to be split between two threads, and narrow enough (m = 1) for
@@ -100,8 +101,8 @@ func comparePaths[T tensor.Float](t *testing.T, net *Network[T], threads int, ba
 	var g, gs Gradients[T]
 	gs.NoInputGrad = true
 	for bi, m := range batches {
-		name := fmt.Sprintf("%T, %d threads, %d layers to %v, %v loss (%v), batch %d of %d samples",
-			T(0), threads, len(net.Layers), net.Layers[len(net.Layers)-1].Activation, net.Loss, net.Reduction, bi, m)
+		name := fmt.Sprintf("%T, %d threads, %d layers to %v, %v loss (%v), batch %d of %d samples, weighted %v",
+			T(0), threads, len(net.Layers), net.Layers[len(net.Layers)-1].Activation, net.Loss, net.Reduction, bi, m, bi%2 == 1)
 		X, Y := batch(net, m, uint32(bi+1))
 		plainC, err := net.Forward(X)
 		if err != nil {
@@ -117,12 +118,13 @@ func comparePaths[T tensor.Float](t *testing.T, net *Network[T], threads int, ba
 			bitsEqual(t, name, l, "Z", c.Layers[l].Z, plainC.Layers[l].Z)
 			bitsEqual(t, name, l, "A", c.Layers[l].A, plainC.Layers[l].A)
 		}
-		plainG, err := net.Backward(plainC, Y)
+		w := sampleWeights(m, bi)
+		plainG, err := net.BackwardWeighted(plainC, Y, w)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, gr := range []*Gradients[T]{&g, &gs} {
-			if err := net.BackwardInto(gr, &c, Y); err != nil {
+			if err := net.BackwardIntoWeighted(gr, &c, Y, w); err != nil {
 				t.Fatal(err)
 			}
 			for l := range net.Layers {
@@ -144,6 +146,20 @@ func comparePaths[T tensor.Float](t *testing.T, net *Network[T], threads int, ba
 		}
 		bitsEqual(t, name, len(net.Layers)-1, "Predict's output A", pred, plainC.Output())
 	}
+}
+
+// sampleWeights returns nil for the even batches bi and, for the odd
+// ones, m weights in [0, 3) with the first one 0.
+func sampleWeights(m, bi int) []float64 {
+	if bi%2 == 0 {
+		return nil
+	}
+	src := rng.New(uint32(100 + bi))
+	w := make([]float64, m)
+	for i := 1; i < m; i++ {
+		w[i] = src.Uniform(0, 3)
+	}
+	return w
 }
 
 // bitsEqual fails the test unless the fused path's matrix got has the

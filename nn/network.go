@@ -302,12 +302,19 @@ func putScratch[T tensor.Float](s *scratch[T]) {
 	scratchPool[T]().Put(s)
 }
 
-func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T]) error {
+// checkY returns an error wrapping ErrShape unless y has the shape of
+// the cached output, and one wrapping loss.ErrWeight (and ErrShape too,
+// for a count that is not y's samples) unless w is nil or holds a finite
+// weight ≥ 0 for every sample.
+func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T], w []float64) error {
 	out := c.Output()
 	if y.Rows() != out.Rows() || y.Cols() != out.Cols() {
 		return fmt.Errorf("%w: targets are %s, network output is %s", ErrShape, y.Shape(), out.Shape())
 	}
-	return nil
+	if w != nil && len(w) != y.Rows() {
+		return fmt.Errorf("%w: %w", ErrShape, loss.CheckWeights(w, y.Rows()))
+	}
+	return loss.CheckWeights(w, y.Rows())
 }
 
 // Cost returns the loss of the cached forward pass against targets y. For
@@ -315,14 +322,23 @@ func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T]) error {
 // computed from the logits Z, so it stays finite when a sigmoid or
 // softmax saturates.
 func (n *Network[T]) Cost(c *Cache[T], y *tensor.Dense[T]) (float64, error) {
-	if err := n.checkY(c, y); err != nil {
+	return n.CostWeighted(c, y, nil)
+}
+
+// CostWeighted is Cost with a weight w[i] ≥ 0 for each sample: under the
+// Mean reduction the loss is Σᵢ wᵢℓᵢ / Σᵢ wᵢ, under Sum Σᵢ wᵢℓᵢ (see
+// loss.ValueWeighted). A nil w is Cost, bit for bit. It returns an error
+// wrapping loss.ErrWeight if a weight is negative or not finite, or w
+// does not hold one weight per sample (then wrapping ErrShape too).
+func (n *Network[T]) CostWeighted(c *Cache[T], y *tensor.Dense[T], w []float64) (float64, error) {
+	if err := n.checkY(c, y, w); err != nil {
 		return 0, err
 	}
 	last := c.Layers[len(c.Layers)-1]
 	if n.fromLogits() {
-		return loss.ValueLogits(n.Loss, last.Z, y, n.Reduction), nil
+		return loss.ValueLogitsWeighted(n.Loss, last.Z, y, w, n.Reduction), nil
 	}
-	return loss.Value(n.Loss, last.A, y, n.Reduction), nil
+	return loss.ValueWeighted(n.Loss, last.A, y, w, n.Reduction), nil
 }
 
 // OutputDelta returns the output layer's delta dZ_L = ∂L/∂Z_L, (m, n_L),
@@ -337,26 +353,35 @@ func (n *Network[T]) Cost(c *Cache[T], y *tensor.Dense[T]) (float64, error) {
 // with dA nil. It returns new matrices, or an error wrapping ErrShape if
 // y is not the shape of the output.
 func (n *Network[T]) OutputDelta(c *Cache[T], y *tensor.Dense[T]) (dA, dZ *tensor.Dense[T], err error) {
-	if err := n.checkY(c, y); err != nil {
+	return n.OutputDeltaWeighted(c, y, nil)
+}
+
+// OutputDeltaWeighted is OutputDelta for the weighted loss of
+// CostWeighted: row i of dA_L (or of dZ_L from the logits) is wᵢ times
+// the unweighted per-sample gradient, with 1/Σⱼwⱼ in place of 1/m under
+// the Mean reduction (loss.GradientWeighted). A nil w is OutputDelta,
+// bit for bit. Errors are CostWeighted's.
+func (n *Network[T]) OutputDeltaWeighted(c *Cache[T], y *tensor.Dense[T], w []float64) (dA, dZ *tensor.Dense[T], err error) {
+	if err := n.checkY(c, y, w); err != nil {
 		return nil, nil, err
 	}
 	var g LayerGradients[T]
-	n.outputDelta(&g, c.Layers[len(c.Layers)-1], y)
+	n.outputDelta(&g, c.Layers[len(c.Layers)-1], y, w)
 	return g.DA, g.DZ, nil
 }
 
-// outputDelta is OutputDelta into top, reusing top.DA and top.DZ, from the
-// output layer's cache last.
-func (n *Network[T]) outputDelta(top *LayerGradients[T], last LayerCache[T], y *tensor.Dense[T]) {
+// outputDelta is OutputDeltaWeighted into top, reusing top.DA and top.DZ,
+// from the output layer's cache last.
+func (n *Network[T]) outputDelta(top *LayerGradients[T], last LayerCache[T], y *tensor.Dense[T], w []float64) {
 	m, k := last.A.Dims()
 	top.DZ = tensor.Reuse(top.DZ, m, k)
 	if n.fromLogits() {
 		top.DA = nil
-		loss.GradientLogits(n.Loss, top.DZ, last.A, y, n.Reduction) // dZ = ŷ − y
+		loss.GradientLogitsWeighted(n.Loss, top.DZ, last.A, y, w, n.Reduction) // dZ = w ⊙ (ŷ − y)
 		return
 	}
 	top.DA = tensor.Reuse(top.DA, m, k)
-	loss.Gradient(n.Loss, top.DA, last.A, y, n.Reduction)                                     // dA = ∂L/∂ŷ
+	loss.GradientWeighted(n.Loss, top.DA, last.A, y, w, n.Reduction)                          // dA = ∂L/∂ŷ
 	activation.Backward(n.Layers[len(n.Layers)-1].Activation, top.DZ, top.DA, last.Z, last.A) // dZ = dA ⊙ f′(Z)
 }
 
@@ -372,7 +397,14 @@ func (n *Network[T]) outputDelta(top *LayerGradients[T], last LayerCache[T], y *
 // shape of the output. It does not modify the network. Training runs
 // BackwardInto, which gives the same values, bit for bit.
 func (n *Network[T]) Backward(c *Cache[T], y *tensor.Dense[T]) (*Gradients[T], error) {
-	dA, dZ, err := n.OutputDelta(c, y)
+	return n.BackwardWeighted(c, y, nil)
+}
+
+// BackwardWeighted is Backward for the weighted loss of CostWeighted,
+// starting from OutputDeltaWeighted. A nil w is Backward, bit for bit.
+// Errors are CostWeighted's.
+func (n *Network[T]) BackwardWeighted(c *Cache[T], y *tensor.Dense[T], w []float64) (*Gradients[T], error) {
+	dA, dZ, err := n.OutputDeltaWeighted(c, y, w)
 	if err != nil {
 		return nil, err
 	}
