@@ -68,28 +68,23 @@ func (d *Dataset) Split(testFraction float64, seed uint32) (train, test *Dataset
 	if !(testFraction > 0 && testFraction < 1) {
 		return nil, nil, fmt.Errorf("%w: test fraction %v, want between 0 and 1", ErrData, testFraction)
 	}
-	src := rng.New(seed)
-	isTest := make([]bool, d.Len())
+	var isTest []bool
 	if d.Labels != nil {
-		// Stratified: each class in order of first appearance.
-		var order []string
-		members := map[string][]int{}
+		class := make([]int, d.Len())
+		ids := map[string]int{}
 		for i, l := range d.Labels {
-			if _, ok := members[l]; !ok {
-				order = append(order, l)
+			id, ok := ids[l]
+			if !ok {
+				id = len(ids)
+				ids[l] = id
 			}
-			members[l] = append(members[l], i)
+			class[i] = id
 		}
-		for _, l := range order {
-			m := members[l]
-			k := roundHalfEven(testFraction * float64(len(m)))
-			for _, p := range src.Perm(len(m))[:k] {
-				isTest[m[p]] = true
-			}
-		}
+		isTest = Stratify(class, testFraction, rng.New(seed))
 	} else {
+		isTest = make([]bool, d.Len())
 		k := roundHalfEven(testFraction * float64(d.Len()))
-		for _, p := range src.Perm(d.Len())[:k] {
+		for _, p := range rng.New(seed).Perm(d.Len())[:k] {
 			isTest[p] = true
 		}
 	}
@@ -105,6 +100,32 @@ func (d *Dataset) Split(testFraction float64, seed uint32) (train, test *Dataset
 		return nil, nil, fmt.Errorf("%w: splitting %d samples with test fraction %v leaves %d for training and %d for testing", ErrData, d.Len(), testFraction, len(tr), len(te))
 	}
 	return d.Subset(tr), d.Subset(te), nil
+}
+
+// Stratify chooses a held-out part of the samples that keeps the class
+// proportions: of the samples whose class[i] is c, it holds out
+// round(fraction·count(c)) (half to even), picked by a permutation from
+// src, class by class in order of first appearance. held[i] reports
+// whether sample i is held out. Dataset.Split splits classification data
+// with it, and train.Fit a classifier's validation data.
+func Stratify(class []int, fraction float64, src *rng.Source) (held []bool) {
+	var order []int
+	members := map[int][]int{}
+	for i, c := range class {
+		if _, ok := members[c]; !ok {
+			order = append(order, c)
+		}
+		members[c] = append(members[c], i)
+	}
+	held = make([]bool, len(class))
+	for _, c := range order {
+		m := members[c]
+		k := roundHalfEven(fraction * float64(len(m)))
+		for _, p := range src.Perm(len(m))[:k] {
+			held[m[p]] = true
+		}
+	}
+	return held
 }
 
 func roundHalfEven(x float64) int {

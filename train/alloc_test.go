@@ -21,13 +21,17 @@ func TestStepAllocatesNothing(t *testing.T) {
 // testStepAllocatesNothing runs the training step the way Fit does,
 // gathering shuffled samples into the trainer's batch, and counts the
 // allocations of a step after the first, alternating a full batch with a
-// short last one.
+// short last one, with sample weights.
 func testStepAllocatesNothing[T tensor.Float](t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under the race detector")
 	}
 	X, Y := iris[T](t)
 	order := rng.New(1).Perm(X.Rows())
+	W := make([]float64, X.Rows())
+	for i := range W {
+		W[i] = float64(1 + i%3)
+	}
 	for _, name := range []string{"sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad"} {
 		t.Run(fmt.Sprintf("%T/%s", T(0), name), func(t *testing.T) {
 			opt, err := optim.New[T](name, 0.01)
@@ -36,8 +40,8 @@ func testStepAllocatesNothing[T tensor.Float](t *testing.T) {
 			}
 			tr := newTrainer(newClassifier[T](t, 1, 16, 8), opt)
 			step := func(idx []int) {
-				xb, yb := tr.gather(X, Y, idx)
-				if _, _, err := tr.step(xb, yb); err != nil {
+				xb, yb, wb := tr.gather(X, Y, W, idx)
+				if _, _, err := tr.step(xb, yb, wb); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -101,13 +105,13 @@ func TestStepAllocatesNothingThreaded(t *testing.T) {
 		opt, _ := optim.New[float32](name, 0.01)
 		tr := newTrainer(net, opt)
 		for range 3 {
-			tr.step(X, Y)
+			tr.step(X, Y, nil)
 		}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		const steps = 50
 		for range steps {
-			if _, _, err := tr.step(X, Y); err != nil {
+			if _, _, err := tr.step(X, Y, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -136,7 +140,7 @@ func TestStepSameBitsAnyThreads(t *testing.T) {
 			opt, _ := optim.New[float32](name, 0.01)
 			tr := newTrainer(net, opt)
 			for range 3 {
-				if _, _, err := tr.step(X, Y); err != nil {
+				if _, _, err := tr.step(X, Y, nil); err != nil {
 					t.Fatal(err)
 				}
 			}

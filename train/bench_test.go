@@ -61,7 +61,7 @@ func BenchmarkTrainStep(b *testing.B) {
 						b.Fatal(err)
 					}
 					t := &trainer[float32]{net: net, opt: o, classify: classifier(net), softmax: softmaxOutput(net)}
-					if _, _, err := t.step(X, Y); err != nil {
+					if _, _, err := t.step(X, Y, nil); err != nil {
 						b.Fatal(err)
 					}
 					runtime.LockOSThread()
@@ -69,7 +69,7 @@ func BenchmarkTrainStep(b *testing.B) {
 					c0 := threadCPU()
 					b.ReportAllocs()
 					for b.Loop() {
-						if _, _, err := t.step(X, Y); err != nil {
+						if _, _, err := t.step(X, Y, nil); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -68,9 +68,26 @@ type Config[T tensor.Float] struct {
 	// ValX and ValY are the validation data, evaluated after every
 	// epoch. If they are nil and ValidationFraction is in (0, 1), Fit
 	// holds out that fraction of X and Y, chosen with a permutation drawn
-	// from Seed, and trains on the rest.
+	// from Seed, and trains on the rest. For a classifier (see Evaluate)
+	// the hold-out is stratified (data.Stratify): each class, read from
+	// Y's rows (the largest column of a softmax target, the columns above
+	// 0.5 of a sigmoid one), gives round(fraction·its count) samples.
 	ValX, ValY         *tensor.Dense[T]
 	ValidationFraction float64
+
+	// SampleWeights, if not nil, holds a weight ≥ 0 for every sample of
+	// X: each batch's loss, and so its gradients, are then weighted as
+	// nn.Network.CostWeighted describes (under the Mean reduction
+	// Σᵢ wᵢℓᵢ / Σᵢ wᵢ over the batch, so that an integer weight counts
+	// like that many copies of the sample), and so is the epoch's
+	// training loss. The samples held out by ValidationFraction take
+	// their weights with them into the validation loss. Accuracies are
+	// not weighted. nil weights every sample 1; weights of 1 give the
+	// unweighted run bit for bit.
+	SampleWeights []float64
+	// ValSampleWeights weights the samples of ValX in the validation
+	// loss in the same way; nil means 1 each. It needs ValX.
+	ValSampleWeights []float64
 
 	EarlyStopping EarlyStopping
 
@@ -265,16 +282,29 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 	if err := checkData(net, "X", "Y", X, Y); err != nil {
 		return hist, err
 	}
+	if err := checkWeights("SampleWeights", cfg.SampleWeights, X.Rows()); err != nil {
+		return hist, err
+	}
 	src := rng.New(cfg.Seed)
 	valX, valY := cfg.ValX, cfg.ValY
+	W, valW := cfg.SampleWeights, cfg.ValSampleWeights
 	if valX == nil && cfg.ValidationFraction > 0 {
-		X, Y, valX, valY, err = holdOut(X, Y, cfg.ValidationFraction, src)
-		if err != nil {
+		var held []bool
+		if held, err = holdOut(net, Y, cfg.ValidationFraction, src); err != nil {
 			return hist, err
+		}
+		X, valX = split(X, held)
+		Y, valY = split(Y, held)
+		W, valW = splitWeights(W, held)
+		if err := checkWeights("SampleWeights", W, X.Rows()); err != nil {
+			return hist, fmt.Errorf("%w (of the samples left for training)", err)
 		}
 	}
 	if valX != nil {
 		if err := checkData(net, "ValX", "ValY", valX, valY); err != nil {
+			return hist, err
+		}
+		if err := checkWeights("ValSampleWeights", valW, valX.Rows()); err != nil {
 			return hist, err
 		}
 	}
@@ -286,6 +316,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 	}
 	t := newTrainer(net, opt)
 	n := X.Rows()
+	totalW := weightSum(W, 0, n, nil)
 	bs := cfg.BatchSize
 	if bs == 0 {
 		bs = DefaultBatchSize
@@ -347,11 +378,11 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 				return hist, err
 			}
 			lo, hi := b*bs, min((b+1)*bs, n)
-			bx, by := X, Y
+			bx, by, bw := X, Y, W
 			if bs != n || !cfg.NoShuffle {
-				bx, by = t.gather(X, Y, order[lo:hi])
+				bx, by, bw = t.gather(X, Y, W, order[lo:hi])
 			}
-			cost, hits, err := t.step(bx, by)
+			cost, hits, err := t.step(bx, by, bw)
 			if err != nil {
 				return hist, err
 			}
@@ -367,7 +398,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			if net.Reduction == loss.Sum {
 				lossSum += cost
 			} else {
-				lossSum += cost * float64(hi-lo)
+				lossSum += cost * weightSum(W, lo, hi, order) // the batch's Σw
 			}
 			correct += hits
 			seen += hi - lo
@@ -380,7 +411,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		}
 		rec.Loss = lossSum
 		if net.Reduction != loss.Sum {
-			rec.Loss = lossSum / float64(n)
+			rec.Loss = lossSum / totalW
 		}
 		if t.classify {
 			rec.Accuracy = correct / float64(n)
@@ -389,7 +420,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			return hist, err
 		}
 		if valX != nil {
-			rec.ValLoss, rec.ValAccuracy, err = t.evaluate(valX, valY)
+			rec.ValLoss, rec.ValAccuracy, err = t.evaluate(valX, valY, valW)
 			if err != nil {
 				return hist, err
 			}
@@ -525,6 +556,8 @@ func (cfg *Config[T]) check() (int, error) {
 		return 0, fmt.Errorf("%w: ValidationFraction is %v, want in [0, 1)", ErrConfig, cfg.ValidationFraction)
 	case (cfg.ValX == nil) != (cfg.ValY == nil):
 		return 0, fmt.Errorf("%w: ValX and ValY must both be set or both be nil", ErrConfig)
+	case cfg.ValSampleWeights != nil && cfg.ValX == nil:
+		return 0, fmt.Errorf("%w: ValSampleWeights without ValX: held-out samples take their weights from SampleWeights", ErrConfig)
 	case cfg.EarlyStopping.Patience < 0:
 		return 0, fmt.Errorf("%w: EarlyStopping.Patience is %d, want ≥ 0", ErrConfig, cfg.EarlyStopping.Patience)
 	case !(cfg.EarlyStopping.MinDelta >= 0):
@@ -584,33 +617,129 @@ func checkParams[T tensor.Float](net *nn.Network[T], epoch int, lr float64) erro
 	return nil
 }
 
-// holdOut splits off a fraction of the samples, chosen by a permutation
-// from src, as validation data. Both parts keep the samples' order.
-func holdOut[T tensor.Float](X, Y *tensor.Dense[T], frac float64, src *rng.Source) (x, y, vx, vy *tensor.Dense[T], err error) {
-	n := X.Rows()
-	k := int(math.Round(frac * float64(n)))
-	if k < 1 || k >= n {
-		return nil, nil, nil, nil, fmt.Errorf("%w: a validation fraction of %v of %d samples leaves %d for validation and %d for training", ErrData, frac, n, k, n-k)
-	}
-	isVal := make([]bool, n)
-	for _, i := range src.Perm(n)[:k] {
-		isVal[i] = true
-	}
-	x, y = tensor.Zeros[T](n-k, X.Cols()), tensor.Zeros[T](n-k, Y.Cols())
-	vx, vy = tensor.Zeros[T](k, X.Cols()), tensor.Zeros[T](k, Y.Cols())
-	ti, vi := 0, 0
-	for i := range n {
-		if isVal[i] {
-			copy(vx.Row(vi), X.Row(i))
-			copy(vy.Row(vi), Y.Row(i))
-			vi++
-		} else {
-			copy(x.Row(ti), X.Row(i))
-			copy(y.Row(ti), Y.Row(i))
-			ti++
+// holdOut chooses a fraction of the samples, by permutations from src,
+// as validation data: stratified by the class of Y's rows for a
+// classifier, at random otherwise. held[i] reports whether sample i is
+// held out.
+func holdOut[T tensor.Float](net *nn.Network[T], Y *tensor.Dense[T], frac float64, src *rng.Source) (held []bool, err error) {
+	n := Y.Rows()
+	k := 0
+	if classifier(net) {
+		held = data.Stratify(classes(Y, softmaxOutput(net)), frac, src)
+		for _, h := range held {
+			if h {
+				k++
+			}
+		}
+	} else {
+		k = int(math.Round(frac * float64(n)))
+		held = make([]bool, n)
+		if k >= 1 && k < n {
+			for _, i := range src.Perm(n)[:k] {
+				held[i] = true
+			}
 		}
 	}
-	return x, y, vx, vy, nil
+	if k < 1 || k >= n {
+		return nil, fmt.Errorf("%w: a validation fraction of %v of %d samples leaves %d for validation and %d for training", ErrData, frac, n, k, n-k)
+	}
+	return held, nil
+}
+
+// classes returns the class of each row of the targets Y: the index of
+// its largest value for a softmax output, else a number for each pattern
+// of the columns above 0.5 (for one sigmoid output, 0 or 1), in order of
+// first appearance.
+func classes[T tensor.Float](Y *tensor.Dense[T], softmax bool) []int {
+	class := make([]int, Y.Rows())
+	ids := map[string]int{}
+	key := make([]byte, Y.Cols())
+	for i := range class {
+		if softmax {
+			class[i] = argmax(Y.Row(i))
+			continue
+		}
+		for j, v := range Y.Row(i) {
+			key[j] = '0'
+			if v > 0.5 {
+				key[j] = '1'
+			}
+		}
+		id, ok := ids[string(key)]
+		if !ok {
+			id = len(ids)
+			ids[string(key)] = id
+		}
+		class[i] = id
+	}
+	return class
+}
+
+// split returns the rows of M that held marks false and those it marks
+// true, each in their order.
+func split[T tensor.Float](M *tensor.Dense[T], held []bool) (kept, out *tensor.Dense[T]) {
+	k := 0
+	for _, h := range held {
+		if h {
+			k++
+		}
+	}
+	kept, out = tensor.Zeros[T](len(held)-k, M.Cols()), tensor.Zeros[T](k, M.Cols())
+	ki, oi := 0, 0
+	for i, h := range held {
+		if h {
+			copy(out.Row(oi), M.Row(i))
+			oi++
+		} else {
+			copy(kept.Row(ki), M.Row(i))
+			ki++
+		}
+	}
+	return kept, out
+}
+
+// splitWeights is split for sample weights; nil stays nil.
+func splitWeights(w []float64, held []bool) (kept, out []float64) {
+	if w == nil {
+		return nil, nil
+	}
+	for i, h := range held {
+		if h {
+			out = append(out, w[i])
+		} else {
+			kept = append(kept, w[i])
+		}
+	}
+	return kept, out
+}
+
+// checkWeights returns an error wrapping ErrData (and loss.ErrWeight)
+// unless w is nil or holds n finite weights ≥ 0 that are not all 0.
+func checkWeights(name string, w []float64, n int) error {
+	if err := loss.CheckWeights(w, n); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrData, name, err)
+	}
+	if w != nil && weightSum(w, 0, n, nil) == 0 {
+		return fmt.Errorf("%w: %s: every weight is 0: nothing to train on or measure", ErrData, name)
+	}
+	return nil
+}
+
+// weightSum returns the sum of the weights of samples order[lo:hi] (of
+// samples lo to hi−1 when order is nil), or hi − lo when w is nil.
+func weightSum(w []float64, lo, hi int, order []int) float64 {
+	if w == nil {
+		return float64(hi - lo)
+	}
+	var s float64
+	for i := lo; i < hi; i++ {
+		if order != nil {
+			s += w[order[i]]
+		} else {
+			s += w[i]
+		}
+	}
+	return s
 }
 
 // classifier reports whether net's output is a classifier's: softmax with
@@ -632,13 +761,13 @@ func Evaluate[T tensor.Float](net *nn.Network[T], X, Y *tensor.Dense[T]) (cost, 
 	if err := net.ForwardInto(&c, X); err != nil { // the fused forward step, as training runs it
 		return 0, 0, err
 	}
-	return score(net, &c, Y)
+	return score(net, &c, Y, nil)
 }
 
-// score returns the loss and accuracy (NaN for a regressor) of the
-// forward pass c against Y.
-func score[T tensor.Float](net *nn.Network[T], c *nn.Cache[T], Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
-	cost, err = net.Cost(c, Y)
+// score returns the loss, weighted by w, and the accuracy (NaN for a
+// regressor) of the forward pass c against Y.
+func score[T tensor.Float](net *nn.Network[T], c *nn.Cache[T], Y *tensor.Dense[T], w []float64) (cost, accuracy float64, err error) {
+	cost, err = net.CostWeighted(c, Y, w)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -707,6 +836,7 @@ type trainer[T tensor.Float] struct {
 	cache  nn.Cache[T]
 	grads  nn.Gradients[T]
 	xb, yb *tensor.Dense[T] // the batch being trained on
+	wb     []float64        // its sample weights
 	val    nn.Cache[T]      // the validation pass's forward values
 }
 
@@ -714,33 +844,42 @@ func newTrainer[T tensor.Float](net *nn.Network[T], opt optim.Optimizer[T]) *tra
 	return &trainer[T]{net: net, opt: opt, classify: classifier(net), softmax: softmaxOutput(net)}
 }
 
-// gather copies the samples order[i] of X and Y into the trainer's batch
-// buffers, in that order, and returns them.
-func (t *trainer[T]) gather(X, Y *tensor.Dense[T], order []int) (xb, yb *tensor.Dense[T]) {
+// gather copies the samples order[i] of X and Y, and their weights in W
+// (if not nil), into the trainer's batch buffers, in that order, and
+// returns them.
+func (t *trainer[T]) gather(X, Y *tensor.Dense[T], W []float64, order []int) (xb, yb *tensor.Dense[T], wb []float64) {
 	t.xb = tensor.Reuse(t.xb, len(order), X.Cols())
 	t.yb = tensor.Reuse(t.yb, len(order), Y.Cols())
 	for i, j := range order {
 		copy(t.xb.Row(i), X.Row(j))
 		copy(t.yb.Row(i), Y.Row(j))
 	}
-	return t.xb, t.yb
+	if W == nil {
+		return t.xb, t.yb, nil
+	}
+	t.wb = t.wb[:0]
+	for _, j := range order {
+		t.wb = append(t.wb, W[j])
+	}
+	return t.xb, t.yb, t.wb
 }
 
 // step runs forward, cost, backward and the optimizer's update on one
-// batch and returns the batch's loss (before the update) and the number
-// of correctly classified samples (0 for a regressor).
-func (t *trainer[T]) step(X, Y *tensor.Dense[T]) (cost, correct float64, err error) {
+// batch, with sample weights W (nil for none), and returns the batch's
+// loss (before the update) and the number of correctly classified
+// samples (0 for a regressor).
+func (t *trainer[T]) step(X, Y *tensor.Dense[T], W []float64) (cost, correct float64, err error) {
 	if err := t.net.ForwardInto(&t.cache, X); err != nil { // step 1: forward, keeping A_prev, Z, A
 		return 0, 0, err
 	}
-	if cost, err = t.net.Cost(&t.cache, Y); err != nil { // step 2: cost
+	if cost, err = t.net.CostWeighted(&t.cache, Y, W); err != nil { // step 2: cost
 		return 0, 0, err
 	}
 	if t.classify {
 		correct = hits(t.cache.Output(), Y, t.softmax)
 	}
-	t.grads.NoInputGrad = true                                        // ∂L/∂X is not needed
-	if err := t.net.BackwardInto(&t.grads, &t.cache, Y); err != nil { // step 3: dZ, dW, db, dA_prev per layer
+	t.grads.NoInputGrad = true                                                   // ∂L/∂X is not needed
+	if err := t.net.BackwardIntoWeighted(&t.grads, &t.cache, Y, W); err != nil { // step 3: dZ, dW, db, dA_prev per layer
 		return 0, 0, err
 	}
 	if t.params == nil { // the gradients' matrices exist now, and stay
@@ -750,11 +889,12 @@ func (t *trainer[T]) step(X, Y *tensor.Dense[T]) (cost, correct float64, err err
 	return cost, correct, nil
 }
 
-// evaluate is Evaluate on data Fit has checked, reusing the trainer's
-// validation cache from one epoch to the next.
-func (t *trainer[T]) evaluate(X, Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
+// evaluate is Evaluate, with the loss weighted by W, on data Fit has
+// checked, reusing the trainer's validation cache from one epoch to the
+// next.
+func (t *trainer[T]) evaluate(X, Y *tensor.Dense[T], W []float64) (cost, accuracy float64, err error) {
 	if err := t.net.ForwardInto(&t.val, X); err != nil {
 		return 0, 0, err
 	}
-	return score(t.net, &t.val, Y)
+	return score(t.net, &t.val, Y, W)
 }
