@@ -3,6 +3,7 @@ package nerve
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/nerve-ml/nerve/model"
 	"github.com/nerve-ml/nerve/nn"
@@ -57,7 +58,7 @@ func ResumeOptions(m *model.Model[float32]) (Options, error) {
 		Hidden: append(make([]int, 0, len(rec.Hidden)), rec.Hidden...), Activation: rec.Activation,
 		Optimizer: rec.Optimizer, LR: rec.LR, Epochs: rec.Epochs, BatchSize: rec.BatchSize,
 		Validation: rec.Validation, Patience: rec.Patience, Seed: rec.Seed, NoScaling: !rec.Scaling,
-		Resume: m,
+		ClassWeight: maps.Clone(rec.ClassWeight), Resume: m,
 	}, nil
 }
 
@@ -84,6 +85,7 @@ func resumeFrom(m *model.Model[float32], want trainingRecord, digest string, net
 		{"BatchSize", rec.BatchSize, want.BatchSize}, {"Validation", rec.Validation, want.Validation},
 		{"Patience", rec.Patience, want.Patience}, {"Seed", rec.Seed, want.Seed},
 		{"NoScaling", !rec.Scaling, !want.Scaling},
+		{"ClassWeight", rec.ClassWeight, want.ClassWeight}, {"sample weights", rec.SampleWeighted, want.SampleWeighted},
 	} {
 		if fmt.Sprint(f.run) != fmt.Sprint(f.this) {
 			return nil, fail("%s is %v, but the checkpoint's run had %v", f.name, f.this, f.run)

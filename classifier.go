@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
@@ -46,7 +49,20 @@ func NewClassifier[L data.Label](opts Options) *Classifier[L] {
 // cancelled (ctx.Err(), with the history so far; the classifier then
 // holds the weights reached).
 func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
-	return c.fit(ctx, X, y, nil, nil)
+	return c.fit(ctx, X, y, nil, nil, nil)
+}
+
+// FitWeighted is Fit with a weight sampleWeight[i] for every sample, as
+// scikit-learn's fit(X, y, sample_weight) takes: the loss weighs sample
+// i by it (times its class's weight, Options.ClassWeight), and under the
+// mean reduction is Σᵢ wᵢℓᵢ / Σᵢ wᵢ, so that a weight of 2 counts like a
+// second copy of the sample. Samples held out by Options.Validation
+// carry their weights into the validation loss; accuracies are not
+// weighted. A weight that is negative, NaN or infinite, a count that is
+// not X's samples, or weights that are all 0 are errors wrapping
+// data.ErrData that name the sample. A nil sampleWeight is Fit.
+func (c *Classifier[L]) FitWeighted(ctx context.Context, X *tensor.Dense[float64], y []L, sampleWeight []float64) (*train.History, error) {
+	return c.fit(ctx, X, y, sampleWeight, nil, nil)
 }
 
 // FitTable trains the classifier on a raw table: prep.Target names the
@@ -67,7 +83,7 @@ func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.P
 	if err != nil {
 		return &train.History{}, err
 	}
-	return c.fit(ctx, d.X, y, p, nil)
+	return c.fit(ctx, d.X, y, nil, p, nil)
 }
 
 // PredictTable returns the most probable class of every row of a raw
@@ -98,7 +114,7 @@ func (c *Classifier[L]) PartialFit(ctx context.Context, X *tensor.Dense[float64]
 	if c.model == nil || c.model.Preprocessing != nil {
 		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a classifier fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
 	}
-	return c.fit(ctx, X, y, nil, &warm{net: c.model.Network, opt: c.opt})
+	return c.fit(ctx, X, y, nil, nil, &warm{net: c.model.Network, opt: c.opt})
 }
 
 // PartialFitTable continues training a classifier fitted with FitTable
@@ -117,7 +133,7 @@ func (c *Classifier[L]) PartialFitTable(ctx context.Context, t *data.Table) (*tr
 	if err != nil {
 		return &train.History{}, err
 	}
-	return c.fit(ctx, d.X, y, p, &warm{net: c.model.Network, opt: c.opt})
+	return c.fit(ctx, d.X, y, nil, p, &warm{net: c.model.Network, opt: c.opt})
 }
 
 // parseLabels reads the labels of a table's target column as L.
@@ -132,9 +148,9 @@ func parseLabels[L data.Label](labels []string, name, target string) ([]L, error
 	return y, nil
 }
 
-// fit is Fit, with the preprocessing X came through, if any, and the
-// network to continue from for a warm start.
-func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, prep *data.Preprocessing, start *warm) (*train.History, error) {
+// fit is FitWeighted, with the preprocessing X came through, if any, and
+// the network to continue from for a warm start.
+func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := c.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -155,6 +171,10 @@ func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	if err != nil {
 		return &train.History{}, err
 	}
+	wt, err := classWeighting(o, labelStrings(classes.Labels()), idx, sw)
+	if err != nil {
+		return &train.History{}, err
+	}
 	var scaler *data.Scaler
 	var Xs *tensor.Dense[float32]
 	if start != nil {
@@ -167,7 +187,7 @@ func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L
 		return &train.History{}, err
 	}
 	Y := data.OneHot[float32](idx, classes.Len())
-	m, hist, opt, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	m, hist, opt, err := fit(ctx, o, act, activation.Softmax, loss.CrossEntropy, Xs, Y, wt, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return modelOf{
 			Network:   net,
 			Task:      "classification",
@@ -183,6 +203,105 @@ func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L
 	}
 	c.classes, c.model, c.opt = classes, m, opt
 	return hist, err
+}
+
+// classWeighting returns the weights of the samples, whose classes are
+// idx (indices into labels), as o's class weights and the sample weights
+// sw (nil for none) make them; a nil weighting.w when neither is set.
+func classWeighting(o Options, labels []string, idx []int, sw []float64) (weighting, error) {
+	if err := sampleWeightsOK(sw, len(idx)); err != nil {
+		return weighting{}, err
+	}
+	perClass := make([]float64, len(labels))
+	for k := range perClass {
+		perClass[k] = 1
+	}
+	switch {
+	case o.BalancedClassWeight:
+		perClass = balanced(idx, len(labels))
+	case o.ClassWeight != nil:
+		index := make(map[string]int, len(labels))
+		for k, l := range labels {
+			index[l] = k
+		}
+		for _, l := range slices.Sorted(maps.Keys(o.ClassWeight)) {
+			k, ok := index[l]
+			if !ok {
+				return weighting{}, fmt.Errorf("%w: ClassWeight: %q is not a class (the classes are %s)", ErrOptions, l, strings.Join(labels, ", "))
+			}
+			perClass[k] = o.ClassWeight[l]
+		}
+	default:
+		return weighting{w: sw, sampleWeighted: sw != nil}, nil
+	}
+	wt := weighting{w: make([]float64, len(idx)), class: map[string]float64{}, sampleWeighted: sw != nil}
+	for k, l := range labels {
+		wt.class[l] = perClass[k]
+	}
+	for i, k := range idx {
+		wt.w[i] = perClass[k]
+		if sw != nil {
+			wt.w[i] *= sw[i]
+		}
+	}
+	return wt, nil
+}
+
+// BalancedClassWeight returns the weight Options.BalancedClassWeight
+// gives each class of the labels y: n / (k · count(c)) for n labels in k
+// distinct classes, as scikit-learn's compute_class_weight('balanced')
+// computes it. Every class then carries a total weight of n/k.
+func BalancedClassWeight[L data.Label](y []L) map[L]float64 {
+	index := map[L]int{}
+	var labels []L
+	idx := make([]int, len(y))
+	for i, l := range y {
+		k, ok := index[l]
+		if !ok {
+			k = len(labels)
+			index[l] = k
+			labels = append(labels, l)
+		}
+		idx[i] = k
+	}
+	out := make(map[L]float64, len(labels))
+	for k, w := range balanced(idx, len(labels)) {
+		out[labels[k]] = w
+	}
+	return out
+}
+
+// balanced returns the balanced weight of each of the k classes of the
+// samples whose classes are idx: n / (classes present · count), and 1
+// for a class with no samples.
+func balanced(idx []int, k int) []float64 {
+	count := make([]int, k)
+	for _, c := range idx {
+		count[c]++
+	}
+	present := 0
+	for _, n := range count {
+		if n > 0 {
+			present++
+		}
+	}
+	w := make([]float64, k)
+	for c, n := range count {
+		w[c] = 1
+		if n > 0 {
+			w[c] = float64(len(idx)) / (float64(present) * float64(n)) // n_samples / (n_classes · count)
+		}
+	}
+	return w
+}
+
+// sampleWeightsOK returns an error wrapping data.ErrData, naming the
+// sample, unless sw is nil or holds n finite weights ≥ 0.
+func sampleWeightsOK(sw []float64, n int) error {
+	if err := loss.CheckWeights(sw, n); err != nil {
+		return fmt.Errorf("%w: sample weights: %w", data.ErrData, err)
+	}
+	return nil
 }
 
 // Classes returns the class labels in the order of PredictProba's columns,

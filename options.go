@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 
@@ -107,6 +108,21 @@ type Options struct {
 
 	Seed uint32 // seeds the initial weights, the shuffling and the validation split
 
+	// ClassWeight weights the loss of every sample of a class, by the
+	// class's label as the model file writes it (an int label in base
+	// 10), as scikit-learn's class_weight does; a class it does not name
+	// weighs 1. Each weight must be finite and ≥ 0. With sample weights
+	// (FitWeighted) a sample's weight is the product of the two. Under
+	// the mean reduction the loss is Σᵢ wᵢℓᵢ / Σᵢ wᵢ (see
+	// train.Config.SampleWeights). Classifiers only.
+	ClassWeight map[string]float64
+	// BalancedClassWeight weights class c by n / (k · count(c)), with n
+	// samples in k classes (those present in the data), as
+	// scikit-learn's compute_class_weight('balanced') does: every class
+	// then carries the same total weight, and the weights sum to n.
+	// ClassWeight must then be nil. Classifiers only.
+	BalancedClassWeight bool
+
 	// NoScaling feeds the features to the network as given. By default
 	// each feature is standardised to mean 0 and variance 1 with
 	// statistics from the training data, stored in the model.
@@ -182,6 +198,13 @@ func (o Options) withDefaults() (Options, activation.Kind, error) {
 		return o, 0, fmt.Errorf("%w: LR is %v, want ≥ 0", ErrOptions, o.LR)
 	case !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0):
 		return o, 0, fmt.Errorf("%w: WeightDecay is %v, want a finite number ≥ 0", ErrOptions, o.WeightDecay)
+	case o.BalancedClassWeight && o.ClassWeight != nil:
+		return o, 0, fmt.Errorf("%w: BalancedClassWeight and ClassWeight are both set: choose one", ErrOptions)
+	}
+	for _, label := range slices.Sorted(maps.Keys(o.ClassWeight)) {
+		if v := o.ClassWeight[label]; !(v >= 0 && v <= math.MaxFloat64) {
+			return o, 0, fmt.Errorf("%w: ClassWeight: class %q has weight %v, want a finite number ≥ 0", ErrOptions, label, v)
+		}
 	}
 	if _, err := optim.NewDecay[float32](o.Optimizer, o.LR, o.WeightDecay); err != nil {
 		return o, 0, fmt.Errorf("%w: %v", ErrOptions, err)
@@ -208,6 +231,11 @@ type trainingRecord struct {
 	Seed        uint32  `json:"seed"`
 	Scaling     bool    `json:"scaling"`
 	Samples     int     `json:"samples"`
+	// ClassWeight holds the class weights trained with (the balanced
+	// ones as computed), SampleWeighted whether FitWeighted gave sample
+	// weights.
+	ClassWeight    map[string]float64 `json:"class_weight,omitempty"`
+	SampleWeighted bool               `json:"sample_weighted,omitempty"`
 	// Checkpoint is set in checkpoints only: what Resume needs beyond
 	// the parameters and the extra blocks.
 	Checkpoint *model.CheckpointRecord `json:"checkpoint,omitempty"`
@@ -229,15 +257,23 @@ type warm struct {
 // which are already scaled. It returns the trained model, made by wrap,
 // the history and the optimizer (for a later warm start). The model is
 // nil if training could not start.
-func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
-	m, h, opt, err := fitNet(ctx, o, act, out, lk, X, Y, start, wrap)
+func fit(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wt weighting, start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
+	m, h, opt, err := fitNet(ctx, o, act, out, lk, X, Y, wt, start, wrap)
 	if h == nil {
 		h = &train.History{}
 	}
 	return m, h, opt, err
 }
 
-func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
+// weighting is the sample weights a fit trains with (nil for none), the
+// class weights they include and whether sample weights were given.
+type weighting struct {
+	w              []float64
+	class          map[string]float64
+	sampleWeighted bool
+}
+
+func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.Kind, lk loss.Kind, X, Y *tensor.Dense[float32], wt weighting, start *warm, wrap wrapFunc) (*model.Model[float32], *train.History, optim.Optimizer[float32], error) {
 	var net *nn.Network[float32]
 	var opt optim.Optimizer[float32]
 	if start != nil {
@@ -271,6 +307,7 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 		WeightDecay: o.WeightDecay, Schedule: o.Schedule != nil, WarmStart: start != nil,
 		Epochs: o.Epochs, BatchSize: o.BatchSize,
 		Validation: o.Validation, Patience: o.Patience, Tol: o.Tol, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
+		ClassWeight: wt.class, SampleWeighted: wt.sampleWeighted,
 	}
 	var digest string
 	if o.Checkpoint != nil || o.Resume != nil {
@@ -290,6 +327,7 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 		Schedule:           o.Schedule,
 		Seed:               o.Seed,
 		ValidationFraction: o.Validation,
+		SampleWeights:      wt.w,
 		EarlyStopping:      train.EarlyStopping{Patience: o.Patience, MinDelta: o.Tol, RestoreBest: o.Patience > 0 && (!o.converge || o.Validation > 0)},
 		OnEpoch:            o.OnEpoch,
 		OnBatch:            o.OnBatch,

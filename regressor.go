@@ -35,7 +35,13 @@ func NewRegressor(opts Options) *Regressor { return &Regressor{opts: opts} }
 // Fit trains the regressor on X (samples×features) and Y (samples×targets),
 // replacing what it learnt before. Errors are as for Classifier.Fit.
 func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
-	return r.fit(ctx, X, Y, nil, nil)
+	return r.fit(ctx, X, Y, nil, nil, nil)
+}
+
+// FitWeighted is Fit with a weight sampleWeight[i] for every sample; see
+// Classifier.FitWeighted.
+func (r *Regressor) FitWeighted(ctx context.Context, X, Y *tensor.Dense[float64], sampleWeight []float64) (*train.History, error) {
+	return r.fit(ctx, X, Y, sampleWeight, nil, nil)
 }
 
 // FitTable trains the regressor on a raw table: prep.Target names the
@@ -46,7 +52,7 @@ func (r *Regressor) FitTable(ctx context.Context, t *data.Table, prep data.PrepO
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, d.X, d.Y, p, nil)
+	return r.fit(ctx, d.X, d.Y, nil, p, nil)
 }
 
 // PredictTable returns the predicted target of every row of a raw table,
@@ -65,7 +71,7 @@ func (r *Regressor) PartialFit(ctx context.Context, X, Y *tensor.Dense[float64])
 	if r.model == nil || r.model.Preprocessing != nil {
 		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a regressor fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
 	}
-	return r.fit(ctx, X, Y, nil, &warm{net: r.model.Network, opt: r.opt})
+	return r.fit(ctx, X, Y, nil, nil, &warm{net: r.model.Network, opt: r.opt})
 }
 
 // PartialFitTable continues training a regressor fitted with FitTable on
@@ -78,15 +84,18 @@ func (r *Regressor) PartialFitTable(ctx context.Context, t *data.Table) (*train.
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, d.X, d.Y, r.model.Preprocessing, &warm{net: r.model.Network, opt: r.opt})
+	return r.fit(ctx, d.X, d.Y, nil, r.model.Preprocessing, &warm{net: r.model.Network, opt: r.opt})
 }
 
-// fit is Fit, with the preprocessing X came through, if any, and the
-// network to continue from for a warm start.
-func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *data.Preprocessing, start *warm) (*train.History, error) {
+// fit is FitWeighted, with the preprocessing X came through, if any,
+// and the network to continue from for a warm start.
+func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := r.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
+	}
+	if o.ClassWeight != nil || o.BalancedClassWeight {
+		return &train.History{}, fmt.Errorf("%w: ClassWeight and BalancedClassWeight are for classifiers: a regressor has no classes (use FitWeighted's sample weights)", ErrOptions)
 	}
 	if X == nil || Y == nil {
 		return &train.History{}, fmt.Errorf("%w: no samples (X or Y is nil)", data.ErrData)
@@ -107,7 +116,10 @@ func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], prep *
 	if err != nil {
 		return &train.History{}, err
 	}
-	m, hist, opt, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
+	if err := sampleWeightsOK(sw, X.Rows()); err != nil {
+		return &train.History{}, err
+	}
+	m, hist, opt, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, weighting{w: sw, sampleWeighted: sw != nil}, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {
 		return modelOf{
 			Network:      net,
 			Task:         "regression",
