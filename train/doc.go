@@ -24,6 +24,12 @@
 //
 // BatchSize 0 is full-batch gradient descent, 1 is one sample at a time.
 //
+// Config.SampleWeights weighs each sample's loss: under the Mean
+// reduction a batch's loss is Σᵢ wᵢℓᵢ / Σᵢ wᵢ (PyTorch's weighted mean), so
+// an integer weight trains like that many copies of the sample. For a
+// classifier, ValidationFraction holds out that share of every class
+// (stratified, data.Stratify); for a regressor a random share.
+//
 // Fit never prints. Progress reaches the caller through the OnEpoch and
 // OnBatch callbacks; the History it returns holds every epoch's losses and
 // accuracies. Training stops with an error, never silently, when the loss
