@@ -35,7 +35,7 @@ func withRecord(raw json.RawMessage, key string, v any) json.RawMessage {
 
 // fixedOnResume are the train flags whose values a resumed run takes from
 // its checkpoint: changing any of them would make a different run.
-var fixedOnResume = []string{"hidden", "activation", "optimizer", "lr", "batch", "val", "early-stop", "seed", "no-scaling", "task", "target"}
+var fixedOnResume = []string{"hidden", "activation", "optimizer", "lr", "batch", "val", "early-stop", "seed", "no-scaling", "task", "target", "class-weight"}
 
 // fromCheckpoint reads the checkpoint --resume names and fills in c's
 // training settings from it, and the data flags that were not given. It
@@ -63,6 +63,7 @@ func (c *trainConfig) fromCheckpoint(f *flagSet) (*model.Model[float32], error) 
 	c.hidden, c.activation, c.optimizer, c.lr = o.Hidden, o.Activation, o.Optimizer, o.LR
 	c.batch, c.val, c.earlyStop, c.seed, c.noScaling = o.BatchSize, o.Validation, o.Patience, o.Seed, o.NoScaling
 	c.task, c.target = rec.CLI.Task, rec.CLI.Target
+	c.classWeight = classWeightValue{byLabel: o.ClassWeight} // as computed, balanced or not
 	if !f.set("epochs") {
 		c.epochs = o.Epochs
 	}

@@ -34,6 +34,7 @@ type trainConfig struct {
 	noScaling                bool
 	quiet, json              bool
 	plot                     string // --plot DIR, "" for none
+	classWeight              classWeightValue
 }
 
 func defaultTrainConfig() trainConfig {
@@ -67,7 +68,8 @@ func (c *trainConfig) flags(f *flagSet) {
 	f.Var(positive(&c.lr), "lr", "learning rate `X` > 0 (default: the optimizer's own, 0.001 for adam)")
 	f.Var(atLeast(&c.epochs, 0), "epochs", "train for `N` epochs")
 	f.Var(atLeast(&c.batch, 1), "batch", "`N` samples per update")
-	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2")
+	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2 (stratified for a classifier: each class keeps its share)")
+	f.Var(&c.classWeight, "class-weight", "`balanced|LABEL=W,...`: weight each class's samples in the loss (classifiers); balanced weighs class c n/(k·count(c)), as scikit-learn's class_weight='balanced'")
 	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
 	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised; the default for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up (--no-scaling=false standardises them too)")
 	f.Var(seedValue(&c.seed), "seed", "seed `N` for the initial weights, shuffling and splits")
@@ -104,6 +106,7 @@ Examples:
 	nerve train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \
 		--test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \
 		--hidden 256,128 --epochs 10 --batch 128 --out mnist.nerve
+	nerve train --data churn.csv --target churned --class-weight balanced --val 0.2
 	nerve train --data big.csv --epochs 50 --checkpoint run.ckpt   # Ctrl-C, then:
 	nerve train --resume run.ckpt
 `)
@@ -247,6 +250,7 @@ func (r *trainRun) configure() {
 		Hidden: c.hidden, Activation: c.activation, Optimizer: c.optimizer, LR: c.lr,
 		Epochs: c.epochs, BatchSize: c.batch, Validation: c.val, Patience: c.earlyStop, Seed: c.seed,
 		NoScaling: c.noScaling, Resume: r.resume,
+		BalancedClassWeight: c.classWeight.balanced, ClassWeight: c.classWeight.byLabel,
 	}
 	if r.resume != nil {
 		r.log.resumed = resumedEpochs(r.resume)
@@ -283,6 +287,8 @@ func (r *trainRun) train(ctx context.Context) error {
 	kind := "regressor"
 	if r.trainSet.Classification() {
 		kind = "classifier"
+	} else if r.c.classWeight.given() {
+		return usagef("train: --class-weight is for classifiers, and %s has a numeric target (a regression)", r.trainSet.Name)
 	}
 	X := r.trainSet.X
 	r.log.say("training a %s on %d samples × %d features (%s)", kind, r.trainSet.Len(), X.Cols(), r.trainSet.Name)
