@@ -224,3 +224,15 @@ func TestWeightLengthPanics(t *testing.T) {
 	_, yhat, y := weightCase[float64](MSE, 3, 1)
 	ValueWeighted(MSE, yhat, y, []float64{1, 2}, Mean)
 }
+
+// A weight of 2 on the second sample counts it twice: the weighted mean
+// (0.01 + 2·0.04) / 3 is the mean over the rows 1, 2, 2.
+func ExampleValueWeighted() {
+	yhat := tensor.FromRows([][]float64{{0.9}, {0.2}})
+	y := tensor.FromRows([][]float64{{1}, {0}})
+	repeated := tensor.FromRows([][]float64{{0.9}, {0.2}, {0.2}})
+	repeatedY := tensor.FromRows([][]float64{{1}, {0}, {0}})
+	fmt.Printf("weighted %.4f, repeated %.4f\n",
+		ValueWeighted(SSE, yhat, y, []float64{1, 2}, Mean), Value(SSE, repeated, repeatedY, Mean))
+	// Output: weighted 0.0300, repeated 0.0300
+}
