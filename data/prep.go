@@ -190,6 +190,21 @@ func (p *Preprocessing) Features() []string {
 	return names
 }
 
+// MissingTokens returns the cell values Transform reads as missing: the
+// empty cell, NA, N/A, NaN, null, ? and p.NA (trimmed of white space),
+// each once. A cell is missing when it equals one of them without regard
+// to case (strings.EqualFold).
+func (p *Preprocessing) MissingTokens() []string {
+	tokens := append([]string{""}, missingTokens...)
+	for _, m := range p.NA {
+		m = strings.TrimSpace(m)
+		if !slices.ContainsFunc(tokens, func(t string) bool { return strings.EqualFold(t, m) }) {
+			tokens = append(tokens, m)
+		}
+	}
+	return tokens
+}
+
 // colProfile is what one pass over a column finds.
 type colProfile struct {
 	j        int

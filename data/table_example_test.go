@@ -45,3 +45,10 @@ male,35,,no
 	// [1.000 0.000 0.404 0.000 0.000 0.000] map[deck:1] <nil>
 	// bad.csv:3:2 (y): missing target (""): drop the rows without a target
 }
+
+func ExamplePreprocessing_MissingTokens() {
+	p := &data.Preprocessing{NA: []string{" -- ", "na"}}
+	fmt.Printf("%q\n", p.MissingTokens())
+	// Output:
+	// ["" "NA" "N/A" "NaN" "null" "?" "--"]
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -435,5 +436,22 @@ func checkFuzzError(t *testing.T, err error) {
 	var pe *ParseError
 	if !errors.As(err, &pe) || !errors.Is(err, ErrData) || pe.Path != "f.csv" {
 		t.Fatalf("%v (%T): not a *ParseError about f.csv wrapping ErrData", err, err)
+	}
+}
+
+// TestPreprocessingMissingTokens: a cell is missing exactly when it
+// equals one of MissingTokens without regard to case, as Transform
+// decides.
+func TestPreprocessingMissingTokens(t *testing.T) {
+	p := &Preprocessing{NA: []string{" -- ", "NA", "Unknown"}}
+	tokens := p.MissingTokens()
+	for _, s := range []string{"", "na", "nA", "N/a", "NAN", "Null", "?", "--", "unknown", "UNKNOWN", "n a", " ", "red", "NA ", "nul", "0"} {
+		got := slices.ContainsFunc(tokens, func(m string) bool { return strings.EqualFold(s, m) })
+		if want := isMissing(s, p.NA); got != want {
+			t.Errorf("%q: in MissingTokens %v, isMissing %v", s, got, want)
+		}
+	}
+	if n := len(tokens); n != 8 {
+		t.Errorf("%q: %d tokens, want 8 (NA given twice counts once)", tokens, n)
 	}
 }
