@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,7 @@ for p in sys.argv[1:]:
 `
 
 // TestONNXChecker has Debian's python3-onnx (1.12) check every export,
-// each model at opsets 13 to 17 (the newest 1.12 knows) in both dtypes.
+// table models among them, each model at opsets 13 to 17 (the newest 1.12 knows) in both dtypes.
 // It skips when python3 or its onnx module is missing.
 func TestONNXChecker(t *testing.T) {
 	py := "/usr/bin/python3"
@@ -33,7 +34,9 @@ func TestONNXChecker(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var files []string
-	for name, m := range testModels[float32](t) {
+	models := testModels[float32](t)
+	maps.Copy(models, tableModels[float32](t))
+	for name, m := range models {
 		for opset := 13; opset <= 17; opset++ {
 			for _, dt := range []string{"float32", "float64"} {
 				p := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.onnx", strings.ReplaceAll(name, " ", "_"), opset, dt))

@@ -19,8 +19,11 @@
 // generated ONNX types would register the global protobuf names onnx.*,
 // and a program linking another ONNX package would then panic at start.
 //
-// Models with categorical columns (one input per original column,
-// imputation, one-hot) are not exported yet: Export's graph starts at the
-// numeric feature matrix, and a categorical front end would add its
-// inputs and nodes before the standardisation (see builder in export.go).
+// A model with table preprocessing (text categories, missing cells) takes
+// one input per raw column instead, named after it: float [N, 1] with NaN
+// for a missing cell, or string [N, 1] with the cell's text. The graph
+// imputes, standardises and one-hot encodes as the model file does (an
+// unseen category gives zeros), and metadata_props "nerve.inputs" lists
+// the columns, their types and input names. Import reads such a graph
+// back when it carries the metadata Export writes.
 package onnx

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
@@ -86,4 +87,41 @@ func ExampleRuntimeNotes() {
 	// {Opset:0 DType:float64}: ["ONNX Runtime 1.30 has no float64 LeakyRelu at opset 13 (layer 1): it runs one at opsets 16 to 18, or in float32"]
 	// {Opset:17 DType:float64}: []
 	// {Opset:0 DType:}: []
+}
+
+// A model trained on a raw table exports with its preprocessing: one
+// graph input per column (string for a categorical column, float with NaN
+// for a missing numeric cell). Import gives the same model back.
+func ExampleExport_table() {
+	t, err := data.ReadTable(strings.NewReader("sky,temp,feel\nsunny,30,hot\nrain,12,cold\n,25,hot\nsnow,NA,cold\n"), "weather.csv", data.TableOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := data.FitPreprocessing(t, data.PrepOptions{Target: "feel"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	w := make([]float32, 2*p.Width())
+	for k := range w {
+		w[k] = float32(k%3) - 1
+	}
+	m := &model.Model[float32]{
+		Network: &nn.Network[float32]{Loss: loss.CrossEntropy, Layers: []*nn.Layer[float32]{{
+			W: tensor.New(p.Width(), 2, w), Activation: activation.Softmax,
+		}}},
+		Task: model.Classification, Classes: []string{"cold", "hot"}, LabelType: model.LabelString,
+		Features: p.Features(), Target: "feel", Preprocessing: p,
+	}
+	var buf bytes.Buffer
+	if err := onnx.Export(&buf, m, onnx.Options{}); err != nil {
+		log.Fatal(err)
+	}
+	back, err := onnx.Import(&buf)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(back.(*model.Model[float32]).Preprocessing)
+	// Output:
+	// sky: categorical, 3 categories (rain, snow, sunny), missing → (missing)
+	// temp: numeric, missing → 25, (x − 23) / 6.67083
 }

@@ -65,7 +65,12 @@ type Options struct {
 // m.Predict computes, in Options.DType:
 //
 //   - one input, "input", [N, features] with the batch as the symbolic
-//     dimension N;
+//     dimension N; or, for a model with table preprocessing
+//     (m.Preprocessing), one input per raw column, named after it
+//     ([N, 1]: float with NaN for a missing cell for a numeric column,
+//     string for a categorical one) and the preprocessing's imputation,
+//     standardisation and one-hot encoding in the graph (see table.go),
+//     Concat-ed in Preprocessing.Features order;
 //   - standardisation by m.Scaler as Sub then Div;
 //   - per dense layer one Gemm (W is inputs×outputs, so transB = 0) and
 //     its activation: Relu, Sigmoid, Tanh, LeakyRelu (alpha
@@ -78,15 +83,19 @@ type Options struct {
 //   - any other model outputs "predictions" ([N, outputs]), mapped back by
 //     m.TargetScaler as Mul then Add.
 //
-// Class labels, feature names, the nerve version and the model file's
-// header go into metadata_props (see the Meta* keys), so that Import gives
-// back the same model. ONNX Runtime 1.30 runs every kind of export but
+// Class labels, feature names, a table model's inputs (MetaInputs: the
+// column, type and element type of each), the nerve version and the
+// model file's header go into metadata_props (see the Meta* keys), so
+// that Import gives back the same model. ONNX Runtime 1.30 runs every kind of export but
 // float64 LeakyRelu outside opsets 16 to 18 (see RuntimeNotes;
 // testdata/ort.test.mjs checks its outputs against nerve predict), and
 // onnx.checker accepts them at opsets 13 to 17 (the newest python3-onnx
 // 1.12 knows). Extra blocks (a checkpoint's optimizer state) are
 // not exported. Export writes nothing and returns an error wrapping
-// ErrExport for bad options, or nn.ErrConfig for an invalid model (see
+// ErrExport for bad options or a preprocessing a graph cannot hold
+// exactly (a column name that is not valid UTF-8, a category that is a
+// missing-cell token, missing-cell tokens with more than 32768 case
+// variants), or nn.ErrConfig for an invalid model (see
 // model.Model.Validate); other errors come from w.
 func Export[T tensor.Float](w io.Writer, m *model.Model[T], opts Options) error {
 	b, err := exportBytes(m, opts)
@@ -114,13 +123,6 @@ func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	if m.Preprocessing != nil {
-		// Its imputation and one-hot steps would need one graph input per
-		// raw column and nodes before Sub/Div; until then, exporting only
-		// the network would give a graph that takes other inputs than the
-		// model file does.
-		return nil, fmt.Errorf("%w: the model has table preprocessing (%d raw columns: text categories or missing cells); exporting it is not supported yet", ErrExport, len(m.Preprocessing.Columns))
-	}
 	header, err := headerJSON(m)
 	if err != nil {
 		return nil, err
@@ -128,8 +130,15 @@ func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error
 
 	b := &builder{g: &graphProto{name: "nerve"}, dtype: dtype}
 	net := m.Network
-	b.g.inputs = append(b.g.inputs, b.tensorInfo(InputName, dtype, int64(net.Inputs())))
-	x := InputName
+	var x string
+	if p := m.Preprocessing; p != nil { // one input per raw column
+		if x, err = b.table(p); err != nil {
+			return nil, err
+		}
+	} else {
+		b.g.inputs = append(b.g.inputs, b.tensorInfo(InputName, dtype, int64(net.Inputs())))
+		x = InputName
+	}
 	if s := m.Scaler; s != nil { // X′ = (X − mean) / scale
 		x = b.node("Sub", "standardise_sub", []string{x, b.floats("scaler_mean", s.Mean)})
 		x = b.node("Div", "standardise_div", []string{x, b.floats("scaler_scale", s.Scale)})
@@ -187,6 +196,10 @@ func exportBytes[T tensor.Float](m *model.Model[T], opts Options) ([]byte, error
 	if m.Features != nil {
 		fj, _ := json.Marshal(m.Features)
 		mp.metadata = append(mp.metadata, entry{MetaFeatures, string(fj)})
+	}
+	if p := m.Preprocessing; p != nil {
+		ij, _ := json.Marshal(b.nameInputs(p))
+		mp.metadata = append(mp.metadata, entry{MetaInputs, string(ij)})
 	}
 	mp.metadata = append(mp.metadata, entry{MetaModel, header})
 	return mp.encode(), nil

@@ -63,7 +63,11 @@ type Model interface {
 //   - Identity, Dropout and Flatten (axis 1) as no-ops; Constant nodes as
 //     initializers;
 //   - Export's tails: Mul and Add undoing target scaling, the two-column
-//     probabilities of a single sigmoid, and ArgMax + Gather for labels.
+//     probabilities of a single sigmoid, and ArgMax + Gather for labels;
+//   - Export's front end of a model with table preprocessing, one input
+//     per column, when the graph carries Export's MetaModel metadata: the
+//     inputs, nodes and initializers must be exactly those Export writes
+//     for the preprocessing the metadata holds, which the model gets.
 //
 // Initializers may hold raw_data or typed fields. With the metadata Export
 // writes, the model is the one exported: its file is identical when the
@@ -91,7 +95,7 @@ func importBytes(b []byte) (Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
 	}
-	g, err := match(mp)
+	g, err := match(mp, headerPreprocessing(mp.metadata))
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +283,9 @@ type matcher struct {
 	tail    bool   // past the last layer: Mul/Add of target scaling seen
 }
 
-func match(mp *modelProto) (*graph, error) {
+// match matches the graph of mp; prep, when not nil, is the table
+// preprocessing its nerve metadata says the graph starts with.
+func match(mp *modelProto, prep *data.Preprocessing) (*graph, error) {
 	if mp.graph == nil {
 		return nil, fmt.Errorf("%w: the model has no graph", ErrFormat)
 	}
@@ -313,27 +319,17 @@ func match(mp *modelProto) (*graph, error) {
 			inputs = append(inputs, in)
 		}
 	}
-	if len(inputs) != 1 {
-		return nil, unsupported("the graph has %d inputs that are not initializers, want 1 (the features)", len(inputs))
-	}
-	in := inputs[0]
-	if !in.tensor || (in.elemType != typeFloat && in.elemType != typeDouble) {
-		return nil, unsupported("input %q: not a float or double tensor", in.name)
-	}
-	if in.hasShape {
-		if len(in.dims) != 2 {
-			return nil, unsupported("input %q has %d dimensions, want 2 ([N, features])", in.name, len(in.dims))
+	start := 0 // the first node after a table front end
+	if prep != nil {
+		var err error
+		if start, err = m.tableFront(gp, inputs, prep); err != nil {
+			return nil, err
 		}
-		if d := in.dims[1]; d.known {
-			if d.value <= 0 || d.value > math.MaxInt32 {
-				return nil, unsupported("input %q has %d features", in.name, d.value)
-			}
-			g.features = int(d.value)
-		}
+	} else if err := m.input(inputs); err != nil {
+		return nil, err
 	}
-	g.dtype = in.elemType
-	m.cur = in.name
-	for i, n := range gp.nodes {
+	for i, n := range gp.nodes[start:] {
+		i += start
 		if err := m.node(n); err != nil {
 			return nil, unsupported("node %d %q (%s): %v", i, n.name, n.opType, err)
 		}
@@ -358,6 +354,32 @@ func match(mp *modelProto) (*graph, error) {
 		return nil, unsupported("graph outputs %q, want %q: the MLP's output (and a label)", got, want)
 	}
 	return g, nil
+}
+
+// input checks the graph's one input, float [N, features], and makes it
+// the running value.
+func (m *matcher) input(inputs []*valueInfo) error {
+	if len(inputs) != 1 {
+		return unsupported("the graph has %d inputs that are not initializers, want 1 (the features), or one per column with the %s metadata nerve export writes for a table model", len(inputs), MetaModel)
+	}
+	in, g := inputs[0], m.g
+	if !in.tensor || (in.elemType != typeFloat && in.elemType != typeDouble) {
+		return unsupported("input %q: not a float or double tensor", in.name)
+	}
+	if in.hasShape {
+		if len(in.dims) != 2 {
+			return unsupported("input %q has %d dimensions, want 2 ([N, features])", in.name, len(in.dims))
+		}
+		if d := in.dims[1]; d.known {
+			if d.value <= 0 || d.value > math.MaxInt32 {
+				return unsupported("input %q has %d features", in.name, d.value)
+			}
+			g.features = int(d.value)
+		}
+	}
+	g.dtype = in.elemType
+	m.cur = in.name
+	return nil
 }
 
 func (m *matcher) attr(n *nodeProto, name string) *attribute {
@@ -449,6 +471,8 @@ func (m *matcher) node(n *nodeProto) error {
 		return m.argMax(n)
 	case "Gather":
 		return m.gather(n)
+	case "IsNaN", "Where", "TfIdfVectorizer", "ReduceSum", "Cast":
+		return fmt.Errorf("operator %s of a table model's preprocessing: Import reads one only with the %s metadata nerve export writes", n.opType, MetaModel)
 	}
 	return fmt.Errorf("operator %s is not part of an MLP that nerve can hold", n.opType)
 }
@@ -940,6 +964,7 @@ func fromHeader[T tensor.Float](m *model.Model[T], g *graph, js string) error {
 	}
 	net.Loss, net.Reduction = lk, red
 	m.Task, m.Classes, m.LabelType, m.Features, m.Target = h.Task, h.Classes, h.LabelType, h.Features, h.Target
+	m.Preprocessing = h.Preprocessing
 	m.Scaler, m.TargetScaler, m.Training, m.Metrics = h.Scaling, h.TargetScaling, h.Training, h.Metrics
 	if string(m.Training) == "null" {
 		m.Training = nil

@@ -2,16 +2,13 @@ package onnx
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"maps"
 	"math"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/loss"
@@ -98,7 +95,9 @@ func TestRoundTripIdenticalFile(t *testing.T) {
 }
 
 func roundTrip[T tensor.Float](t *testing.T, dtype string) {
-	for name, m := range testModels[T](t) {
+	models := testModels[T](t)
+	maps.Copy(models, tableModels[T](t))
+	for name, m := range models {
 		for _, opset := range []int{13, 17, 21} {
 			b := export(t, m, Options{Opset: opset, DType: dtype})
 			got, err := Import(bytes.NewReader(b))
@@ -307,28 +306,5 @@ func TestRuntimeNotes(t *testing.T) {
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%+v: notes %q, want %q", c.opts, got, c.want)
 		}
-	}
-}
-
-// TestExportRefusesTablePreprocessing: a model that takes raw table
-// columns (text categories, missing cells) is refused, not exported as a
-// graph over its encoded inputs.
-func TestExportRefusesTablePreprocessing(t *testing.T) {
-	var rows [][]string
-	for i := range 40 {
-		colour := []string{"red", "blue", "", "green"}[i%4]
-		rows = append(rows, []string{colour, strconv.Itoa(i % 7), []string{"a", "b"}[i%2]})
-	}
-	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, rows)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clf := nerve.NewClassifier[string](nerve.Options{Epochs: 2})
-	if _, err := clf.FitTable(context.Background(), tb, data.PrepOptions{Target: "y"}); err != nil {
-		t.Fatal(err)
-	}
-	err = Export(io.Discard, clf.Model(), Options{})
-	if !errors.Is(err, ErrExport) || !strings.Contains(err.Error(), "table preprocessing") {
-		t.Fatalf("Export of a model with preprocessing: %v; want ErrExport naming the preprocessing", err)
 	}
 }

@@ -208,7 +208,7 @@ func (n *nodeProto) encode(e *enc) {
 }
 
 // encode writes the attribute types the exporter (and the tests) use:
-// float, int, ints and tensor.
+// float, int, string, ints, strings and tensor.
 func (a *attribute) encode(e *enc) {
 	e.str(1, a.name)
 	switch a.typ {
@@ -216,8 +216,14 @@ func (a *attribute) encode(e *enc) {
 		e.float(2, a.f)
 	case attrInt:
 		e.varint(3, a.i)
+	case attrString:
+		e.bytes(4, a.s)
 	case attrInts:
 		e.packedInts(8, a.ints)
+	case attrStrings:
+		for _, s := range a.strings {
+			e.bytes(9, s)
+		}
 	case attrTensor:
 		e.msg(5, a.t.encode)
 	}
