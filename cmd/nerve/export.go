@@ -11,8 +11,11 @@ import (
 
 func exportAbout(w io.Writer) {
 	fmt.Fprint(w, `Export writes a model as an ONNX file (IR version 7) that ONNX Runtime,
-onnxruntime-web, Triton or ML.NET can run: one input "input" [N, features];
-the model's standardisation, layers and activations; for a classifier the
+onnxruntime-web, Triton or ML.NET can run: one input "input" [N, features]
+(a model trained on a raw table takes one input per column, named after
+it: [N, 1] float with NaN for a missing cell, or string for a text
+column, and imputes and one-hot encodes in the graph); the model's
+standardisation, layers and activations; for a classifier the
 outputs "label" and "probabilities", for a regressor "predictions" with
 the target scaling undone. A float64 model is written in float32 unless
 --dtype float64; a note says when ONNX Runtime cannot run the result

@@ -57,3 +57,36 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestExportTableModel: a model trained on a raw table (text and missing
+// cells) exports with one graph input per column, and imports back to
+// the same model file.
+func TestExportTableModel(t *testing.T) {
+	dir := t.TempDir()
+	in, m, o, back := filepath.Join(dir, "p.csv"), filepath.Join(dir, "p.nerve"), filepath.Join(dir, "p.onnx"), filepath.Join(dir, "back.nerve")
+	if err := os.WriteFile(in, []byte(passengersCSV(80)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runCase(t, "train", "--data", in, "--target", "survived", "--epochs", "3", "--quiet", "--out", m); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	for _, args := range [][]string{{}, {"--opset", "21"}} {
+		if _, stderr, code := runCase(t, append([]string{"export", "--model", m, "--out", o}, args...)...); code != 0 || stderr != "" {
+			t.Fatalf("export %v: exit %d, %s", args, code, stderr)
+		}
+		onnxFile, _ := os.ReadFile(o)
+		for _, col := range []string{"id", "sex", "age", "deck"} {
+			if !bytes.Contains(onnxFile, []byte(`"column":"`+col+`"`)) {
+				t.Errorf("export %v: no input for column %s in the metadata", args, col)
+			}
+		}
+		if _, stderr, code := runCase(t, "import", "--model", o, "--out", back); code != 0 {
+			t.Fatalf("import: %s", stderr)
+		}
+		a, _ := os.ReadFile(m)
+		b, _ := os.ReadFile(back)
+		if !bytes.Equal(a, b) {
+			t.Errorf("export %v then import changed the model file", args)
+		}
+	}
+}
