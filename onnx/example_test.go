@@ -113,15 +113,23 @@ func ExampleExport_table() {
 		Features: p.Features(), Target: "feel", Preprocessing: p,
 	}
 	var buf bytes.Buffer
-	if err := onnx.Export(&buf, m, onnx.Options{}); err != nil {
-		log.Fatal(err)
+	err = onnx.Export(&buf, m, onnx.Options{Opset: 21})
+	var back onnx.Model
+	if err == nil {
+		back, err = onnx.Import(&buf)
 	}
-	back, err := onnx.Import(&buf)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Print(back.(*model.Model[float32]).Preprocessing)
+	bm := back.(*model.Model[float32])
+	fmt.Print(bm.Preprocessing)
+	// Categories match with case, missing-cell tokens without: "Snow"
+	// is a category training never saw, NA a missing temperature.
+	rows, _ := data.NewTable("new", []string{"temp", "sky"}, [][]string{{"31", "sunny"}, {"NA", "Snow"}})
+	P, rep, err := bm.PredictTable(rows)
+	fmt.Printf("%.3f %v %v\n", P.Data(), rep.Unseen, err)
 	// Output:
 	// sky: categorical, 3 categories (rain, snow, sunny), missing → (missing)
 	// temp: numeric, missing → 25, (x − 23) / 6.67083
+	// [0.802 0.198 0.646 0.354] map[sky:1] <nil>
 }

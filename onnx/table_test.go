@@ -248,24 +248,16 @@ func TestTableExportAgreesWithPredictTable(t *testing.T) {
 // TestTrainedTableModelExports: a model that nerve.Classifier trained on
 // a raw table exports, and the graph agrees with PredictTable.
 func TestTrainedTableModelExports(t *testing.T) {
-	var rows [][]string
-	for i := range 40 {
-		colour := []string{"red", "blue", "", "green"}[i%4]
-		rows = append(rows, []string{colour, strconv.Itoa(i % 7), []string{"a", "b"}[i%2]})
-	}
-	tb, err := data.NewTable("t", []string{"colour", "size", "y"}, rows)
+	cols, rows := tableRows("table classifier, string labels", 31, 60, false)
+	tb, err := data.NewTable("t", cols, rows)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clf := nerve.NewClassifier[string](nerve.Options{Epochs: 2})
-	if _, err := clf.FitTable(context.Background(), tb, data.PrepOptions{Target: "y"}); err != nil {
+	if _, err := clf.FitTable(context.Background(), tb, data.PrepOptions{Target: "animal", NA: []string{"--"}}); err != nil {
 		t.Fatal(err)
 	}
-	test, err := data.NewTable("new", []string{"size", "colour"}, [][]string{{"3", "RED"}, {"NA", "na"}, {"", "blue"}, {"6", "Null"}, {"1.5", "green"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkAgainstModel(t, "trained", clf.Model(), Options{}, test)
+	checkAgainstModel(t, "trained", clf.Model(), Options{}, predictionTable(t, "table classifier, string labels"))
 }
 
 // TestExportTableGraph checks the inputs, nodes and metadata of a table
