@@ -123,8 +123,23 @@ func wantsCSV(accept string) bool {
 }
 
 // csvRows reads a CSV body for model l by nerve predict's rules (which
-// reject a cell that is not a finite number).
+// reject a cell that is not a finite number; for a table model, a raw
+// table through the model's preprocessing).
 func (s *Server) csvRows(l *loaded, body []byte) ([]float64, int, error) {
+	if p := l.m.Preprocessing; p != nil {
+		t, err := data.ReadTable(bytes.NewReader(body), "body", data.TableOptions{})
+		if err != nil {
+			return nil, 0, badf("", "%v", err)
+		}
+		if t.Len() > s.opt.MaxRows {
+			return nil, 0, badf("body", "%d rows, more than the limit of %d", t.Len(), s.opt.MaxRows)
+		}
+		X, _, err := p.Transform(t)
+		if err != nil {
+			return nil, 0, badf("", "%v", err)
+		}
+		return X.Data(), t.Len(), nil
+	}
 	d, err := l.cols.ReadFeatures("body", func(opt data.CSVOptions) (*data.Dataset, error) {
 		return data.ReadCSV(bytes.NewReader(body), "body", opt)
 	})
@@ -149,6 +164,9 @@ func (s *Server) csvRows(l *loaded, body []byte) ([]float64, int, error) {
 // ignored, so the training rows with their target can be sent), or an
 // array of the features' values in the model's order.
 func (s *Server) jsonRows(l *loaded, body []byte) ([]float64, int, error) {
+	if err := tableOnlyCSV(l, "rows"); err != nil {
+		return nil, 0, err
+	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, 0, jsonError(err)
@@ -194,6 +212,15 @@ func (s *Server) jsonRows(l *loaded, body []byte) ([]float64, int, error) {
 		}
 	}
 	return x, len(raw), nil
+}
+
+// tableOnlyCSV refuses a request other than a CSV body for a model with
+// table preprocessing.
+func tableOnlyCSV(l *loaded, field string) error {
+	if l.m.Preprocessing == nil {
+		return nil
+	}
+	return badf(field, "the model takes raw table rows (text categories, missing cells): send them to /predict as CSV (Content-Type: text/csv) with a header naming the columns")
 }
 
 // parseNumber reads one finite JSON number.

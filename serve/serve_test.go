@@ -555,10 +555,11 @@ func TestAllocationBoundedByBody(t *testing.T) {
 	}
 }
 
-// TestNewRefusesTablePreprocessing: a model trained on a raw table (text
-// categories, missing cells) is refused at load, not served over its
-// encoded inputs.
-func TestNewRefusesTablePreprocessing(t *testing.T) {
+// TestServeTableModel: a model trained on a raw table answers a raw CSV
+// body (missing cells, missing-cell tokens, an unseen category) as
+// PredictTable does, and refuses JSON rows and V2 requests in one line
+// saying to send CSV.
+func TestServeTableModel(t *testing.T) {
 	var rows [][]string
 	for i := range 40 {
 		colour := []string{"red", "blue", "", "green"}[i%4]
@@ -576,7 +577,43 @@ func TestNewRefusesTablePreprocessing(t *testing.T) {
 	if err := clf.Save(p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(p, Options{}); !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "table preprocessing") {
-		t.Fatalf("New(a table model): %v; want ErrModel naming the preprocessing", err)
+	s, err := New(p, Options{})
+	if err != nil {
+		t.Fatalf("New(a table model): %v", err)
+	}
+	defer s.Close()
+	m, err := model.Load[float32](p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const csv = "size,colour,extra\n3,red,x\nNA,,y\n5,purple,z\n,N/a,w\n"
+	raw, err := data.ReadTable(strings.NewReader(csv), "raw", data.TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	P, rep, err := m.PredictTable(raw)
+	if err != nil || rep.Total() != 1 {
+		t.Fatalf("PredictTable: %v, %d unseen; want 1", err, rep.Total())
+	}
+	for _, proba := range []bool{false, true} {
+		var want bytes.Buffer
+		if err := WritePredictions(&want, m, P, proba); err != nil {
+			t.Fatal(err)
+		}
+		status, body := do(t, s, "POST", "/predict?proba="+strconv.FormatBool(proba), "text/csv", csv, "Accept", "text/csv")
+		if status != 200 || string(body) != want.String() {
+			t.Errorf("proba %v: %d %s; want 200 %s", proba, status, body, want.String())
+		}
+	}
+	for _, c := range []struct{ path, ct, body, want string }{
+		{"/predict", "application/json", `[{"colour": "red", "size": 3}]`, `rows: the model takes raw table rows`},
+		{"/v2/models/table/infer", "application/json", inferBody(tensor.New(1, m.Network.Inputs(), make([]float64, m.Network.Inputs()))), `inputs: the model takes raw table rows`},
+		{"/predict", "text/csv", "colour\nred\n", `body (size): the column is missing, and the model needs it`},
+		{"/predict", "text/csv", "size,colour\ninf,red\n", `body:2:1 (size): \"inf\" is infinite`},
+	} {
+		status, body := do(t, s, "POST", c.path, c.ct, c.body)
+		if status != 400 || !strings.Contains(string(body), c.want) || bytes.Count(body, []byte("\n")) > 1 {
+			t.Errorf("%s %s: %d %s; want 400 with %q", c.path, c.body, status, body, c.want)
+		}
 	}
 }

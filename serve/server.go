@@ -28,6 +28,11 @@
 // INT64 for integer ones) and "probabilities" (FP32, [rows, classes]) for a
 // classifier, "predictions" (FP32, [rows, outputs]) for a regressor.
 //
+// A model trained on a raw table (text categories, missing cells: its
+// Preprocessing) takes its rows only as a text/csv body on /predict, raw
+// as nerve predict reads them; JSON rows and V2 requests for it are
+// refused with a 400 that says so.
+//
 // Every bad request gets a 4xx status and a JSON body {"error": "..."}
 // whose message names the field at fault.
 package serve
@@ -335,12 +340,6 @@ func load(path string) (*loaded, error) {
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrModel, path, err)
-	}
-	if m.Preprocessing != nil {
-		// Its requests would be raw table rows (text categories, missing
-		// cells), which neither protocol reads yet; serving the encoded
-		// inputs instead would answer a different question.
-		return nil, fmt.Errorf("%w: %s: the model has table preprocessing (text categories or missing cells); serving it is not supported yet", ErrModel, path)
 	}
 	l := &loaded{m: m, version: hex.EncodeToString(h.Sum(nil))[:12], stamp: fileStamp{fi}}
 	l.cols = data.Columns{Features: m.Features, Target: m.Target, Task: data.TaskRegression}

@@ -213,6 +213,9 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) error {
 // v2Input checks the request's one input tensor against model l and
 // returns its values, row-major, and its number of rows.
 func (s *Server) v2Input(l *loaded, req *inferRequest) ([]float64, int, error) {
+	if err := tableOnlyCSV(l, "inputs"); err != nil {
+		return nil, 0, err
+	}
 	if len(req.Inputs) != 1 {
 		return nil, 0, badf("inputs", "%d tensors, want exactly one named %q", len(req.Inputs), inputName)
 	}
