@@ -8,11 +8,15 @@ import (
 )
 
 // FuzzImport feeds Import arbitrary bytes, starting from every export of
-// the test models and every PyTorch fixture: it must never panic, must
+// the test models (table models among them) and every PyTorch fixture: it must never panic, must
 // allocate no more than a constant factor of the input's size, and what it
 // accepts must be a valid model.
 func FuzzImport(f *testing.F) {
 	for _, m := range testModels[float32](f) {
+		f.Add(export(f, m, Options{}))
+		f.Add(export(f, m, Options{Opset: 21, DType: "float64"}))
+	}
+	for _, m := range tableModels[float32](f) {
 		f.Add(export(f, m, Options{}))
 		f.Add(export(f, m, Options{Opset: 21, DType: "float64"}))
 	}

@@ -200,6 +200,30 @@ func foldVariants(tok string, limit int) (v []string, ok bool) {
 	return v, len(v) <= limit
 }
 
+// countVariants returns the number of strings that missingVariants
+// returns for tokens (distinct without regard to case, as
+// Preprocessing.MissingTokens gives them), or more than
+// maxMissingVariants, without building them.
+func countVariants(tokens []string) int {
+	total := 0
+	for _, tok := range tokens {
+		n := 1
+		for _, r := range tok {
+			k := 1
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				k++
+			}
+			if n *= k; n > maxMissingVariants {
+				return maxMissingVariants + 1
+			}
+		}
+		if total += n; total > maxMissingVariants {
+			return maxMissingVariants + 1
+		}
+	}
+	return total
+}
+
 // nameInputs gives the table inputs their names, once the whole graph
 // is built: each column's own name, or, where a value of the graph (or an
 // earlier input) has that name, "column:" and the name, with "#2", "#3" …
@@ -286,6 +310,26 @@ func (m *matcher) tableFront(gp *graphProto, inputs []*valueInfo, prep *data.Pre
 		if o.elemType == typeDouble {
 			g.dtype = typeDouble
 		}
+	}
+	// The front end lists every category and missing-token variant in
+	// its pools: metadata asking for more strings than the graph holds
+	// cannot match, and is refused before they are built.
+	pool, need, variants := 0, 0, countVariants(prep.MissingTokens())
+	for _, n := range gp.nodes {
+		for _, a := range n.attrs {
+			pool += len(a.strings)
+		}
+	}
+	for _, c := range prep.Columns {
+		if c.Type != data.Numeric {
+			need += len(c.Categories)
+			if c.Missing {
+				need += variants
+			}
+		}
+	}
+	if need > pool {
+		return 0, unsupported("the preprocessing in metadata %s needs %d category and missing-token strings, the graph's nodes hold %d", MetaModel, need, pool)
 	}
 	want := &builder{g: &graphProto{}, dtype: g.dtype}
 	out, err := want.table(prep)

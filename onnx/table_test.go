@@ -367,6 +367,11 @@ func TestFoldVariants(t *testing.T) {
 			}
 		}
 	}
+	tokens := []string{"", "NA", "N/A", "NaN", "null", "?", "Straße", "kelvin"}
+	v, err := missingVariants(tokens)
+	if n := countVariants(tokens); err != nil || n != len(v) || n != 1+4+4+8+16+1+2*2*2*2*3*2+3*2*2*2*2*2 {
+		t.Errorf("countVariants %d, missingVariants %d (%v)", n, len(v), err)
+	}
 	if v, _ := foldVariants("null", 100); len(v) != 16 {
 		t.Errorf("null: %d variants, want 16", len(v))
 	}
@@ -438,6 +443,13 @@ func TestImportTableRefuses(t *testing.T) {
 		{"category", func(mp *modelProto) { mp.graph.nodes[0].attrs[6].strings[0] = []byte("Paris") }, `node 0 "c1_onehot" (TfIdfVectorizer): not the table front end`},
 		{"input type", func(mp *modelProto) { mp.graph.inputs[0].elemType = typeFloat }, `input 0 "city": want column "city" as string [N, 1]`},
 		{"opset", func(mp *modelProto) { mp.opsets[0].version = 12 }, "opset 12"},
+		{"many missing tokens", func(mp *modelProto) {
+			for i, kv := range mp.metadata {
+				if kv.key == MetaModel {
+					mp.metadata[i].value = strings.Replace(kv.value, `"na":["--"]`, `"na":["--","abcdefghijklmn"]`, 1)
+				}
+			}
+		}, "needs 24616 category and missing-token strings, the graph's nodes hold 40"},
 	}
 	for _, c := range cases {
 		mp, err := decodeModel(src)
