@@ -24,6 +24,10 @@
 // for a missing cell, or string [N, 1] with the cell's text. The graph
 // imputes, standardises and one-hot encodes as the model file does (an
 // unseen category gives zeros), and metadata_props "nerve.inputs" lists
-// the columns, their types and input names. Import reads such a graph
-// back when it carries the metadata Export writes.
+// the columns, their types and input names. Cells are compared as given:
+// trim them of surrounding white space, as nerve does when it reads a
+// table. ONNX Runtime 1.30 refuses an empty batch (N = 0) in the
+// TfIdfVectorizer these graphs one-hot encode with: send at least one
+// row. Import reads such a graph back when it carries the metadata Export
+// writes.
 package onnx
