@@ -386,3 +386,24 @@ func (d *dataFlags) define(f *flagSet, prefix, dataUsage string, labelled bool, 
 	f.String(&d.labels, "labels", prefix+"IDX labels `FILE` for IDX images in --data (MNIST, Fashion-MNIST)")
 	f.String(&d.target, "target", prefix+"the target `COLUMN` of a CSV file: a header name or a 0-based index, negative from the end (default: "+targetDefault+")")
 }
+
+// listValue is a flag holding a comma-separated list of names, such as
+// columns; repeating the flag adds to the list.
+type listValue struct{ p *[]string }
+
+func (v listValue) Set(s string) error {
+	for _, n := range strings.Split(s, ",") {
+		if n = strings.TrimSpace(n); n == "" {
+			return fmt.Errorf("%q has an empty name, want NAME,NAME", s)
+		}
+		*v.p = append(*v.p, n)
+	}
+	return nil
+}
+
+func (v listValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strings.Join(*v.p, ",")
+}

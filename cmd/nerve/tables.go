@@ -50,7 +50,7 @@ func pluralWord(n int, one, many string) string {
 }
 
 // loadTables reads --data (and --test) as raw tables, for a CSV file with
-// text or missing feature cells: it fits the preprocessing on the
+// text or missing feature cells or a command line with column flags: it fits the preprocessing on the
 // training table (types, missing values, one-hot, scaling; its notes go
 // to the progress log) and turns both tables into datasets through it.
 // The network then takes the preprocessed inputs as they are, and the
@@ -70,7 +70,11 @@ func (r *trainRun) loadTables() error {
 	} else if k, err := strconv.Atoi(target); err == nil && t.Column(target) < 0 && k >= -len(t.Columns) && k < len(t.Columns) {
 		target = t.Columns[(k+len(t.Columns))%len(t.Columns)]
 	}
-	p, err := data.FitPreprocessing(t, data.PrepOptions{Target: target, Task: taskOf(c.task)})
+	opt, err := c.prepOptions(t, target, taskOf(c.task))
+	if err != nil {
+		return err
+	}
+	p, err := data.FitPreprocessing(t, opt)
 	if err != nil {
 		return err
 	}
@@ -95,4 +99,42 @@ func (r *trainRun) loadTables() error {
 	}
 	r.prep, c.noScaling = p, true
 	return nil
+}
+
+// columnFlags are the flags that choose a raw table's columns and say
+// how to read them, shared by train and describe: they become a
+// data.PrepOptions.
+type columnFlags struct {
+	categorical, numeric, drop, features, na []string
+}
+
+// defineColumns defines --categorical, --numeric, --drop, --features and --na.
+func (c *columnFlags) defineColumns(f *flagSet) {
+	f.Var(listValue{&c.categorical}, "categorical", "treat the columns `COL,...` as categories (one-hot), even if they hold numbers")
+	f.Var(listValue{&c.numeric}, "numeric", "treat the columns `COL,...` as numbers; a cell that is not a number or missing is an error")
+	f.Var(listValue{&c.drop}, "drop", "leave out the columns `COL,...` (identifiers, free text)")
+	f.Var(listValue{&c.features}, "features", "use only the columns `COL,...` as features")
+	f.Var(listValue{&c.na}, "na", "read the cells `TOKEN,...` as missing too, besides empty cells and NA, N/A, NaN, null and ? (any case)")
+}
+
+// given reports whether a column flag was given.
+func (c *columnFlags) given() bool {
+	return len(c.categorical)+len(c.numeric)+len(c.drop)+len(c.features)+len(c.na) > 0
+}
+
+// prepOptions checks that every column the flags name is one of t's and
+// returns the options for the target column target; a name t lacks is a
+// usage error that lists t's columns.
+func (c *columnFlags) prepOptions(t *data.Table, target string, task data.Task) (data.PrepOptions, error) {
+	for _, fl := range []struct {
+		name  string
+		names []string
+	}{{"categorical", c.categorical}, {"numeric", c.numeric}, {"drop", c.drop}, {"features", c.features}} {
+		for _, n := range fl.names {
+			if t.Column(n) < 0 {
+				return data.PrepOptions{}, usagef("--%s %s: %s has no column %q; its columns are %s", fl.name, strings.Join(fl.names, ","), t.Name, n, shortList(t.Columns, 12))
+			}
+		}
+	}
+	return data.PrepOptions{Target: target, Task: task, Categorical: c.categorical, Numeric: c.numeric, Drop: c.drop, Features: c.features, NA: c.na}, nil
 }

@@ -22,6 +22,7 @@ import (
 type trainConfig struct {
 	f *flagSet // the parsed command line
 	dataFlags
+	columnFlags
 	task                     string
 	test, testLabels         string
 	hidden                   []int
@@ -60,6 +61,7 @@ func (c *trainConfig) flags(f *flagSet) {
 	c.f = f
 	c.define(f, "", "train on `FILE`: CSV (optionally gzipped), or IDX images with --labels; default: the embedded iris data", true, "the last column")
 	f.Var(choiceValue{&c.task, []string{"auto", "classification", "regression"}}, "task", "`auto|classification|regression`: auto makes text targets and integer targets with few values classes")
+	c.defineColumns(f)
 	f.String(&c.test, "test", "evaluate on the held-out `FILE` after training (same format as --data)")
 	f.String(&c.testLabels, "test-labels", "IDX labels `FILE` for IDX images in --test")
 	f.Var(unitsValue(&c.hidden), "hidden", "hidden layer sizes `N,N,...` or none")
@@ -89,6 +91,13 @@ classifier; numbers a regressor. CSV features are standardised with
 statistics stored in the model, unless --no-scaling; IDX images go in
 as pixels scaled to [0, 1].
 
+A CSV table may hold text and missing cells (empty, NA, N/A, NaN, null,
+?; --na adds more): a column of text is categorical and one-hot
+encoded, a missing number gets the training median, and the model
+stores these steps so that predict and evaluate apply them to raw
+tables too. --categorical, --numeric, --drop and --features override
+what train detects; nerve describe shows what it detects.
+
 With no --data it trains on the embedded iris data (150 flowers, 4
 features, 3 species), holding out 30 % for the test, with --hidden 8
 --activation tanh --epochs 100 --lr 0.01 unless given.
@@ -103,6 +112,7 @@ Examples:
 
 	nerve train
 	nerve train --data wine.csv --target class --hidden 32 --val 0.2 --early-stop 10
+	nerve train --data titanic.csv --target survived --drop id,name --categorical class
 	nerve train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \
 		--test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \
 		--hidden 256,128 --epochs 10 --batch 128 --out mnist.nerve
@@ -187,8 +197,14 @@ func (r *trainRun) load(ctx context.Context) error {
 			return err
 		}
 	}
+	if c.columnFlags.given() && (c.data == "" || c.labels != "") {
+		return usagef("train: --categorical, --numeric, --drop, --features and --na apply to a CSV table in --data")
+	}
 	if c.data == "" {
 		return r.loadIris()
+	}
+	if c.columnFlags.given() {
+		return r.loadTables()
 	}
 	r.trainSet, err = loadLabelled(ctx, c.data, c.labels, c.target, taskOf(c.task))
 	if c.labels == "" && (errors.Is(err, data.ErrNotNumber) || errors.Is(err, data.ErrEmptyCell)) {

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/model"
+)
+
+// passengers is a small raw table committed for the tests: an id
+// counter, text columns, missing cells (empty, NA and "-", which is a
+// missing value only with --na -) and a free-text name.
+const passengers = "testdata/passengers.csv"
+
+// TestTrainColumnFlags checks that the column flags reach the fitted
+// preprocessing stored in the model: dropped columns are gone, a
+// numeric column asked to be categorical is one-hot, and --na tokens
+// are missing cells.
+func TestTrainColumnFlags(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.nerve")
+	var stdout, stderr bytes.Buffer
+	args := []string{"train", "--data", passengers, "--target", "survived", "--drop", "id,name", "--categorical", "class",
+		"--na", "-", "--epochs", "2", "--quiet", "--out", out}
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("nerve %s: %v", strings.Join(args, " "), err)
+	}
+	m, err := model.Load[float32](out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Preprocessing
+	if p == nil {
+		t.Fatal("the model has no preprocessing")
+	}
+	var names []string
+	types := map[string]data.ColumnType{}
+	for _, c := range p.Columns {
+		names = append(names, c.Name)
+		types[c.Name] = c.Type
+	}
+	if want := []string{"class", "sex", "age", "fare", "embarked", "deck"}; !slices.Equal(names, want) {
+		t.Errorf("columns %q; want %q", names, want)
+	}
+	if types["class"] != data.Categorical || types["age"] != data.Numeric {
+		t.Errorf("class is %v, age %v; want categorical, numeric", types["class"], types["age"])
+	}
+	if !slices.Equal(p.NA, []string{"-"}) {
+		t.Errorf("NA tokens %q; want [-]", p.NA)
+	}
+
+	// --features picks columns; without --na, "-" makes age categorical.
+	args = []string{"train", "--data", passengers, "--target", "survived", "--features", "sex,age", "--epochs", "1", "--quiet", "--out", out}
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("nerve %s: %v", strings.Join(args, " "), err)
+	}
+	if m, err = model.Load[float32](out); err != nil {
+		t.Fatal(err)
+	}
+	if c := m.Preprocessing.Columns; len(c) != 2 || c[0].Name != "sex" || c[1].Name != "age" || c[1].Type != data.Categorical {
+		t.Errorf("--features sex,age: columns %+v; want sex, then age as categorical", c)
+	}
+}
+
+// TestColumnFlagErrors checks that a column flag naming a column the
+// file lacks is a usage error that names it and lists the file's
+// columns, and that the flags need a CSV table.
+func TestColumnFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "m.nerve")
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--drop", "id,cabin"}, []string{"--drop id,cabin", `no column "cabin"`, "id, class, sex, age, fare, embarked, deck, name, survived"}},
+		{[]string{"--categorical", "Class"}, []string{"--categorical", `no column "Class"`}},
+		{[]string{"--numeric", "x"}, []string{"--numeric", `"x"`}},
+		{[]string{"--features", "sex,,age"}, []string{"--features", "empty name"}},
+	} {
+		args := append([]string{"train", "--data", passengers, "--target", "survived", "--out", out}, tt.args...)
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), args, &stdout, &stderr)
+		var ue *usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("nerve %s: %v; want a usage error", strings.Join(args, " "), err)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("nerve %s: %q; want it to contain %q", strings.Join(args, " "), err, w)
+			}
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a model was written for a command line that was refused")
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"train", "--drop", "a", "--out", out}, &stdout, &stderr)
+	var ue *usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--data") {
+		t.Errorf("nerve train --drop a (embedded iris): %v; want a usage error naming --data", err)
+	}
+}
