@@ -20,9 +20,9 @@ type ColumnSummary struct {
 	// Identifier is true for a column that looks like a row identifier
 	// (see FitPreprocessing).
 	Identifier bool
-	// Action says what FitPreprocessing does with the column: "target",
-	// "standardise", "one-hot", "drop: …", or "error: …" for a column
-	// it refuses.
+	// Action says what FitPreprocessing does with the column:
+	// "target: classification" or "target: regression", "standardise",
+	// "one-hot", "drop: …", or "error: …" for a column it refuses.
 	Action string
 }
 
@@ -50,8 +50,9 @@ func Describe(t *Table, opt PrepOptions) ([]ColumnSummary, error) {
 		if cp.typ == Numeric && len(cp.values) > 0 {
 			s.Min, s.Max = slices.Min(cp.values), slices.Max(cp.values)
 			for _, v := range cp.values {
-				s.Mean += v / float64(len(cp.values))
+				s.Mean += v
 			}
+			s.Mean /= float64(len(cp.values))
 		}
 		if cp.typ == Categorical {
 			s.Top = topCategories(cp.counts, 5)
@@ -59,8 +60,9 @@ func Describe(t *Table, opt PrepOptions) ([]ColumnSummary, error) {
 		s.Identifier = cp.identifier(len(t.Rows))
 		switch {
 		case j == pl.target:
-			s.Action = "target"
-			if _, err := fitTarget(t, j, opt.Task, opt.NA); err != nil {
+			task, err := fitTarget(t, j, opt.Task, opt.NA)
+			s.Action = "target: " + task.String()
+			if err != nil {
 				s.Action = "error: " + err.(*ParseError).Err.Error()
 			}
 		case !pl.use[j]:

@@ -376,7 +376,7 @@ func TestDescribe(t *testing.T) {
 		"deck categorical missing=5 distinct=3 0/0/0 top=[{C 2} {E 2} {B 1}] id=false: one-hot (4 inputs)",
 		"fare numeric missing=0 distinct=10 7.25/27.02/71.28 top=[] id=false: drop: dropped as asked",
 		"ship categorical missing=0 distinct=1 0/0/0 top=[{Titanic 10}] id=false: drop: constant",
-		"survived categorical missing=0 distinct=2 0/0/0 top=[{no 5} {yes 5}] id=false: target",
+		"survived categorical missing=0 distinct=2 0/0/0 top=[{no 5} {yes 5}] id=false: target: classification",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Describe:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

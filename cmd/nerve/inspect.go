@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"github.com/nerve-ml/nerve/model"
 )
@@ -14,12 +16,38 @@ func inspectAbout(w io.Writer) {
 	fmt.Fprint(w, `Inspect checks a model file (magic, version, checksum, header) and prints
 its network summary, classes, scaling, training configuration and final
 metrics.
+
+Given a CSV table instead (a file named .csv or .tsv, optionally .gz,
+that does not start with a model file's magic), it describes its
+columns as "nerve describe" does with its default flags.
 `)
+}
+
+// isTablePath reports whether path names a CSV table rather than a model
+// file: its name ends in .csv or .tsv (optionally .gz) and its first
+// bytes are not a model file's magic, so a model saved under such a
+// name is still inspected as a model.
+func isTablePath(path string) bool {
+	name := strings.TrimSuffix(strings.ToLower(path), ".gz")
+	if !strings.HasSuffix(name, ".csv") && !strings.HasSuffix(name, ".tsv") {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return true // describe says why it cannot be read
+	}
+	defer f.Close()
+	b := make([]byte, len(model.Magic))
+	n, _ := io.ReadFull(f, b)
+	return string(b[:n]) != model.Magic
 }
 
 func runInspect(_ context.Context, pos []string, stdout, _ io.Writer) error {
 	if len(pos) != 1 {
 		return usagef("inspect: want one model file, got %d arguments", len(pos))
+	}
+	if isTablePath(pos[0]) {
+		return describeTable(pos[0], &describeConfig{task: "auto"}, stdout)
 	}
 	h, file, err := readModelFile(pos[0])
 	if err != nil {

@@ -9,7 +9,8 @@
 //	train     train a network on a CSV or IDX file (or the embedded iris data)
 //	predict   predict with a trained model, CSV out
 //	evaluate  score a trained model on labelled data
-//	inspect   show a model file's header and network summary
+//	inspect   show a model file's header and network summary (or describe a CSV table)
+//	describe  describe a CSV table's columns and what train will do with each
 //	export    write a model as ONNX, to serve with any ONNX runtime
 //	import    read an ONNX MLP (from nerve export or PyTorch) into a model file
 //	demo      run one of the classic "neural network from scratch" tutorials
@@ -145,8 +146,10 @@ func commands() []*command {
 			about: predictAbout, define: withFlags(predictConfig{})},
 		{name: "evaluate", args: "--model FILE --data FILE [flags]", short: "score a trained model on labelled data: metrics and confusion matrix",
 			about: evaluateAbout, define: withFlags(evaluateConfig{})},
-		{name: "inspect", args: "MODEL", short: "show a model file's header and network summary", maxArgs: 1, argName: "model file",
+		{name: "inspect", args: "MODEL|TABLE.csv", short: "show a model file's header and network summary (or describe a CSV table)", maxArgs: 1, argName: "model file",
 			about: inspectAbout, define: withoutFlags(runInspect)},
+		{name: "describe", args: "TABLE.csv [flags]", short: "describe a CSV table's columns and what train will do with each", maxArgs: 1, argName: "CSV file",
+			about: describeAbout, define: withFlags(describeConfig{task: "auto"})},
 		{name: "export", args: "--model FILE --out FILE [flags]", short: "write a model as ONNX, to serve with any ONNX runtime",
 			about: exportAbout, define: withFlags(defaultExportConfig())},
 		{name: "import", args: "--model FILE --out FILE", short: "read an ONNX MLP (from nerve export or PyTorch) into a model file",
