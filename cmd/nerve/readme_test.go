@@ -48,15 +48,19 @@ func readmeCommands(t *testing.T) [][]string {
 // new user would from the root of a fresh clone: each must exit 0.
 func TestReadmeCommands(t *testing.T) {
 	dir := t.TempDir()
-	iris, err := os.ReadFile(filepath.Join("..", "..", "data", "embedded", "iris.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "data", "embedded"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "data", "embedded", "iris.csv"), iris, 0o644); err != nil {
-		t.Fatal(err)
+	// The repository's files the commands read, at their paths from
+	// the root.
+	for _, f := range []string{"data/embedded/iris.csv", "cmd/nerve/testdata/passengers.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, args := range readmeCommands(t) {
 		if args[0] == "bench" && raceEnabled {
@@ -67,7 +71,7 @@ func TestReadmeCommands(t *testing.T) {
 			t.Fatalf("nerve %s: exit %d: %s", strings.Join(args, " "), code, stderr)
 		}
 	}
-	for _, f := range []string{"model.nerve", "predictions.csv", "iris.nerve", "iris.ckpt", "trace.html"} {
+	for _, f := range []string{"model.nerve", "predictions.csv", "iris.nerve", "iris.ckpt", "passengers.nerve", "trace.html"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("the README's commands wrote no %s: %v", f, err)
 		}

@@ -41,14 +41,14 @@ type trainConfig struct {
 func defaultTrainConfig() trainConfig {
 	return trainConfig{
 		task: "auto", hidden: []int{64}, activation: "relu", optimizer: "adam",
-		epochs: 30, batch: 32, out: "model.nerve",
+		batch: 32, out: "model.nerve",
 	}
 }
 
-// iris defaults: the embedded data is small, so it trains longer and
-// faster than the defaults made for bigger files.
+// iris defaults: the embedded data is small, so it trains with a small
+// tanh layer and a faster learning rate than the defaults made for
+// bigger files.
 const (
-	irisEpochs     = 100
 	irisLR         = 0.01
 	irisActivation = "tanh"
 	irisTest       = 0.3
@@ -68,7 +68,7 @@ func (c *trainConfig) flags(f *flagSet) {
 	f.Var(choiceValue{&c.activation, []string{"relu", "leaky-relu", "tanh", "sigmoid"}}, "activation", "hidden activation: `relu|leaky-relu|tanh|sigmoid`")
 	f.Var(choiceValue{&c.optimizer, optim.Names()}, "optimizer", "`NAME`: "+strings.Join(optim.Names(), ", "))
 	f.Var(positive(&c.lr), "lr", "learning rate `X` > 0 (default: the optimizer's own, 0.001 for adam)")
-	f.Var(atLeast(&c.epochs, 0), "epochs", "train for `N` epochs")
+	f.Var(atLeast(&c.epochs, 1), "epochs", fmt.Sprintf("train for `N` epochs (default: until the loss has not improved by %g for %d epochs, at most %d; with --early-stop, %d epochs)", nerve.DefaultTol, nerve.DefaultPatience, nerve.DefaultMaxEpochs, nerve.DefaultEpochs))
 	f.Var(atLeast(&c.batch, 1), "batch", "`N` samples per update")
 	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2 (stratified for a classifier: each class keeps its share)")
 	f.Var(&c.classWeight, "class-weight", "`balanced|LABEL=W,...`: weight each class's samples in the loss (classifiers); balanced weighs class c n/(k·count(c)), as scikit-learn's class_weight='balanced'")
@@ -98,9 +98,14 @@ stores these steps so that predict and evaluate apply them to raw
 tables too. --categorical, --numeric, --drop and --features override
 what train detects; nerve describe shows what it detects.
 
+Without --epochs it trains until the loss converges, as scikit-learn's
+MLPClassifier does: it stops once the training loss (the validation
+loss with --val) has not improved by 1e-4 for 10 epochs, after 500
+epochs at most, and the summary line says which ended the run.
+
 With no --data it trains on the embedded iris data (150 flowers, 4
 features, 3 species), holding out 30 % for the test, with --hidden 8
---activation tanh --epochs 100 --lr 0.01 unless given.
+--activation tanh --lr 0.01 unless given.
 
 Progress goes to standard error: a progress bar on a terminal, one line
 per epoch otherwise. Ctrl-C stops after the current batch. With
@@ -167,9 +172,6 @@ type trainRun struct {
 // training and test data, and fills in the defaults that depend on them.
 func (r *trainRun) load(ctx context.Context) error {
 	c, f := r.c, r.c.f
-	if c.epochs == 0 {
-		return usagef("train: --epochs must be ≥ 1")
-	}
 	if c.labels != "" && c.data == "" {
 		return usagef("train: --labels needs --data IMAGES")
 	}
@@ -242,9 +244,6 @@ func (r *trainRun) loadIris() error {
 	if r.resume != nil {
 		return nil
 	}
-	if !f.set("epochs") {
-		c.epochs = irisEpochs
-	}
 	if !f.set("lr") {
 		c.lr = irisLR
 	}
@@ -254,7 +253,7 @@ func (r *trainRun) loadIris() error {
 	if !f.set("activation") {
 		c.activation = irisActivation
 	}
-	r.log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --epochs %d --lr %g", r.trainSet.Len(), r.testSet.Len(), unitsValue(&c.hidden), c.activation, c.epochs, c.lr)
+	r.log.say("no --data given: training on the embedded iris data (%d flowers for training, %d for the test) with --hidden %s --activation %s --lr %g", r.trainSet.Len(), r.testSet.Len(), unitsValue(&c.hidden), c.activation, c.lr)
 	return nil
 }
 
@@ -345,7 +344,7 @@ func (r *trainRun) train(ctx context.Context) error {
 func (r *trainRun) report() error {
 	c, hist, stdout := r.c, r.hist, r.stdout
 	seconds := time.Since(r.start).Seconds()
-	summary := map[string]any{"epochs": len(hist.Epochs), "best_epoch": hist.BestEpoch, "stopped_early": hist.StoppedEarly, "seconds": seconds}
+	summary := map[string]any{"epochs": len(hist.Epochs), "best_epoch": hist.BestEpoch, "stopped_early": hist.StoppedEarly, "stop": string(hist.Stop), "seconds": seconds}
 	var testReport string
 	if r.testSet != nil {
 		P, classes, err := r.predict(r.testSet.X)
@@ -378,15 +377,34 @@ func (r *trainRun) report() error {
 	if !math.IsNaN(last.ValLoss) {
 		fmt.Fprintf(stdout, ", validation loss %.4f", last.ValLoss)
 	}
-	if hist.StoppedEarly {
-		fmt.Fprintf(stdout, " (stopped early; kept epoch %d)", hist.BestEpoch)
-	}
-	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, r.stopNote())
 	if testReport != "" {
 		fmt.Fprintf(stdout, "\ntest set %s (%d samples):\n%s\n", r.testSet.Name, r.testSet.Len(), testReport)
 	}
 	fmt.Fprintf(stdout, "model written to %s\n", c.out)
 	return nil
+}
+
+// stopNote says, in a few words after the summary line, why training
+// stopped: the loss converged, early stopping (with the epoch kept), or
+// the cap of epochs reached before converging; "" when it ran the
+// --epochs asked for.
+func (r *trainRun) stopNote() string {
+	c, hist := r.c, r.hist
+	converge := !c.f.set("epochs") && c.earlyStop == 0 && r.resume == nil
+	monitored := "training loss"
+	if c.val > 0 {
+		monitored = "validation loss"
+	}
+	switch {
+	case hist.Stop == train.StopNoImprovement && converge && c.val == 0:
+		return fmt.Sprintf(" (converged: the %s improved by less than %g in the last %d epochs)", monitored, nerve.DefaultTol, nerve.DefaultPatience)
+	case hist.Stop == train.StopNoImprovement:
+		return fmt.Sprintf(" (stopped early: no better %s in the last %d epochs; kept epoch %d)", monitored, hist.Epochs[len(hist.Epochs)-1].Epoch-hist.BestEpoch, hist.BestEpoch)
+	case hist.Stop == train.StopEpochs && converge:
+		return fmt.Sprintf(" (stopped at the cap of %d epochs, still improving: --epochs N trains longer)", len(hist.Epochs))
+	}
+	return ""
 }
 
 // sameKind checks that a test set has the same kind of target and the
