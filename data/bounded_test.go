@@ -21,7 +21,9 @@ func TestFieldErrors(t *testing.T) {
 	}{
 		{"ragged row", "a,b,y\n1,2,x\n3,x\n", ErrFieldCount},
 		{"text feature", "a,b,y\n1,2,x\n3,foo,y\n", ErrNotNumber},
-		{"NaN feature", "a,b,y\n1,2,x\n3,NaN,y\n", ErrNotFinite},
+		{"NaN feature", "a,b,y\n1,2,x\n3,NaN,y\n", ErrEmptyCell}, // missing, as in a Table
+		{"NA target", "a,b,y\n1,2,x\n3,4,NA\n", ErrEmptyCell},
+		{"Inf feature", "a,b,y\n1,2,x\n3,-Inf,y\n", ErrNotFinite},
 		{"huge feature", "a,b,y\n1,2,x\n3,1e999,y\n", ErrNotFinite},
 		{"empty feature", "a,b,y\n1,2,x\n,4,y\n", ErrEmptyCell},
 		{"empty target", "a,b,y\n1,2,x\n3,4,\n", ErrEmptyCell},

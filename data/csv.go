@@ -404,6 +404,11 @@ func (t *table) add(rec record) error {
 		return &ParseError{Path: t.name, Line: rec.line, Err: withKind(ErrFieldCount, fmt.Errorf("%d %s, but %s", len(rec.fields), plural(len(rec.fields), "field"), want))}
 	}
 	for j, s := range rec.fields {
+		if s != "" && isMissing(s, nil) {
+			// A table reads it as a missing cell (ReadTable); here it
+			// is refused as one, never read as NaN or as a class.
+			return &ParseError{Path: t.name, Line: rec.lineOf(j), Column: j + 1, ColumnName: t.names[j], Err: withKind(ErrEmptyCell, fmt.Errorf("%q marks a missing value, which ReadCSV does not take (ReadTable and FitPreprocessing fill missing cells)", s))}
+		}
 		if j == t.target {
 			if s == "" {
 				return &ParseError{Path: t.name, Line: rec.lineOf(j), Column: j + 1, ColumnName: t.names[j], Err: withKind(ErrEmptyCell, errors.New("empty target cell"))}
@@ -588,7 +593,9 @@ var (
 	ErrNotNumber = errors.New("not a number")
 	// ErrNotFinite: a number is NaN, infinite or too large for a float64.
 	ErrNotFinite = errors.New("not a finite number")
-	// ErrEmptyCell: a feature or target field is empty.
+	// ErrEmptyCell: a feature or target field is empty or holds one of
+	// the tokens that a Table reads as missing (NA, N/A, NaN, null, ?,
+	// in any case): ReadCSV takes no missing values.
 	ErrEmptyCell = errors.New("empty cell")
 	// ErrLineTooLong: a line is longer than MaxLineBytes.
 	ErrLineTooLong = errors.New("line too long")

@@ -455,3 +455,28 @@ func TestPreprocessingMissingTokens(t *testing.T) {
 		t.Errorf("%q: %d tokens, want 8 (NA given twice counts once)", tokens, n)
 	}
 }
+
+// TestMissingTokensAgree checks that the numeric loader and a table agree
+// on what a missing cell is: a table counts NaN, NA, null and ? as
+// missing and fills them with the median, and ReadCSV refuses each as a
+// missing value (ErrEmptyCell), never reading NaN as a number.
+func TestMissingTokensAgree(t *testing.T) {
+	for _, tok := range []string{"NaN", "nan", "NA", "null", "?", "N/A"} {
+		csv := "a,b,y\n1,2,x\n3," + tok + ",y\n5,6,x\n"
+		if _, err := ReadCSV(strings.NewReader(csv), "t.csv", CSVOptions{}); !errors.Is(err, ErrEmptyCell) || !strings.HasPrefix(err.Error(), "t.csv:3:2 (b): ") {
+			t.Errorf("%s: ReadCSV error %v; want ErrEmptyCell at t.csv:3:2", tok, err)
+		}
+		tb := mustTable(t, "t.csv", csv)
+		s, err := Describe(tb, PrepOptions{Target: "y"})
+		if err != nil || s[1].Type != Numeric || s[1].Missing != 1 {
+			t.Errorf("%s: Describe column b: %+v, %v; want numeric with 1 missing", tok, s[1], err)
+		}
+		p, err := FitPreprocessing(tb, PrepOptions{Target: "y"})
+		if err != nil {
+			t.Fatalf("%s: %v", tok, err)
+		}
+		if c := p.Columns[1]; c.Type != Numeric || c.Median != 4 {
+			t.Errorf("%s: column b %+v; want numeric, median 4 filling the missing cell", tok, c)
+		}
+	}
+}
