@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/nerve-ml/nerve/data"
 )
 
 func TestMain(m *testing.M) {
@@ -203,9 +205,22 @@ func TestBadInput(t *testing.T) {
 		{name: "text cells, missing target", files: map[string]string{"n.csv": "a,b,label\n1,foo,x\n3,bar,NA\n"},
 			args: []string{"train", "--data", "n.csv", "--out", "out/m.nerve"},
 			code: 1, want: []string{"n.csv:3:3 (label)", `missing target ("NA")`}},
-		{name: "NaN cell", files: map[string]string{"nan.csv": "a,b,label\n1,2,x\n3,NaN,y\n"},
-			args: []string{"train", "--data", "nan.csv", "--out", "out/m.nerve"},
-			code: 1, want: []string{"nan.csv:3:2 (b)", "NaN", "finite"}},
+		{name: "categorical target of one class", files: map[string]string{"one.csv": "a,b,label\n1,foo,x\n3,bar,x\n"},
+			args: []string{"train", "--data", "one.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"one.csv: column 3 (label)", `every target is "x"`, "two classes"}},
+		{name: "too many categories", files: map[string]string{"ids.csv": manyCategories(data.MaxCategories + 1)},
+			args: []string{"train", "--data", "ids.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"ids.csv: column 1 (ticket)", "10001 distinct categories", "drop"}},
+		{name: "target column all missing", files: map[string]string{"t.csv": "a,b,label\n1,foo,NA\n3,bar,\n"},
+			args: []string{"train", "--data", "t.csv", "--out", "out/m.nerve"},
+			code: 1, want: []string{"t.csv: column 3 (label)", "every target cell is missing"}},
+		{name: "predict: a column the table model needs", files: map[string]string{"new.csv": "a,label\n1,x\n"},
+			setup: tableModelFile("table.nerve"),
+			args:  []string{"predict", "--model", "table.nerve", "--data", "new.csv", "--out", "out/p.csv"},
+			code:  1, want: []string{"new.csv (b)", "the column is missing", "the columns are a, label"}},
+		{name: "--drop names a column the file lacks", files: map[string]string{"n.csv": "a,b,label\n1,foo,x\n3,bar,y\n"},
+			args: []string{"train", "--data", "n.csv", "--drop", "c", "--out", "out/m.nerve"},
+			code: 2, want: []string{"--drop c", `no column "c"`, "a, b, label"}},
 		{name: "Inf cell", files: map[string]string{"inf.csv": "a,b,label\n1,-Inf,x\n3,4,y\n"},
 			args: []string{"train", "--data", "inf.csv", "--out", "out/m.nerve"},
 			code: 1, want: []string{"inf.csv:2:2 (b)", "infinite"}},
@@ -217,7 +232,7 @@ func TestBadInput(t *testing.T) {
 			code: 1, want: []string{"e.csv:3:3 (label)", "missing target"}},
 		{name: "NaN regression target", files: map[string]string{"y.csv": "a,b,y\n1,2,0.5\n3,4,nan\n"},
 			args: []string{"train", "--data", "y.csv", "--task", "regression", "--out", "out/m.nerve"},
-			code: 1, want: []string{"y.csv:3:3 (y)", "NaN"}},
+			code: 1, want: []string{"y.csv:3:3 (y)", `missing target ("nan")`}},
 		{name: "gzip cut short", files: map[string]string{"t.csv.gz": "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"},
 			args: []string{"train", "--data", "t.csv.gz", "--out", "out/m.nerve"},
 			code: 1, want: []string{"t.csv.gz", "gzip"}},
@@ -589,6 +604,31 @@ func sparse(name string, size int64) func(*testing.T, string) {
 		defer f.Close()
 		if err := f.Truncate(size); err != nil {
 			t.Skipf("truncate: %v", err)
+		}
+	}
+}
+
+// manyCategories returns a table whose first column, ticket, holds n
+// distinct text values, and a two-class label.
+func manyCategories(n int) string {
+	var b strings.Builder
+	b.WriteString("ticket,fare,label\n")
+	for i := range n {
+		fmt.Fprintf(&b, "T%d,%d,%c\n", i, i%7, 'x'+byte(i%2))
+	}
+	return b.String()
+}
+
+// tableModelFile returns a setup that trains a model on a raw table of
+// columns a (numbers), b (text) and label, and saves it as name.
+func tableModelFile(name string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) {
+		src := filepath.Join(dir, "table-train.csv")
+		if err := os.WriteFile(src, []byte("a,b,label\n1,foo,x\n2,bar,y\n3,foo,x\n4,bar,y\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, stderr, code := runNerve(t, dir, time.Minute, "train", "--data", "table-train.csv", "--epochs", "1", "--quiet", "--out", name); code != 0 {
+			t.Fatalf("nerve train: %s", stderr)
 		}
 	}
 }

@@ -107,3 +107,54 @@ func TestColumnFlagErrors(t *testing.T) {
 		t.Errorf("nerve train --drop a (embedded iris): %v; want a usage error naming --data", err)
 	}
 }
+
+// TestNaNCellsAreMissing checks that train reads NaN, NA and an empty
+// cell alike, as missing values filled with the median: the three files
+// train to the same loss.
+func TestNaNCellsAreMissing(t *testing.T) {
+	dir := t.TempDir()
+	var first string
+	for _, tok := range []string{"NaN", "NA", ""} {
+		in := filepath.Join(dir, "t.csv")
+		csv := "a,b,label\n1,2,x\n3," + tok + ",y\n5,6,x\n7,1,y\n"
+		if err := os.WriteFile(in, []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		if err := run(context.Background(), []string{"train", "--data", in, "--epochs", "3", "--quiet", "--out", filepath.Join(dir, "m.nerve")}, &stdout, &stderr); err != nil {
+			t.Fatalf("%q cell: %v", tok, err)
+		}
+		got, _, _ := strings.Cut(stdout.String(), "\n")
+		got = got[strings.Index(got, "loss"):]
+		if first == "" {
+			first = got
+		} else if got != first {
+			t.Errorf("%q cell: %q; want %q, as with NaN", tok, got, first)
+		}
+	}
+}
+
+// TestStopNote checks the summary line's word on why training stopped:
+// converged without --epochs, early stopping with --val, nothing extra
+// with --epochs.
+func TestStopNote(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.nerve")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "(converged: the training loss improved by less than 0.0001 in the last 10 epochs)"},
+		{[]string{"--val", "0.3"}, "(stopped early: no better validation loss in the last 10 epochs; kept epoch "},
+		{[]string{"--epochs", "3"}, "trained 3 epochs in "},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"train", "--quiet", "--seed", "1", "--out", out}, tt.args...)
+		if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		line, _, _ := strings.Cut(stdout.String(), "\n")
+		if !strings.Contains(line, tt.want) || tt.args != nil && tt.args[0] == "--epochs" && strings.Contains(line, "(") {
+			t.Errorf("nerve %s: %q; want it to contain %q", strings.Join(args, " "), line, tt.want)
+		}
+	}
+}
