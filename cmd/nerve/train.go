@@ -41,7 +41,7 @@ type trainConfig struct {
 func defaultTrainConfig() trainConfig {
 	return trainConfig{
 		task: "auto", hidden: []int{64}, activation: "relu", optimizer: "adam",
-		batch: 32, out: "model.nerve",
+		out: "model.nerve",
 	}
 }
 
@@ -52,6 +52,18 @@ const (
 	irisLR         = 0.01
 	irisActivation = "tanh"
 	irisTest       = 0.3
+)
+
+// The default batch size depends on the number of training samples: a
+// small table gets batches of smallBatch, so that it makes a few updates
+// per epoch; from largeData samples on, batches of largeBatch converge
+// in fewer, faster epochs to a better model (MNIST: 0.9800, 0.9818,
+// 0.9853 test accuracy for seeds 2, 1, 3 against 0.9798, 0.9808 for
+// batches of 32; see BENCHMARKS.md).
+const (
+	smallBatch = 32
+	largeBatch = 128
+	largeData  = 10000
 )
 
 // irisHidden is the hidden layer the embedded iris data trains with.
@@ -69,7 +81,7 @@ func (c *trainConfig) flags(f *flagSet) {
 	f.Var(choiceValue{&c.optimizer, optim.Names()}, "optimizer", "`NAME`: "+strings.Join(optim.Names(), ", "))
 	f.Var(positive(&c.lr), "lr", "learning rate `X` > 0 (default: the optimizer's own, 0.001 for adam)")
 	f.Var(atLeast(&c.epochs, 1), "epochs", fmt.Sprintf("train for `N` epochs (default: until the loss has not improved by %g for %d epochs, at most %d; with --early-stop, %d epochs)", nerve.DefaultTol, nerve.DefaultPatience, nerve.DefaultMaxEpochs, nerve.DefaultEpochs))
-	f.Var(atLeast(&c.batch, 1), "batch", "`N` samples per update")
+	f.Var(atLeast(&c.batch, 1), "batch", fmt.Sprintf("`N` samples per update (default: %d, or %d for %d samples or more)", smallBatch, largeBatch, largeData))
 	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2 (stratified for a classifier: each class keeps its share)")
 	f.Var(&c.classWeight, "class-weight", "`balanced|LABEL=W,...`: weight each class's samples in the loss (classifiers); balanced weighs class c n/(k·count(c)), as scikit-learn's class_weight='balanced'")
 	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
@@ -261,6 +273,12 @@ func (r *trainRun) loadIris() error {
 // network, the optimizer, the checkpoints and the progress callbacks.
 func (r *trainRun) configure() {
 	c := r.c
+	if c.batch == 0 {
+		c.batch = smallBatch
+		if r.trainSet.Len() >= largeData {
+			c.batch = largeBatch
+		}
+	}
 	r.opts = nerve.Options{
 		Hidden: c.hidden, Activation: c.activation, Optimizer: c.optimizer, LR: c.lr,
 		Epochs: c.epochs, BatchSize: c.batch, Validation: c.val, Patience: c.earlyStop, Seed: c.seed,
