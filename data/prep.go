@@ -122,6 +122,11 @@ type PrepOptions struct {
 // prediction time in a categorical column that had none in training, and
 // a category never seen in training, give all zeros and are counted in
 // the TransformReport.
+//
+// Rare categories are not pooled: every category seen in training gets
+// its own input, as scikit-learn's OneHotEncoder does by default (the
+// pipeline bench/tables.sh compares with). Only a column of more than
+// MaxCategories categories is refused, with a hint to drop it.
 type Preprocessing struct {
 	Target  string       `json:"target,omitempty"` // target column, "" if none
 	Task    Task         `json:"task,omitzero"`    // TaskClassification or TaskRegression, with Target

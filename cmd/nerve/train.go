@@ -84,7 +84,7 @@ func (c *trainConfig) flags(f *flagSet) {
 	f.Var(atLeast(&c.batch, 1), "batch", fmt.Sprintf("`N` samples per update (default: %d, or %d for %d samples or more)", smallBatch, largeBatch, largeData))
 	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2 (stratified for a classifier: each class keeps its share)")
 	f.Var(&c.classWeight, "class-weight", "`balanced|LABEL=W,...`: weight each class's samples in the loss (classifiers); balanced weighs class c n/(k·count(c)), as scikit-learn's class_weight='balanced'")
-	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; 0 never stops early")
+	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; without --epochs this runs at most "+fmt.Sprint(nerve.DefaultEpochs)+" epochs instead of converging")
 	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised; the default for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up (--no-scaling=false standardises them too)")
 	f.Var(seedValue(&c.seed), "seed", "seed `N` for the initial weights, shuffling and splits")
 	f.String(&c.out, "out", "write the model to `FILE`")
