@@ -47,19 +47,25 @@ func readRecord(m *model.Model[float32]) (trainingRecord, error) {
 
 // ResumeOptions returns the options of the run that the checkpoint m was
 // taken from, with Resume set to m, ready for the Fit of a new Classifier
-// or Regressor (add callbacks, or raise Epochs, as needed). It returns an
+// or Regressor (add callbacks, or raise Epochs, as needed). A run with
+// the converging default gets Epochs and Patience 0 back, and converges
+// as it would have; raising its Epochs is refused by Fit. It returns an
 // error wrapping ErrOptions if m is not a checkpoint.
 func ResumeOptions(m *model.Model[float32]) (Options, error) {
 	rec, err := readRecord(m)
 	if err != nil {
 		return Options{}, err
 	}
-	return Options{
+	o := Options{
 		Hidden: append(make([]int, 0, len(rec.Hidden)), rec.Hidden...), Activation: rec.Activation,
 		Optimizer: rec.Optimizer, LR: rec.LR, Epochs: rec.Epochs, BatchSize: rec.BatchSize,
-		Validation: rec.Validation, Patience: rec.Patience, Seed: rec.Seed, NoScaling: !rec.Scaling,
+		Validation: rec.Validation, Patience: rec.Patience, Tol: rec.Tol, Seed: rec.Seed, NoScaling: !rec.Scaling,
 		ClassWeight: maps.Clone(rec.ClassWeight), Resume: m,
-	}, nil
+	}
+	if rec.Converge {
+		o.Epochs, o.Patience = 0, 0
+	}
+	return o, nil
 }
 
 // resumeFrom checks that the checkpoint m belongs to a run with the

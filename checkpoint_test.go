@@ -182,20 +182,11 @@ func TestResumeRegressor(t *testing.T) {
 // TestResumeExtend raises Epochs when resuming: a 5-epoch run continued to
 // 9 epochs equals a 9-epoch run.
 func TestResumeExtend(t *testing.T) {
-	tr, _, _ := data.Iris().Split(0.3, 1)
 	o := Options{Hidden: []int{8}, Epochs: 9, Seed: 3}
-	full := NewClassifier[string](o)
-	want, err := full.Fit(context.Background(), tr.X, tr.Labels)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var last *model.Model[float32]
+	full, want := fitIris(t, o)
 	o5 := o
 	o5.Epochs = 5
-	o5.Checkpoint = func(m *model.Model[float32]) error { last = m; return nil }
-	if _, err := NewClassifier[string](o5).Fit(context.Background(), tr.X, tr.Labels); err != nil {
-		t.Fatal(err)
-	}
+	last := irisCheckpoint(t, o5, 0)
 	ro, err := ResumeOptions(last)
 	if err != nil {
 		t.Fatal(err)
@@ -204,11 +195,7 @@ func TestResumeExtend(t *testing.T) {
 		t.Fatalf("ResumeOptions: Epochs %d; want the run's 5", ro.Epochs)
 	}
 	ro.Epochs = 9
-	resumed := NewClassifier[string](ro)
-	got, err := resumed.Fit(context.Background(), tr.X, tr.Labels)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resumed, got := fitIris(t, ro)
 	sameHistory(t, got, want)
 	sameWeights(t, resumed.Model().Network, full.Model().Network)
 }
@@ -263,4 +250,59 @@ func TestResumeErrors(t *testing.T) {
 	if _, err := NewClassifier[string](ro).Fit(context.Background(), tr.X, tr.Labels); err == nil || !strings.Contains(err.Error(), `"optimizer/0/0" is missing`) {
 		t.Errorf("missing optimizer block: %v", err)
 	}
+}
+
+// TestResumeConverging: a run with the converging default (Epochs 0),
+// stopped after 5 epochs and resumed with ResumeOptions, converges to
+// the same epoch, history and weights as the run left alone.
+func TestResumeConverging(t *testing.T) {
+	o := Options{Hidden: []int{8}, Seed: 3, LR: 0.01}
+	full, want := fitIris(t, o)
+	if want.Stop != train.StopNoImprovement || len(want.Epochs) < 10 {
+		t.Fatalf("the full run stopped after %d epochs: %s; want convergence after more than 5", len(want.Epochs), want.Stop)
+	}
+	last := irisCheckpoint(t, o, 5)
+	ro, err := ResumeOptions(roundTrip(t, last))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ro.Epochs != 0 || ro.Patience != 0 {
+		t.Errorf("ResumeOptions: Epochs %d, Patience %d; want 0 and 0, the converging default", ro.Epochs, ro.Patience)
+	}
+	resumed, got := fitIris(t, ro)
+	sameHistory(t, got, want)
+	sameWeights(t, resumed.Model().Network, full.Model().Network)
+}
+
+// fitIris fits a classifier with o on the training split of iris that
+// the resume tests use.
+func fitIris(t *testing.T, o Options) (*Classifier[string], *train.History) {
+	t.Helper()
+	tr, _, _ := data.Iris().Split(0.3, 1)
+	c := NewClassifier[string](o)
+	hist, err := c.Fit(context.Background(), tr.X, tr.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, hist
+}
+
+// irisCheckpoint fits as fitIris does, stopping after epoch stop (never
+// if 0), and returns the last checkpoint.
+func irisCheckpoint(t *testing.T, o Options, stop int) *model.Model[float32] {
+	t.Helper()
+	var last *model.Model[float32]
+	o.Checkpoint = func(m *model.Model[float32]) error {
+		last = m
+		rec, err := readRecord(m)
+		if err != nil {
+			return err
+		}
+		if rec.EpochsRun == stop {
+			return train.ErrStop
+		}
+		return nil
+	}
+	fitIris(t, o)
+	return last
 }

@@ -228,9 +228,12 @@ type trainingRecord struct {
 	Validation  float64 `json:"validation"`
 	Patience    int     `json:"patience"`
 	Tol         float64 `json:"tol,omitempty"`
-	Seed        uint32  `json:"seed"`
-	Scaling     bool    `json:"scaling"`
-	Samples     int     `json:"samples"`
+	// Converge is true for a run with the converging default (Epochs
+	// and Patience 0), which ResumeOptions gives back as such.
+	Converge bool   `json:"converge,omitempty"`
+	Seed     uint32 `json:"seed"`
+	Scaling  bool   `json:"scaling"`
+	Samples  int    `json:"samples"`
 	// ClassWeight holds the class weights trained with (the balanced
 	// ones as computed), SampleWeighted whether FitWeighted gave sample
 	// weights.
@@ -306,7 +309,7 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 		Hidden: o.Hidden, Activation: act.String(), Optimizer: o.Optimizer, LR: opt.LR(),
 		WeightDecay: o.WeightDecay, Schedule: o.Schedule != nil, WarmStart: start != nil,
 		Epochs: o.Epochs, BatchSize: o.BatchSize,
-		Validation: o.Validation, Patience: o.Patience, Tol: o.Tol, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
+		Validation: o.Validation, Patience: o.Patience, Tol: o.Tol, Converge: o.converge, Seed: o.Seed, Scaling: !o.NoScaling, Samples: X.Rows(),
 		ClassWeight: wt.class, SampleWeighted: wt.sampleWeighted,
 	}
 	var digest string

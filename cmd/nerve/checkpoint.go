@@ -64,8 +64,11 @@ func (c *trainConfig) fromCheckpoint(f *flagSet) (*model.Model[float32], error) 
 	c.batch, c.val, c.earlyStop, c.seed, c.noScaling = o.BatchSize, o.Validation, o.Patience, o.Seed, o.NoScaling
 	c.task, c.target = rec.CLI.Task, rec.CLI.Target
 	c.classWeight = classWeightValue{byLabel: o.ClassWeight} // as computed, balanced or not
-	if !f.set("epochs") {
-		c.epochs = o.Epochs
+	switch {
+	case o.Epochs == 0 && f.set("epochs"):
+		return nil, usagef("train: --epochs cannot be used with --resume %s: its run trains until the loss converges (it had no --epochs)", c.resume)
+	case !f.set("epochs"):
+		c.epochs = o.Epochs // 0 for a run that converges
 	}
 	if !f.set("data") && !f.set("labels") {
 		c.data, c.labels = rec.CLI.Data, rec.CLI.Labels

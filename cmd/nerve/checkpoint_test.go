@@ -213,3 +213,24 @@ func TestInterruptResume(t *testing.T) {
 	}
 	sameFile(t, p("resumed.nerve"), p("full.nerve"))
 }
+
+// TestResumeConverged: a run without --epochs checkpoints as it
+// converges; resuming its checkpoint runs no further epoch and writes the
+// same model, and --epochs cannot change its stopping rule on resume.
+func TestResumeConverged(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	for _, args := range [][]string{
+		{"train", "--quiet", "--seed", "2", "--checkpoint", p("ck.nerve"), "--out", p("full.nerve")},
+		{"train", "--quiet", "--resume", p("ck.nerve"), "--out", p("again.nerve")},
+	} {
+		if _, stderr, code := runCase(t, args...); code != 0 {
+			t.Fatalf("nerve %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+		}
+	}
+	sameFile(t, p("again.nerve"), p("full.nerve"))
+	_, stderr, code := runCase(t, "train", "--resume", p("ck.nerve"), "--epochs", "600", "--out", p("more.nerve"))
+	if code != 2 || !strings.Contains(stderr, "--epochs cannot be used with --resume") {
+		t.Errorf("--resume of a converged run with --epochs: exit %d, %q; want a usage error", code, stderr)
+	}
+}

@@ -290,7 +290,11 @@ func (r *trainRun) configure() {
 		if c.checkpoint == c.resume {
 			r.checkpointed = r.log.resumed
 		}
-		r.log.say("resuming %s after epoch %d of %d", c.resume, r.log.resumed, c.epochs)
+		of := fmt.Sprint(c.epochs)
+		if c.epochs == 0 {
+			of = "at most " + fmt.Sprint(nerve.DefaultMaxEpochs)
+		}
+		r.log.say("resuming %s after epoch %d of %s", c.resume, r.log.resumed, of)
 	}
 	if c.checkpoint != "" {
 		rec := c.record()
@@ -409,7 +413,7 @@ func (r *trainRun) report() error {
 // --epochs asked for.
 func (r *trainRun) stopNote() string {
 	c, hist := r.c, r.hist
-	converge := !c.f.set("epochs") && c.earlyStop == 0 && r.resume == nil
+	converge := c.epochs == 0 && c.earlyStop == 0 // no --epochs, here or in the run resumed
 	monitored := "training loss"
 	if c.val > 0 {
 		monitored = "validation loss"
