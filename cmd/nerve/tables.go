@@ -53,8 +53,10 @@ func pluralWord(n int, one, many string) string {
 // text or missing feature cells or a command line with column flags: it fits the preprocessing on the
 // training table (types, missing values, one-hot, scaling; its notes go
 // to the progress log) and turns both tables into datasets through it.
-// The network then takes the preprocessed inputs as they are, and the
-// saved model carries the preprocessing.
+// train then fits the model with FitTable, as the library does: the
+// network takes the preprocessed inputs as they are (a regressor's
+// target is standardised), and the saved model carries the
+// preprocessing.
 func (r *trainRun) loadTables() error {
 	c := r.c
 	if r.resume != nil {
@@ -97,7 +99,7 @@ func (r *trainRun) loadTables() error {
 			r.log.say("%s: %d %s not seen in training got all zeros", c.test, n, pluralWord(n, "category", "categories"))
 		}
 	}
-	r.prep, c.noScaling = p, true
+	r.prep, r.table, r.prepOpt = p, t, opt
 	return nil
 }
 

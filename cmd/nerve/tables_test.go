@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nerve-ml/nerve"
 	"github.com/nerve-ml/nerve/data"
 	"github.com/nerve-ml/nerve/model"
 )
@@ -155,6 +158,52 @@ func TestStopNote(t *testing.T) {
 		line, _, _ := strings.Cut(stdout.String(), "\n")
 		if !strings.Contains(line, tt.want) || tt.args != nil && tt.args[0] == "--epochs" && strings.Contains(line, "(") {
 			t.Errorf("nerve %s: %q; want it to contain %q", strings.Join(args, " "), line, tt.want)
+		}
+	}
+}
+
+// TestTableRegression checks that train fits a raw table's regressor as
+// the library's FitTable does, with the target standardised (it was
+// not: a target in the thousands trained poorly), and that predict gives
+// the library's PredictTable output for the raw rows.
+func TestTableRegression(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "fare.nerve")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"train", "--data", passengers, "--target", "fare", "--drop", "id,name", "--epochs", "5", "--quiet", "--out", out}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Load[float32](out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.TargetScaler == nil || m.Scaler != nil {
+		t.Errorf("target scaler %v, input scaler %v; want the target standardised and the inputs left to the preprocessing", m.TargetScaler, m.Scaler)
+	}
+	reg, err := nerve.LoadRegressor(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := data.LoadTable(passengers, data.TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	P, _, err := reg.PredictTable(tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"predict", "--model", out, "--data", passengers}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != tb.Len()+1 {
+		t.Fatalf("predict printed %d lines; want a header and %d rows", len(lines), tb.Len())
+	}
+	for i, line := range lines[1:] {
+		v, err := strconv.ParseFloat(line, 64)
+		if err != nil || math.Abs(v-P.At(i, 0)) > 1e-4*math.Max(1, math.Abs(v)) {
+			t.Errorf("row %d: nerve predict %q; the library's PredictTable %v", i+1, line, P.At(i, 0))
 		}
 	}
 }

@@ -173,8 +173,12 @@ type trainRun struct {
 
 	hist    *train.History
 	trained *model.Model[float32]
-	// prep is the preprocessing of a raw table (loadTables), or nil.
-	prep *data.Preprocessing
+	// prep is the preprocessing of a raw table (loadTables), or nil;
+	// table and prepOpt are the table and the options it was fitted
+	// with, which train gives FitTable.
+	prep    *data.Preprocessing
+	table   *data.Table
+	prepOpt data.PrepOptions
 	// predict gives the trained model's outputs for X and, for a
 	// classifier, the classes its columns stand for.
 	predict func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
@@ -333,7 +337,11 @@ func (r *trainRun) train(ctx context.Context) error {
 	var err error
 	if r.trainSet.Classification() {
 		clf := nerve.NewClassifier[string](r.opts)
-		r.hist, err = clf.Fit(ctx, X, r.trainSet.Labels)
+		if r.table != nil {
+			r.hist, err = clf.FitTable(ctx, r.table, r.prepOpt)
+		} else {
+			r.hist, err = clf.Fit(ctx, X, r.trainSet.Labels)
+		}
 		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := clf.PredictProba(X)
 			return p, clf.Classes(), err
@@ -341,7 +349,13 @@ func (r *trainRun) train(ctx context.Context) error {
 		r.trained = clf.Model()
 	} else {
 		reg := nerve.NewRegressor(r.opts)
-		r.hist, err = reg.Fit(ctx, X, r.trainSet.Y)
+		if r.table != nil {
+			// FitTable standardises the target, as Fit does, but not
+			// the inputs, which the preprocessing made.
+			r.hist, err = reg.FitTable(ctx, r.table, r.prepOpt)
+		} else {
+			r.hist, err = reg.Fit(ctx, X, r.trainSet.Y)
+		}
 		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := reg.Predict(X)
 			return p, nil, err
