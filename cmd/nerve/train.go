@@ -58,8 +58,8 @@ const (
 // small table gets batches of smallBatch, so that it makes a few updates
 // per epoch; from largeData samples on, batches of largeBatch converge
 // in fewer, faster epochs to a better model (MNIST: 0.9800, 0.9818,
-// 0.9853 test accuracy for seeds 2, 1, 3 against 0.9798, 0.9808 for
-// batches of 32; see BENCHMARKS.md).
+// 0.9853 test accuracy for seeds 2, 1, 3 against 0.9798, 0.9808, 0.9803
+// with batches of 32; see BENCHMARKS.md).
 const (
 	smallBatch = 32
 	largeBatch = 128
