@@ -132,7 +132,7 @@ Examples:
 	nerve train --data titanic.csv --target survived --drop id,name --categorical class
 	nerve train --data train-images-idx3-ubyte.gz --labels train-labels-idx1-ubyte.gz \
 		--test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \
-		--hidden 256,128 --epochs 10 --batch 128 --out mnist.nerve
+		--hidden 256,128 --out mnist.nerve   # batches of 128 by default here
 	nerve train --data churn.csv --target churned --class-weight balanced --val 0.2
 	nerve train --data big.csv --epochs 50 --checkpoint run.ckpt   # Ctrl-C, then:
 	nerve train --resume run.ckpt
