@@ -19,11 +19,15 @@
 //   - float32 on amd64 with AVX2 and FMA: a 6×16 assembly micro-kernel in
 //     the same loop nest, with assembly packing, an untransposed A read in
 //     place and a 2×32 kernel for the last one or two rows of C;
+//   - float32 on arm64: an 8×12 NEON assembly micro-kernel (gemm128s,
+//     sgemm_arm64.s, whose header gives the register blocking) in the same
+//     loop nest for every shape, with the generic Go packers; float64 and
+//     the fused passes below stay in Go there;
 //   - float64 on amd64: the exact in-order loops below m·n·k = 64³ (the
 //     tutorials match numpy to the last digit there); above, an 8×16
 //     AVX-512 (or 6×8 AVX2+FMA) assembly micro-kernel in the same loop
 //     nest;
-//   - float64 and float32 elsewhere or with -tags noasm: the exact
+//   - float64 and float32 elsewhere (float64 on arm64) or with -tags noasm: the exact
 //     in-order loops below m·n·k = 64³, a blocked pure-Go path with a 2×4
 //     register tile above.
 //
@@ -64,6 +68,30 @@
 // (*_amd64.go) document each as a reference loop, and gemm_noasm.go holds
 // the pure-Go twins of the GEMM kernels for other platforms and -tags
 // noasm.
+//
+// # The NEON kernel and how to check it on arm64
+//
+// gemm128s keeps an 8×12 tile of C in 24 of the 32 NEON registers
+// (V8–V31, row r in V(8+3r)..V(10+3r)); each k step loads 8 floats of
+// packed A (V0, V1) and 12 of packed B (V2–V4) and issues 24 FMLAs by
+// element, Vacc += Vb · Va[lane]. It is bound by the FMLA pipes: on Apple
+// M1–M4 performance cores and Neoverse V1/V2 (Graviton 3/4), four 128-bit
+// FMLAs a cycle, 1/16 cycle per float32 multiply-add (32 FLOP/cycle:
+// ≈ 100 GFLOP/s a core at 3.2 GHz); on Neoverse N1 (Graviton 2) and
+// Cortex-A76/A78, two, 1/8 cycle per multiply-add (≈ 40 GFLOP/s a core at
+// 2.5 GHz). With the packing in Go, large products should reach roughly
+// 70–90 % of that, against 4–9 GFLOP/s for the pure-Go path. These are
+// expectations, not measurements: nerve's CI has no arm64 CPU and checks
+// the kernel's results only, under qemu-aarch64 (.ci/run). Someone with
+// an arm64 machine checks them with
+//
+//	go test -run 'NEON|ARM64|Gemm128|Gemm32Paths' ./internal/kernel/
+//	go test -run '^$' -bench 'Gemm32/(neon|go)/t1/|Peak' -count 10 ./internal/kernel/ | tee arm64.txt
+//	benchstat arm64.txt
+//
+// and compares the GFLOP/s of Gemm32/neon/t1/NN512x512x512 with
+// Gemm32/go/t1/… (expected ≥ 10×) and with the Peak/t1 line, the NEON
+// register-only loop of the same core (expected 70–90 % of it).
 //
 // The package works on raw row-major slices with explicit leading
 // dimensions, as BLAS does. It does not validate its arguments beyond what

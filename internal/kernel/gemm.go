@@ -51,7 +51,7 @@ const exactLimit = 64 * 64 * 64
 // with, or false where it keeps the exact loops.
 func shape32(transB bool, m, n, k int) (tileShape, bool) {
 	switch {
-	case !useAVX512 && !useAVX2 && m*n*k < exactLimit:
+	case !useAVX512 && !useAVX2 && !useNEON && m*n*k < exactLimit:
 		return tileShape{}, false
 	case useAVX512 && smallShape(transB, m, n, k):
 		return shapeSmall, true
@@ -59,6 +59,8 @@ func shape32(transB bool, m, n, k int) (tileShape, bool) {
 		return shape512, true
 	case useAVX2:
 		return shape256, true
+	case useNEON:
+		return shape128, true
 	}
 	return shapeGo, true
 }

@@ -51,8 +51,8 @@ func benchGemm[T Float](b *testing.B) {
 	defer SetThreads(0)
 	for _, sh := range benchShapes {
 		a, lda, bb, ldb, c := benchOperands[T](sh)
-		for _, pa := range []path{{"avx512", true, false, 0, 0}, {"avx2", false, true, 0, 0}, {"go", false, false, 0, 0}} {
-			if (pa.avx512 && !canAVX512) || (pa.avx2 && !canAVX2) {
+		for _, pa := range []path{{"avx512", true, false, false, 0, 0}, {"avx2", false, true, false, 0, 0}, {"neon", false, false, true, 0, 0}, {"go", false, false, false, 0, 0}} {
+			if (pa.avx512 && !canAVX512) || (pa.avx2 && !canAVX2) || (pa.neon && kernelsOf[T]().gemm128 == nil) {
 				continue
 			}
 			for _, threads := range []int{1, 2} {

@@ -139,25 +139,27 @@ func (p *problem[T]) run(t *testing.T, path string, eps float64) []T {
 
 // A path is one way through Gemm, selected with the test hooks.
 type path struct {
-	name         string
-	avx512, avx2 bool
-	small        int // forceSmall
-	parts        int // forceParts
+	name               string
+	avx512, avx2, neon bool
+	small              int // forceSmall
+	parts              int // forceParts
 }
 
 // paths32 lists the float32 paths this machine (or build) can run.
 func paths32() []path {
 	return runnable([]path{
-		{"avx512-small", true, false, 1, 0},
-		{"avx512-small-2parts", true, false, 1, 2},
-		{"avx512-small-3parts", true, false, 1, 3},
-		{"avx512", true, false, -1, 0},
-		{"avx512-2parts", true, false, -1, 2},
-		{"avx512-3parts", true, false, -1, 3},
-		{"avx2", false, true, 0, 0},
-		{"avx2-3parts", false, true, 0, 3},
-		{"go", false, false, 0, 0},
-		{"go-2parts", false, false, 0, 2},
+		{"avx512-small", true, false, false, 1, 0},
+		{"avx512-small-2parts", true, false, false, 1, 2},
+		{"avx512-small-3parts", true, false, false, 1, 3},
+		{"avx512", true, false, false, -1, 0},
+		{"avx512-2parts", true, false, false, -1, 2},
+		{"avx512-3parts", true, false, false, -1, 3},
+		{"avx2", false, true, false, 0, 0},
+		{"avx2-3parts", false, true, false, 0, 3},
+		{"neon", false, false, true, 0, 0},
+		{"neon-3parts", false, false, true, 0, 3},
+		{"go", false, false, false, 0, 0},
+		{"go-2parts", false, false, false, 0, 2},
 	})
 }
 
@@ -165,13 +167,13 @@ func paths32() []path {
 // (or build) can run. The same hooks select the float64 kernels.
 func paths64() []path {
 	return runnable([]path{
-		{"avx512", true, false, 0, 0},
-		{"avx512-2parts", true, false, 0, 2},
-		{"avx512-3parts", true, false, 0, 3},
-		{"avx2", false, true, 0, 0},
-		{"avx2-3parts", false, true, 0, 3},
-		{"go", false, false, 0, 0},
-		{"go-3parts", false, false, 0, 3},
+		{"avx512", true, false, false, 0, 0},
+		{"avx512-2parts", true, false, false, 0, 2},
+		{"avx512-3parts", true, false, false, 0, 3},
+		{"avx2", false, true, false, 0, 0},
+		{"avx2-3parts", false, true, false, 0, 3},
+		{"go", false, false, false, 0, 0},
+		{"go-3parts", false, false, false, 0, 3},
 	})
 }
 
@@ -179,7 +181,7 @@ func paths64() []path {
 func runnable(ps []path) []path {
 	var ok []path
 	for _, p := range ps {
-		if (!p.avx512 || canAVX512) && (!p.avx2 || canAVX2) {
+		if (!p.avx512 || canAVX512) && (!p.avx2 || canAVX2) && (!p.neon || kernels32.gemm128 != nil) {
 			ok = append(ok, p)
 		}
 	}
@@ -188,9 +190,9 @@ func runnable(ps []path) []path {
 
 // use selects path p until the returned function is called.
 func use(p path) func() {
-	o512, o256, os, op := useAVX512, useAVX2, forceSmall, forceParts
-	useAVX512, useAVX2, forceSmall, forceParts = p.avx512, p.avx2, p.small, p.parts
-	return func() { useAVX512, useAVX2, forceSmall, forceParts = o512, o256, os, op }
+	o512, o256, o128, os, op := useAVX512, useAVX2, useNEON, forceSmall, forceParts
+	useAVX512, useAVX2, useNEON, forceSmall, forceParts = p.avx512, p.avx2, p.neon, p.small, p.parts
+	return func() { useAVX512, useAVX2, useNEON, forceSmall, forceParts = o512, o256, o128, os, op }
 }
 
 var (
@@ -434,7 +436,7 @@ func TestGemmNamedType(t *testing.T) {
 // TestGemmHelpersExit checks that the helper goroutines of the parallel
 // path exit once idle, so an idle program holds no extra goroutines.
 func TestGemmHelpersExit(t *testing.T) {
-	defer use(path{avx512: useAVX512, avx2: useAVX2, parts: 2})()
+	defer use(path{avx512: useAVX512, avx2: useAVX2, neon: useNEON, parts: 2})()
 	// Let helpers of earlier tests exit first.
 	base := waitGoroutines(t, 0)
 	s := lcg(12)

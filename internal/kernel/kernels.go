@@ -23,6 +23,9 @@ type kernels[T Float] struct {
 	// float32 or 8 float64 columns, mr rows stored (full256: only 6).
 	gemm256 func(k int, a, b, c *T, ldc int, alpha, beta T, mr int)
 	full256 bool
+	// gemm128 is the arm64 NEON packed micro-kernel (float32 only; nil
+	// elsewhere), an 8×12 tile, mr rows stored.
+	gemm128 func(k int, a, b, c *T, ldc int, alpha, beta T, mr int)
 	// gemm256u and gemmEdge256 (float32 only) read an untransposed A in
 	// place and compute the last one or two rows across two B panels.
 	gemm256u    func(k int, a *T, lda int, b, c *T, ldc int, alpha, beta T, mr int)

@@ -16,11 +16,13 @@ import "unsafe"
 // the work is split between threads: the k blocking depends on k alone and
 // the tile grid is anchored at C[0,0] (thread chunks are whole tiles).
 
-// useAVX512 and useAVX2 select the kernels of both precisions; tests flip
-// them to exercise every path on one machine.
+// useAVX512 and useAVX2 select the kernels of both precisions, useNEON
+// (set on arm64) the float32 NEON kernel; tests flip them to exercise every
+// path on one machine.
 var (
 	useAVX512 = asmKernels && canAVX512
 	useAVX2   = asmKernels && canAVX2
+	useNEON   bool
 )
 
 const (
@@ -46,6 +48,7 @@ const (
 	kind256                        // AVX2 (gemm256 and friends)
 	kindGo                         // pure Go (gemmGo)
 	kindUnpacked                   // AVX-512 float32 without packing (unpacked512s)
+	kind128                        // arm64 NEON float32 (gemm128)
 )
 
 // The tile shapes. For float64 the tiles hold as many accumulator
@@ -62,6 +65,7 @@ var (
 	shape512d  = tileShape{kind512, 8, 16, 128, 0, 1 << 17}
 	shape256d  = tileShape{kind256, 6, 8, 96, 0, 1 << 17}
 	shapeGo    = tileShape{kindGo, goMR, goNR, goMC, 0, 1 << 16}
+	shape128   = tileShape{kind128, 8, 12, 128, 0, 1 << 17}
 )
 
 // kBlock returns the k block depth: k split into equal blocks no deeper
@@ -72,10 +76,10 @@ func kBlock(k int) int {
 }
 
 // packBuf holds one worker's pack buffers, 64-byte aligned and reused,
-// and the temporary tiles of the AVX2 and Go kernels.
+// and the temporary tiles of the AVX2 (6×16), NEON (8×12) and Go kernels.
 type packBuf[T Float] struct {
 	a, b []T
-	t    [6 * 16]T
+	t    [max(6*16, 8*12)]T
 	g    [goMR * goNR]T
 }
 
@@ -130,6 +134,18 @@ func packed[T Float](ks *kernels[T], s tileShape, transA, transB bool, m, n, k i
 	case kind512:
 		tile = func(_, kb, ir, jr, i, j, h, w int, bet T) {
 			ks.gemm512(kb, &ap[ir*kb], &bp[jr*kb], &c[i*ldc+j], ldc, alpha, bet, h, colMask(w))
+		}
+	case kind128:
+		tile = func(_, kb, ir, jr, i, j, h, w int, bet T) {
+			if w < nr {
+				// A partial tile: alpha·acc into a temporary tile, then
+				// the valid part merged into C.
+				t := buf.t[:mr*nr]
+				ks.gemm128(kb, &ap[ir*kb], &bp[jr*kb], &t[0], nr, alpha, 0, h)
+				mergeTile(c[i*ldc+j:], ldc, t, nr, h, w, bet)
+				return
+			}
+			ks.gemm128(kb, &ap[ir*kb], &bp[jr*kb], &c[i*ldc+j], ldc, alpha, bet, h)
 		}
 	case kindGo:
 		tile = func(_, kb, ir, jr, i, j, h, w int, bet T) {

@@ -11,7 +11,7 @@ import (
 type Peak struct {
 	GFLOPS  float64 // all threads together
 	Threads int     // threads measured at once
-	ISA     string  // "avx512", "avx2" or "go": the loop measured
+	ISA     string  // "avx512", "avx2", "neon" or "go": the loop measured
 }
 
 // PeakGFLOPS measures the float32 fused multiply-add peak of threads

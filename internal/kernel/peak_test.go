@@ -16,6 +16,8 @@ func TestPeakGFLOPS(t *testing.T) {
 		want = "avx512"
 	case useAVX2:
 		want = "avx2"
+	case useNEON:
+		want = "neon"
 	}
 	if p.ISA != want || p.Threads != 1 || !(p.GFLOPS > 0) {
 		t.Fatalf("PeakGFLOPS(1) = %+v; want ISA %s, 1 thread, a positive rate", p, want)
