@@ -64,6 +64,10 @@ func copyPanel[T Float](d []T, width int, src []T, ld, kb, w int) {
 		for p := 0; p < kb; p++ {
 			*(*[16]T)(d[p*16:]) = *(*[16]T)(src[p*ld:])
 		}
+	case w == 12 && width == 12: // the NEON kernel's B panels
+		for p := 0; p < kb; p++ {
+			*(*[12]T)(d[p*12:]) = *(*[12]T)(src[p*ld:])
+		}
 	case w == 8 && width == 8:
 		for p := 0; p < kb; p++ {
 			*(*[8]T)(d[p*8:]) = *(*[8]T)(src[p*ld:])

@@ -1,6 +1,7 @@
 //go:build !noasm
 
 #include "textflag.h"
+#include "neon_arm64.h"
 
 // ---------------------------------------------------------------------------
 // NEON micro-kernel: an 8×12 tile of C from packed panels (gemm128s,
@@ -65,6 +66,13 @@
 	FMLAE(9+3*(r), 1, 5, 1) \
 	FMLAE(10+3*(r), 2, 5, 1)
 
+// NEXTROW(r, p, out): leave for out once the mr rows (R5) before row r are
+// done, else step p to row r of C (R4 = ldc in bytes).
+#define NEXTROW(r, p, out) \
+	CMP $(r), R5 \
+	BLE out \
+	ADD R4, p
+
 // func gemm128s(k int, a, b, c *float32, ldc int, alpha, beta float32, mr int)
 TEXT ·gemm128s(SB), NOSPLIT, $0-56
 	MOVD k+0(FP), R0
@@ -75,30 +83,7 @@ TEXT ·gemm128s(SB), NOSPLIT, $0-56
 	LSL  $2, R4          // ldc in bytes
 	MOVD mr+48(FP), R5
 
-	VEOR V8.B16, V8.B16, V8.B16
-	VEOR V9.B16, V9.B16, V9.B16
-	VEOR V10.B16, V10.B16, V10.B16
-	VEOR V11.B16, V11.B16, V11.B16
-	VEOR V12.B16, V12.B16, V12.B16
-	VEOR V13.B16, V13.B16, V13.B16
-	VEOR V14.B16, V14.B16, V14.B16
-	VEOR V15.B16, V15.B16, V15.B16
-	VEOR V16.B16, V16.B16, V16.B16
-	VEOR V17.B16, V17.B16, V17.B16
-	VEOR V18.B16, V18.B16, V18.B16
-	VEOR V19.B16, V19.B16, V19.B16
-	VEOR V20.B16, V20.B16, V20.B16
-	VEOR V21.B16, V21.B16, V21.B16
-	VEOR V22.B16, V22.B16, V22.B16
-	VEOR V23.B16, V23.B16, V23.B16
-	VEOR V24.B16, V24.B16, V24.B16
-	VEOR V25.B16, V25.B16, V25.B16
-	VEOR V26.B16, V26.B16, V26.B16
-	VEOR V27.B16, V27.B16, V27.B16
-	VEOR V28.B16, V28.B16, V28.B16
-	VEOR V29.B16, V29.B16, V29.B16
-	VEOR V30.B16, V30.B16, V30.B16
-	VEOR V31.B16, V31.B16, V31.B16
+	ZERO_V8_V31
 	CBZ  R0, scale
 
 loop:
@@ -134,65 +119,37 @@ scale:
 	// C = alpha·acc + beta·C: add beta·C to each of the first mr rows.
 	MOVD R3, R6
 	ADDC128(0)
-	CMP  $1, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(1, R6, store)
 	ADDC128(1)
-	CMP  $2, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(2, R6, store)
 	ADDC128(2)
-	CMP  $3, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(3, R6, store)
 	ADDC128(3)
-	CMP  $4, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(4, R6, store)
 	ADDC128(4)
-	CMP  $5, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(5, R6, store)
 	ADDC128(5)
-	CMP  $6, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(6, R6, store)
 	ADDC128(6)
-	CMP  $7, R5
-	BLE  store
-	ADD  R4, R6
+	NEXTROW(7, R6, store)
 	ADDC128(7)
 
 store:
 	// Store the first mr rows.
 	VST1 [V8.S4, V9.S4, V10.S4], (R3)
-	CMP  $1, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(1, R3, done)
 	VST1 [V11.S4, V12.S4, V13.S4], (R3)
-	CMP  $2, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(2, R3, done)
 	VST1 [V14.S4, V15.S4, V16.S4], (R3)
-	CMP  $3, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(3, R3, done)
 	VST1 [V17.S4, V18.S4, V19.S4], (R3)
-	CMP  $4, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(4, R3, done)
 	VST1 [V20.S4, V21.S4, V22.S4], (R3)
-	CMP  $5, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(5, R3, done)
 	VST1 [V23.S4, V24.S4, V25.S4], (R3)
-	CMP  $6, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(6, R3, done)
 	VST1 [V26.S4, V27.S4, V28.S4], (R3)
-	CMP  $7, R5
-	BLE  done
-	ADD  R4, R3
+	NEXTROW(7, R3, done)
 	VST1 [V29.S4, V30.S4, V31.S4], (R3)
 
 done:
