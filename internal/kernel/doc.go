@@ -27,9 +27,11 @@
 //     tutorials match numpy to the last digit there); above, an 8×16
 //     AVX-512 (or 6×8 AVX2+FMA) assembly micro-kernel in the same loop
 //     nest;
-//   - float64 and float32 elsewhere (float64 on arm64) or with -tags noasm: the exact
-//     in-order loops below m·n·k = 64³, a blocked pure-Go path with a 2×4
-//     register tile above.
+//   - float64 on arm64, both precisions elsewhere and with -tags noasm:
+//     the exact in-order loops below m·n·k = 64³, a blocked pure-Go path
+//     with a 2×4 register tile above. On arm64 Go compiles x*y + z to one
+//     fused multiply-add, so there these loops, like the NEON kernel, round
+//     once per step (on amd64 only with GOAMD64=v3).
 //
 // Large products are split between threads (SetThreads, Threads) by whole
 // tiles of C, handed to a small pool of persistent helper goroutines that
@@ -64,10 +66,11 @@
 // micro-kernel (gogemm.go), the unpacked AVX-512 path (unpacked.go), the
 // thread pool (pool.go). Assembly kernels are named after the operation,
 // the vector width in bits and the precision: gemm512s, gemm256d,
-// sgd512s, biasReLU512s (s float32, d float64); their declarations
-// (*_amd64.go) document each as a reference loop, and gemm_noasm.go holds
-// the pure-Go twins of the GEMM kernels for other platforms and -tags
-// noasm.
+// gemm128s, sgd512s, biasReLU512s (s float32, d float64); their
+// declarations (*_amd64.go, *_arm64.go) document each as a reference loop,
+// and gemm_noasm.go holds the pure-Go twins of the amd64 GEMM kernels for
+// other platforms and -tags noasm (gemm128s's reference loop is its
+// twinTile call in gemm_arm64_test.go).
 //
 // # The NEON kernel and how to check it on arm64
 //
@@ -79,19 +82,23 @@
 // FMLAs a cycle, 1/16 cycle per float32 multiply-add (32 FLOP/cycle:
 // ≈ 100 GFLOP/s a core at 3.2 GHz); on Neoverse N1 (Graviton 2) and
 // Cortex-A76/A78, two, 1/8 cycle per multiply-add (≈ 40 GFLOP/s a core at
-// 2.5 GHz). With the packing in Go, large products should reach roughly
-// 70–90 % of that, against 4–9 GFLOP/s for the pure-Go path. These are
-// expectations, not measurements: nerve's CI has no arm64 CPU and checks
-// the kernel's results only, under qemu-aarch64 (.ci/run). Someone with
-// an arm64 machine checks them with
+// 2.5 GHz). With its packing in Go, large products should reach roughly
+// 60–85 % of that, against 4–9 GFLOP/s for the pure-Go path. These are
+// expectations, not measurements: nerve's machines have no arm64 CPU, and
+// CI checks the kernel's results only, under qemu-aarch64 (.ci/run), where
+// TestGemm128Twin compares it bit for bit with its Go reference loop.
+// Someone with an arm64 machine (any Apple Silicon Mac) checks the rate
+// with
 //
 //	go test -run 'NEON|ARM64|Gemm128|Gemm32Paths' ./internal/kernel/
 //	go test -run '^$' -bench 'Gemm32/(neon|go)/t1/|Peak' -count 10 ./internal/kernel/ | tee arm64.txt
 //	benchstat arm64.txt
 //
 // and compares the GFLOP/s of Gemm32/neon/t1/NN512x512x512 with
-// Gemm32/go/t1/… (expected ≥ 10×) and with the Peak/t1 line, the NEON
-// register-only loop of the same core (expected 70–90 % of it).
+// Gemm32/go/t1/NN512x512x512 (expected 10× or more) and with Peak/t1, the
+// same core's NEON register-only FMA loop (fma128s; on an M1 about 100
+// GFLOP/s, the kernel expected at 60–85 % of it). If Peak/t1 is far below
+// the figures above, the core is not one of those named.
 //
 // The package works on raw row-major slices with explicit leading
 // dimensions, as BLAS does. It does not validate its arguments beyond what

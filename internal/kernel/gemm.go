@@ -13,9 +13,9 @@ type Float interface {
 // Only C is written, and only its m×n elements.
 //
 // Small float64 products (m·n·k < 64³) and small float32 products on
-// machines without AVX (or built with -tags noasm) sum each element over
-// p = 0, 1, …, k−1 in that order and then scale it, so that with alpha 1 and
-// beta 0 they agree bit for bit with GemmRef. Larger products are blocked
+// machines without AVX or NEON (or built with -tags noasm) sum each
+// element over p = 0, 1, …, k−1 in that order and then scale it, so that
+// with alpha 1 and beta 0 they agree bit for bit with GemmRef. Larger products are blocked
 // (k in blocks of at most 320) and use fused multiply-adds where the CPU has
 // them: their rounding differs from GemmRef's, within the usual bound
 // |error| ≤ k·ε·Σₚ|op(A)[i,p]·op(B)[p,j]| (ε = 2⁻²⁴ for float32, 2⁻⁵³ for
