@@ -40,7 +40,7 @@ func testStepAllocatesNothing[T tensor.Float](t *testing.T) {
 			}
 			tr := newTrainer(newClassifier[T](t, 1, 16, 8), opt)
 			step := func(idx []int) {
-				xb, yb, wb := tr.gather(X, Y, W, idx)
+				xb, yb, wb := tr.gather(samples[T]{X: X, Y: Y, W: W}, idx)
 				if _, _, err := tr.step(xb, yb, wb); err != nil {
 					t.Fatal(err)
 				}
@@ -55,35 +55,83 @@ func testStepAllocatesNothing[T tensor.Float](t *testing.T) {
 
 // TestFitAllocationsDoNotGrowWithBatches counts the allocations of whole
 // Fit calls that differ only in their number of batches per epoch: if a
-// step allocated, 200 batches would allocate far more than 20.
+// batch allocated (the gathering of its samples, the step, the progress
+// callback), 200 batches would allocate far more than 20. Each run holds
+// out a validation fraction (scored in blocks of EvalRows) or is given
+// one, and shuffles or not.
 func TestFitAllocationsDoNotGrowWithBatches(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts are not meaningful under the race detector")
 	}
-	src := rng.New(4)
 	const n = 2000
-	X, Y := tensor.Zeros[float32](n, 4), tensor.Zeros[float32](n, 3)
+	X, Y := allocData(n)
+	for _, c := range []struct {
+		name string
+		cfg  Config[float32]
+	}{
+		{"given validation", Config[float32]{ValX: X.Slice(0, 100), ValY: Y.Slice(0, 100)}},
+		{"held-out validation", Config[float32]{ValidationFraction: 0.6}},
+		{"no shuffle", Config[float32]{NoShuffle: true, ValidationFraction: 0.1}},
+	} {
+		allocs := func(batch int) float64 {
+			cfg := c.cfg
+			cfg.Epochs, cfg.BatchSize = 2, batch
+			var seen int
+			cfg.OnBatch = func(b BatchEnd) error { seen += b.Samples; return nil }
+			return fitAllocs(t, X, Y, cfg)
+		}
+		a20, a200 := allocs(n/20), allocs(n/200)
+		t.Logf("%s: allocations of a 2-epoch Fit: %v with 20 batches per epoch, %v with 200", c.name, a20, a200)
+		if a200 > a20+4 {
+			t.Errorf("%s: Fit with 200 batches per epoch allocates %v times, with 20 %v: the batches allocate", c.name, a200, a20)
+		}
+	}
+}
+
+// TestFitAllocationsPerEpoch counts the allocations of Fit calls that
+// differ only in their number of epochs: an epoch may allocate only its
+// record in the history (amortised by append), not a new order of the
+// samples, nor buffers for its validation.
+func TestFitAllocationsPerEpoch(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	X, Y := allocData(3000)
+	allocs := func(epochs int) float64 {
+		return fitAllocs(t, X, Y, Config[float32]{Epochs: epochs, BatchSize: 500, ValidationFraction: 0.5, OnEpoch: func(EpochEnd) error { return nil }})
+	}
+	a2, a12 := allocs(2), allocs(12)
+	t.Logf("allocations of Fit: %v in 2 epochs, %v in 12", a2, a12)
+	if a12 > a2+8 { // the history's growth: 4 reallocations from 2 to 12 epochs, and the kernel pool's slack
+		t.Errorf("Fit allocates %v times in 12 epochs, %v in 2: the epochs allocate", a12, a2)
+	}
+}
+
+// allocData returns n samples of 4 features and their one-hot targets
+// of 3 classes.
+func allocData(n int) (X, Y *tensor.Dense[float32]) {
+	src := rng.New(4)
+	X, Y = tensor.Zeros[float32](n, 4), tensor.Zeros[float32](n, 3)
 	for i := range n {
 		for j := range 4 {
 			X.Set(i, j, float32(src.NormFloat64()))
 		}
 		Y.Set(i, i%3, 1)
 	}
-	allocs := func(batch int) float64 {
-		net := newClassifier[float32](t, 1, 16)
-		opt, _ := optim.NewSGD[float32](optim.SGD{LR: 0.01, Momentum: 0.9})
-		cfg := Config[float32]{Epochs: 2, BatchSize: batch, Optimizer: opt, ValX: X.Slice(0, 100), ValY: Y.Slice(0, 100)}
-		return testing.AllocsPerRun(5, func() {
-			if _, err := Fit(context.Background(), net, X, Y, cfg); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
-	a20, a200 := allocs(n/20), allocs(n/200)
-	t.Logf("allocations of a 2-epoch Fit: %v with 20 batches per epoch, %v with 200", a20, a200)
-	if a200 > a20+4 {
-		t.Errorf("Fit with 200 batches per epoch allocates %v times, with 20 %v: the steps allocate", a200, a20)
-	}
+	return X, Y
+}
+
+// fitAllocs returns the allocations of a Fit of a fresh network with
+// momentum SGD and cfg.
+func fitAllocs(t *testing.T, X, Y *tensor.Dense[float32], cfg Config[float32]) float64 {
+	net := newClassifier[float32](t, 1, 16)
+	opt, _ := optim.NewSGD[float32](optim.SGD{LR: 0.01, Momentum: 0.9})
+	cfg.Optimizer = opt
+	return testing.AllocsPerRun(5, func() {
+		if _, err := Fit(context.Background(), net, X, Y, cfg); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestStepAllocatesNothingThreaded counts the allocations of MNIST-sized

@@ -286,25 +286,24 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		return hist, err
 	}
 	src := rng.New(cfg.Seed)
-	valX, valY := cfg.ValX, cfg.ValY
-	W, valW := cfg.SampleWeights, cfg.ValSampleWeights
-	if valX == nil && cfg.ValidationFraction > 0 {
+	data := samples[T]{X: X, Y: Y, W: cfg.SampleWeights}
+	val := samples[T]{X: cfg.ValX, Y: cfg.ValY, W: cfg.ValSampleWeights}
+	if val.X == nil && cfg.ValidationFraction > 0 {
 		var held []bool
 		if held, err = holdOut(net, Y, cfg.ValidationFraction, src); err != nil {
 			return hist, err
 		}
-		X, valX = split(X, held)
-		Y, valY = split(Y, held)
-		W, valW = splitWeights(W, held)
-		if err := checkWeights("SampleWeights", W, X.Rows()); err != nil {
+		data, val = split(data, held)
+		if err := checkWeights("SampleWeights", data.W, data.len()); err != nil {
 			return hist, fmt.Errorf("%w (of the samples left for training)", err)
 		}
 	}
-	if valX != nil {
-		if err := checkData(net, "ValX", "ValY", valX, valY); err != nil {
+	validate := val.X != nil
+	if cfg.ValX != nil {
+		if err := checkData(net, "ValX", "ValY", val.X, val.Y); err != nil {
 			return hist, err
 		}
-		if err := checkWeights("ValSampleWeights", valW, valX.Rows()); err != nil {
+		if err := checkWeights("ValSampleWeights", val.W, val.len()); err != nil {
 			return hist, err
 		}
 	}
@@ -315,7 +314,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		}
 	}
 	t := newTrainer(net, opt)
-	n := X.Rows()
+	n, W := data.len(), data.W
 	totalW := weightSum(W, 0, n, nil)
 	bs := cfg.BatchSize
 	if bs == 0 {
@@ -325,9 +324,18 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		bs = n
 	}
 	batches := (n + bs - 1) / bs
+	// order is the epoch's sequence of samples, shuffled in place: the
+	// same permutations as src.Perm(n) every epoch, without a new slice.
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
+	}
+	swap := func(i, j int) { order[i], order[j] = order[j], order[i] }
+	shuffle := func() {
+		for i := range order {
+			order[i] = i
+		}
+		src.Shuffle(n, swap)
 	}
 	var best *nn.Network[T]
 	bestLoss := math.Inf(1)
@@ -342,7 +350,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		if hist.BestEpoch > 0 {
 			b := hist.Epochs[hist.BestEpoch-1]
 			bestLoss = b.Loss
-			if valX != nil {
+			if validate {
 				bestLoss = b.ValLoss
 			}
 			wait = len(hist.Epochs) - hist.BestEpoch
@@ -352,7 +360,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		}
 		if !cfg.NoShuffle {
 			for range hist.Epochs { // replay the shuffles of the epochs done
-				src.Perm(n)
+				shuffle()
 			}
 		}
 		if hist.StoppedEarly {
@@ -368,7 +376,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 			}
 		}
 		if !cfg.NoShuffle {
-			order = src.Perm(n)
+			shuffle()
 		}
 		rec := EpochStats{Epoch: e, LR: opt.LR(), ValLoss: math.NaN(), ValAccuracy: math.NaN(), Accuracy: math.NaN()}
 		var lossSum, correct float64
@@ -378,9 +386,9 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 				return hist, err
 			}
 			lo, hi := b*bs, min((b+1)*bs, n)
-			bx, by, bw := X, Y, W
-			if bs != n || !cfg.NoShuffle {
-				bx, by, bw = t.gather(X, Y, W, order[lo:hi])
+			bx, by, bw := data.X, data.Y, W
+			if bs != n || !cfg.NoShuffle || data.rows != nil {
+				bx, by, bw = t.gather(data, order[lo:hi])
 			}
 			cost, hits, err := t.step(bx, by, bw)
 			if err != nil {
@@ -419,8 +427,8 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		if err := checkParams(net, e, opt.LR()); err != nil {
 			return hist, err
 		}
-		if valX != nil {
-			rec.ValLoss, rec.ValAccuracy, err = t.evaluate(valX, valY, valW)
+		if validate {
+			rec.ValLoss, rec.ValAccuracy, err = t.evaluate(val)
 			if err != nil {
 				return hist, err
 			}
@@ -430,7 +438,7 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 		}
 		hist.Epochs = append(hist.Epochs, rec)
 		monitored := rec.Loss
-		if valX != nil {
+		if validate {
 			monitored = rec.ValLoss
 		}
 		improved := monitored < bestLoss-cfg.EarlyStopping.MinDelta
@@ -675,30 +683,50 @@ func classes[T tensor.Float](Y *tensor.Dense[T], softmax bool) []int {
 	return class
 }
 
-// split returns the rows of M that held marks false and those it marks
-// true, each in their order.
-func split[T tensor.Float](M *tensor.Dense[T], held []bool) (kept, out *tensor.Dense[T]) {
-	k := 0
-	for _, h := range held {
-		if h {
-			k++
-		}
+// samples is a set of rows of X and Y: sample i is row rows[i], or row
+// i when rows is nil, with weight W[i] (W nil for none). Fit trains and
+// validates on samples, so that holding out a validation fraction copies
+// no data.
+type samples[T tensor.Float] struct {
+	X, Y *tensor.Dense[T]
+	W    []float64 // the samples' weights, one per sample (not per row), or nil
+	rows []int     // the rows of X and Y in use, in order; nil for all of them
+}
+
+// len returns the number of samples.
+func (s samples[T]) len() int {
+	if s.rows == nil {
+		return s.X.Rows()
 	}
-	kept, out = tensor.Zeros[T](len(held)-k, M.Cols()), tensor.Zeros[T](k, M.Cols())
-	ki, oi := 0, 0
+	return len(s.rows)
+}
+
+// row returns the row of X and Y that holds sample i.
+func (s samples[T]) row(i int) int {
+	if s.rows == nil {
+		return i
+	}
+	return s.rows[i]
+}
+
+// split returns the samples of s (all rows of its X and Y) that held
+// marks false and those it marks true, each in their order, as rows of
+// the same X and Y.
+func split[T tensor.Float](s samples[T], held []bool) (kept, out samples[T]) {
+	kept, out = samples[T]{X: s.X, Y: s.Y, rows: []int{}}, samples[T]{X: s.X, Y: s.Y, rows: []int{}}
 	for i, h := range held {
 		if h {
-			copy(out.Row(oi), M.Row(i))
-			oi++
+			out.rows = append(out.rows, i)
 		} else {
-			copy(kept.Row(ki), M.Row(i))
-			ki++
+			kept.rows = append(kept.rows, i)
 		}
 	}
+	kept.W, out.W = splitWeights(s.W, held)
 	return kept, out
 }
 
-// splitWeights is split for sample weights; nil stays nil.
+// splitWeights splits sample weights as split does the samples; nil
+// stays nil.
 func splitWeights(w []float64, held []bool) (kept, out []float64) {
 	if w == nil {
 		return nil, nil
@@ -751,32 +779,22 @@ func classifier[T tensor.Float](net *nn.Network[T]) bool {
 }
 
 // Evaluate returns net's loss on X and Y and, for a classifier, its
-// accuracy (NaN otherwise). It returns an error wrapping ErrData if the
-// data does not fit the network. It does not modify net.
+// accuracy (NaN otherwise). It runs the fused forward step, as training
+// does, over blocks of EvalRows samples, so that its memory does not grow
+// with the number of samples. It returns an error wrapping ErrData if
+// the data does not fit the network. It does not modify net.
 func Evaluate[T tensor.Float](net *nn.Network[T], X, Y *tensor.Dense[T]) (cost, accuracy float64, err error) {
 	if err := checkData(net, "X", "Y", X, Y); err != nil {
 		return 0, 0, err
 	}
-	var c nn.Cache[T]
-	if err := net.ForwardInto(&c, X); err != nil { // the fused forward step, as training runs it
-		return 0, 0, err
-	}
-	return score(net, &c, Y, nil)
+	return newTrainer(net, nil).evaluate(samples[T]{X: X, Y: Y})
 }
 
-// score returns the loss, weighted by w, and the accuracy (NaN for a
-// regressor) of the forward pass c against Y.
-func score[T tensor.Float](net *nn.Network[T], c *nn.Cache[T], Y *tensor.Dense[T], w []float64) (cost, accuracy float64, err error) {
-	cost, err = net.CostWeighted(c, Y, w)
-	if err != nil {
-		return 0, 0, err
-	}
-	accuracy = math.NaN()
-	if classifier(net) {
-		accuracy = hits(c.Output(), Y, softmaxOutput(net)) / float64(Y.Rows())
-	}
-	return cost, accuracy, nil
-}
+// EvalRows is the number of samples Evaluate and Fit's validation run
+// through the network at a time: a block small enough that its
+// activations stay a few megabytes for any data set, and large enough
+// that the products run at full speed.
+const EvalRows = 1024
 
 // hits counts the samples whose predicted class matches the target: the
 // largest output against the largest target after a softmax; ŷ > 0.5
@@ -838,30 +856,41 @@ type trainer[T tensor.Float] struct {
 	xb, yb *tensor.Dense[T] // the batch being trained on
 	wb     []float64        // its sample weights
 	val    nn.Cache[T]      // the validation pass's forward values
+	vx, vy *tensor.Dense[T] // a block of validation samples gathered from their rows
+	vw     []float64        // their weights
+	iota   []int            // the block's sample indices
 }
 
 func newTrainer[T tensor.Float](net *nn.Network[T], opt optim.Optimizer[T]) *trainer[T] {
 	return &trainer[T]{net: net, opt: opt, classify: classifier(net), softmax: softmaxOutput(net)}
 }
 
-// gather copies the samples order[i] of X and Y, and their weights in W
-// (if not nil), into the trainer's batch buffers, in that order, and
-// returns them.
-func (t *trainer[T]) gather(X, Y *tensor.Dense[T], W []float64, order []int) (xb, yb *tensor.Dense[T], wb []float64) {
-	t.xb = tensor.Reuse(t.xb, len(order), X.Cols())
-	t.yb = tensor.Reuse(t.yb, len(order), Y.Cols())
-	for i, j := range order {
-		copy(t.xb.Row(i), X.Row(j))
-		copy(t.yb.Row(i), Y.Row(j))
-	}
-	if W == nil {
-		return t.xb, t.yb, nil
-	}
-	t.wb = t.wb[:0]
-	for _, j := range order {
-		t.wb = append(t.wb, W[j])
-	}
+// gather copies the samples order[i] of s, and their weights (if any),
+// into the trainer's batch buffers, in that order, and returns them.
+func (t *trainer[T]) gather(s samples[T], order []int) (xb, yb *tensor.Dense[T], wb []float64) {
+	t.xb, t.yb, t.wb = gatherInto(t.xb, t.yb, t.wb, s, order)
 	return t.xb, t.yb, t.wb
+}
+
+// gatherInto copies the samples idx[i] of s and their weights (if any)
+// into xb, yb and wb, reused or allocated (tensor.Reuse, append), and
+// returns them; wb is nil when s has no weights.
+func gatherInto[T tensor.Float](xb, yb *tensor.Dense[T], wb []float64, s samples[T], idx []int) (*tensor.Dense[T], *tensor.Dense[T], []float64) {
+	xb = tensor.Reuse(xb, len(idx), s.X.Cols())
+	yb = tensor.Reuse(yb, len(idx), s.Y.Cols())
+	for i, j := range idx {
+		r := s.row(j)
+		copy(xb.Row(i), s.X.Row(r))
+		copy(yb.Row(i), s.Y.Row(r))
+	}
+	if s.W == nil {
+		return xb, yb, nil
+	}
+	wb = wb[:0]
+	for _, j := range idx {
+		wb = append(wb, s.W[j])
+	}
+	return xb, yb, wb
 }
 
 // step runs forward, cost, backward and the optimizer's update on one
@@ -889,12 +918,60 @@ func (t *trainer[T]) step(X, Y *tensor.Dense[T], W []float64) (cost, correct flo
 	return cost, correct, nil
 }
 
-// evaluate is Evaluate, with the loss weighted by W, on data Fit has
-// checked, reusing the trainer's validation cache from one epoch to the
-// next.
-func (t *trainer[T]) evaluate(X, Y *tensor.Dense[T], W []float64) (cost, accuracy float64, err error) {
-	if err := t.net.ForwardInto(&t.val, X); err != nil {
-		return 0, 0, err
+// evaluate returns the loss, weighted by s.W, and the accuracy (NaN
+// for a regressor) of net on the samples s, which Fit or Evaluate has
+// checked, forward block by block of EvalRows samples into the trainer's
+// validation buffers. Under the Mean reduction the loss is the blocks'
+// losses weighted by their Σw.
+func (t *trainer[T]) evaluate(s samples[T]) (cost, accuracy float64, err error) {
+	n := s.len()
+	var correct, totalW float64
+	for lo := 0; lo < n; lo += EvalRows {
+		hi := min(lo+EvalRows, n)
+		var xb, yb *tensor.Dense[T]
+		var wb []float64
+		if s.rows == nil {
+			xb, yb = s.X.Slice(lo, hi), s.Y.Slice(lo, hi)
+			if s.W != nil {
+				wb = s.W[lo:hi]
+			}
+		} else {
+			t.iota = resizeIota(t.iota, lo, hi)
+			t.vx, t.vy, t.vw = gatherInto(t.vx, t.vy, t.vw, s, t.iota)
+			xb, yb, wb = t.vx, t.vy, t.vw
+		}
+		if err := t.net.ForwardInto(&t.val, xb); err != nil {
+			return 0, 0, err
+		}
+		c, err := t.net.CostWeighted(&t.val, yb, wb)
+		if err != nil {
+			return 0, 0, err
+		}
+		if t.net.Reduction != loss.Sum {
+			sw := weightSum(wb, 0, hi-lo, nil)
+			c *= sw
+			totalW += sw
+		}
+		cost += c
+		if t.classify {
+			correct += hits(t.val.Output(), yb, t.softmax)
+		}
 	}
-	return score(t.net, &t.val, Y, W)
+	if t.net.Reduction != loss.Sum && totalW > 0 {
+		cost /= totalW
+	}
+	accuracy = math.NaN()
+	if t.classify {
+		accuracy = correct / float64(n)
+	}
+	return cost, accuracy, nil
+}
+
+// resizeIota returns idx holding lo, lo+1, …, hi−1, reusing its storage.
+func resizeIota(idx []int, lo, hi int) []int {
+	idx = idx[:0]
+	for i := lo; i < hi; i++ {
+		idx = append(idx, i)
+	}
+	return idx
 }
