@@ -145,6 +145,12 @@ type CSVOptions struct {
 	Comma rune
 	// Header says whether the first line names the columns.
 	Header HeaderMode
+	// Float32 stores the features in Dataset.X32, each value parsed as
+	// a float64 and rounded once to float32, and leaves X nil: the
+	// table takes half the memory, and float32 training uses it without
+	// a copy. A feature beyond float32's range is then an error
+	// (ErrNotFinite).
+	Float32 bool
 }
 
 func (o *CSVOptions) check() error {
@@ -242,7 +248,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, error) {
 		hasHeader = looksLikeHeader(first.fields, sample)
 	}
 
-	t := &table{name: name, ncol: len(first.fields), firstLine: first.line, header: hasHeader}
+	t := &table{name: name, ncol: len(first.fields), firstLine: first.line, header: hasHeader, float32: opt.Float32}
 	t.names = make([]string, t.ncol)
 	for j := range t.names {
 		if hasHeader && !utf8.ValidString(first.fields[j]) {
@@ -342,7 +348,9 @@ type table struct {
 	target    int // column of the target, or -1
 
 	n        int
+	float32  bool      // features go to x32, not x
 	x        []float64 // n×features, row-major
+	x32      []float32 // n×features, row-major, when float32
 	targets  []string  // target field of each row
 	tgtLines []int     // line of each target field
 }
@@ -418,6 +426,9 @@ func (t *table) add(rec record) error {
 			continue
 		}
 		v, err := parseFinite(s)
+		if err == nil && t.float32 && math.Abs(v) > math.MaxFloat32 {
+			err = withKind(ErrNotFinite, fmt.Errorf("%q is too large for a float32", s))
+		}
 		if err != nil {
 			if errors.Is(err, ErrNotNumber) {
 				if t.target >= 0 {
@@ -430,7 +441,11 @@ func (t *table) add(rec record) error {
 			}
 			return &ParseError{Path: t.name, Line: rec.lineOf(j), Column: j + 1, ColumnName: t.names[j], Err: err}
 		}
-		t.x = append(t.x, v)
+		if t.float32 {
+			t.x32 = append(t.x32, float32(v))
+		} else {
+			t.x = append(t.x, v)
+		}
 	}
 	t.n++
 	return nil
@@ -444,7 +459,11 @@ func (t *table) dataset(task Task) (*Dataset, error) {
 			d.Features = append(d.Features, n)
 		}
 	}
-	d.X = tensor.New(t.n, len(d.Features), t.x)
+	if t.float32 {
+		d.X32 = tensor.New(t.n, len(d.Features), t.x32)
+	} else {
+		d.X = tensor.New(t.n, len(d.Features), t.x)
+	}
 	if t.target < 0 {
 		return d, nil
 	}

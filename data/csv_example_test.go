@@ -61,3 +61,33 @@ func ExampleReadIDXPair() {
 	// 2 2
 	// [0.502 0.063] [3 5]
 }
+
+func ExampleIDXOptions() {
+	// Two 1×2 images and their labels, stored in float32 only.
+	images := "\x00\x00\x08\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x02\x00\xff\x80\x10"
+	labels := "\x00\x00\x08\x01\x00\x00\x00\x02\x03\x05"
+	d, err := data.ReadIDXPairWith(strings.NewReader(images), "images", strings.NewReader(labels), "labels", data.IDXOptions{Float32: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.X == nil, d.Len(), d.Cols())
+	fmt.Printf("%.3f %v\n", d.X32.Row(1), d.Labels)
+	// Output:
+	// true 2 2
+	// [0.502 0.063] [3 5]
+}
+
+func ExampleDataset_Float32() {
+	// Features read in float32 for float32 training: X is nil, X32 holds them.
+	d, err := data.ReadCSV(strings.NewReader("x1,x2,y\n0.5,2,a\n1.25,-3,b\n"), "t.csv", data.CSVOptions{Float32: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.X == nil, d.Float32() == d.X32)
+	fmt.Println(d.Float64().Row(1), d.Labels)
+	// Output:
+	// true true
+	// [1.25 -3] [a b]
+}

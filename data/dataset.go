@@ -17,17 +17,56 @@ var ErrData = errors.New("invalid data")
 // A classification dataset has one label per sample in Labels; a
 // regression dataset has numeric targets in Y (samples×outputs). At most
 // one of Labels and Y is set; neither for data to predict on.
+//
+// A dataset loaded for float32 training (CSVOptions.Float32,
+// IDXOptions.Float32) holds its features in X32 instead, and X is nil:
+// the table is stored once, at half the size. Float32 and Float64 return
+// the features in either precision whichever field holds them; the
+// functions of this package that take a Dataset read X unless their
+// documentation says otherwise.
 type Dataset struct {
 	Name     string                 // where the data came from, for messages
 	Features []string               // feature names, one per column of X; may be nil
 	Target   string                 // name of the target column; may be empty
-	X        *tensor.Dense[float64] // samples×features
+	X        *tensor.Dense[float64] // samples×features, or nil when X32 holds them
+	X32      *tensor.Dense[float32] // samples×features in float32, or nil when X holds them
 	Labels   []string               // class label per sample, or nil
 	Y        *tensor.Dense[float64] // samples×outputs regression targets, or nil
 }
 
 // Len returns the number of samples.
-func (d *Dataset) Len() int { return d.X.Rows() }
+func (d *Dataset) Len() int {
+	if d.X == nil && d.X32 != nil {
+		return d.X32.Rows()
+	}
+	return d.X.Rows()
+}
+
+// Cols returns the number of features: the columns of X or X32.
+func (d *Dataset) Cols() int {
+	if d.X == nil && d.X32 != nil {
+		return d.X32.Cols()
+	}
+	return d.X.Cols()
+}
+
+// Float32 returns the features in float32: X32 itself when it is set,
+// else a float32 copy of X.
+func (d *Dataset) Float32() *tensor.Dense[float32] {
+	if d.X32 != nil {
+		return d.X32
+	}
+	return tensor.Convert[float32](d.X)
+}
+
+// Float64 returns the features in float64: X itself when it is set,
+// else a float64 copy of X32 (which holds each value exactly).
+func (d *Dataset) Float64() *tensor.Dense[float64] {
+	if d.X != nil {
+		return d.X
+	}
+	return tensor.Convert[float64](d.X32)
+}
 
 // Classification reports whether the targets are class labels.
 func (d *Dataset) Classification() bool { return d.Labels != nil }
@@ -36,7 +75,12 @@ func (d *Dataset) Classification() bool { return d.Labels != nil }
 // shares nothing with d. It panics if an index is out of range.
 func (d *Dataset) Subset(idx []int) *Dataset {
 	s := &Dataset{Name: d.Name, Features: d.Features, Target: d.Target}
-	s.X = takeRows(d.X, idx)
+	if d.X != nil {
+		s.X = takeRows(d.X, idx)
+	}
+	if d.X32 != nil {
+		s.X32 = takeRows(d.X32, idx)
+	}
 	if d.Y != nil {
 		s.Y = takeRows(d.Y, idx)
 	}
@@ -49,8 +93,8 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	return s
 }
 
-func takeRows(m *tensor.Dense[float64], idx []int) *tensor.Dense[float64] {
-	out := tensor.Zeros[float64](len(idx), m.Cols())
+func takeRows[T tensor.Float](m *tensor.Dense[T], idx []int) *tensor.Dense[T] {
+	out := tensor.Zeros[T](len(idx), m.Cols())
 	for i, j := range idx {
 		copy(out.Row(i), m.Row(j))
 	}
