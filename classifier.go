@@ -49,7 +49,18 @@ func NewClassifier[L data.Label](opts Options) *Classifier[L] {
 // cancelled (ctx.Err(), with the history so far; the classifier then
 // holds the weights reached).
 func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L) (*train.History, error) {
-	return c.fit(ctx, X, y, nil, nil, nil)
+	return c.fit(ctx, inputs{x64: X}, y, nil, nil, nil)
+}
+
+// FitFloat32 is Fit for features already in float32, such as the X32 of
+// a data.Dataset loaded with data.CSVOptions.Float32 or
+// data.IDXOptions.Float32. With Options.NoScaling the network trains on
+// X itself, without a copy; otherwise the scaler is fitted on X's values
+// (in float64) and the scaled copy trains. For features that are float32
+// values, FitFloat32 on them and Fit on their float64 copy train the
+// same network. X is not modified.
+func (c *Classifier[L]) FitFloat32(ctx context.Context, X *tensor.Dense[float32], y []L) (*train.History, error) {
+	return c.fit(ctx, inputs{x32: X}, y, nil, nil, nil)
 }
 
 // FitWeighted is Fit with a weight sampleWeight[i] for every sample, as
@@ -62,7 +73,7 @@ func (c *Classifier[L]) Fit(ctx context.Context, X *tensor.Dense[float64], y []L
 // not X's samples, or weights that are all 0 are errors wrapping
 // data.ErrData that name the sample. A nil sampleWeight is Fit.
 func (c *Classifier[L]) FitWeighted(ctx context.Context, X *tensor.Dense[float64], y []L, sampleWeight []float64) (*train.History, error) {
-	return c.fit(ctx, X, y, sampleWeight, nil, nil)
+	return c.fit(ctx, inputs{x64: X}, y, sampleWeight, nil, nil)
 }
 
 // FitTable trains the classifier on a raw table: prep.Target names the
@@ -83,7 +94,7 @@ func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.P
 	if err != nil {
 		return &train.History{}, err
 	}
-	return c.fit(ctx, d.X, y, nil, p, nil)
+	return c.fit(ctx, inputs{x64: d.X}, y, nil, p, nil)
 }
 
 // PredictTable returns the most probable class of every row of a raw
@@ -114,7 +125,7 @@ func (c *Classifier[L]) PartialFit(ctx context.Context, X *tensor.Dense[float64]
 	if c.model == nil || c.model.Preprocessing != nil {
 		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a classifier fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
 	}
-	return c.fit(ctx, X, y, nil, nil, &warm{net: c.model.Network, opt: c.opt})
+	return c.fit(ctx, inputs{x64: X}, y, nil, nil, &warm{net: c.model.Network, opt: c.opt})
 }
 
 // PartialFitTable continues training a classifier fitted with FitTable
@@ -133,7 +144,7 @@ func (c *Classifier[L]) PartialFitTable(ctx context.Context, t *data.Table) (*tr
 	if err != nil {
 		return &train.History{}, err
 	}
-	return c.fit(ctx, d.X, y, nil, p, &warm{net: c.model.Network, opt: c.opt})
+	return c.fit(ctx, inputs{x64: d.X}, y, nil, p, &warm{net: c.model.Network, opt: c.opt})
 }
 
 // parseLabels reads the labels of a table's target column as L.
@@ -150,16 +161,17 @@ func parseLabels[L data.Label](labels []string, name, target string) ([]L, error
 
 // fit is FitWeighted, with the preprocessing X came through, if any, and
 // the network to continue from for a warm start.
-func (c *Classifier[L]) fit(ctx context.Context, X *tensor.Dense[float64], y []L, sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
+func (c *Classifier[L]) fit(ctx context.Context, X inputs, y []L, sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := c.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
 	}
-	if X == nil {
+	n, ok := X.rows()
+	if !ok {
 		return &train.History{}, fmt.Errorf("%w: no samples (X is nil)", data.ErrData)
 	}
-	if len(y) != X.Rows() {
-		return &train.History{}, fmt.Errorf("%w: X has %d samples but y has %d labels", data.ErrData, X.Rows(), len(y))
+	if len(y) != n {
+		return &train.History{}, fmt.Errorf("%w: X has %d samples but y has %d labels", data.ErrData, n, len(y))
 	}
 	classes := c.classes
 	if start == nil {

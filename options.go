@@ -351,14 +351,44 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 	return wrap(net, raw, hist), hist, opt, err
 }
 
+// inputs are the features as Fit (x64) or FitFloat32 (x32) got them;
+// one of the two is set, or neither when the caller passed nil.
+type inputs struct {
+	x64 *tensor.Dense[float64]
+	x32 *tensor.Dense[float32]
+}
+
+// rows returns the number of samples, and false when there are no
+// features at all (a nil matrix).
+func (in inputs) rows() (int, bool) {
+	switch {
+	case in.x64 != nil:
+		return in.x64.Rows(), true
+	case in.x32 != nil:
+		return in.x32.Rows(), true
+	}
+	return 0, false
+}
+
 // scale fits a Scaler on X unless disabled, and returns X scaled and
-// converted to float32.
-func scale(X *tensor.Dense[float64], off bool) (*data.Scaler, *tensor.Dense[float32], error) {
+// converted to float32. Unscaled float32 features are returned as they
+// are, after a check that they are finite: training never copies them.
+func scale(X inputs, off bool) (*data.Scaler, *tensor.Dense[float32], error) {
+	if X.x32 != nil {
+		return scaleFrom(X.x32, off)
+	}
+	return scaleFrom(X.x64, off)
+}
+
+func scaleFrom[T tensor.Float](X *tensor.Dense[T], off bool) (*data.Scaler, *tensor.Dense[float32], error) {
 	if off {
-		for i, v := range X.Data() {
-			if v != v || v > maxFinite || v < -maxFinite {
+		for i, x := range X.Data() {
+			if v := float64(x); v != v || v > maxFinite || v < -maxFinite {
 				return nil, nil, fmt.Errorf("%w: sample %d, feature %d is %v", data.ErrData, i/X.Cols()+1, i%X.Cols()+1, v)
 			}
+		}
+		if X32, ok := any(X).(*tensor.Dense[float32]); ok {
+			return nil, X32, nil
 		}
 		return nil, tensor.Convert[float32](X), nil
 	}
@@ -374,12 +404,15 @@ const maxFinite = 1.7976931348623157e308
 
 // scaleWith checks that X is finite and returns it scaled with s (if
 // not nil) and converted to float32: the inputs of a warm start.
-func scaleWith(X *tensor.Dense[float64], s *data.Scaler) (*tensor.Dense[float32], error) {
+func scaleWith(X inputs, s *data.Scaler) (*tensor.Dense[float32], error) {
 	_, Xs, err := scale(X, true)
 	if err != nil || s == nil {
 		return Xs, err
 	}
-	return data.Transform[float32](s, X)
+	if X.x32 != nil {
+		return data.Transform[float32](s, X.x32)
+	}
+	return data.Transform[float32](s, X.x64)
 }
 
 // metricsOf collects the final metrics of a history for the model file.

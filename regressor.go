@@ -35,13 +35,20 @@ func NewRegressor(opts Options) *Regressor { return &Regressor{opts: opts} }
 // Fit trains the regressor on X (samples×features) and Y (samples×targets),
 // replacing what it learnt before. Errors are as for Classifier.Fit.
 func (r *Regressor) Fit(ctx context.Context, X, Y *tensor.Dense[float64]) (*train.History, error) {
-	return r.fit(ctx, X, Y, nil, nil, nil)
+	return r.fit(ctx, inputs{x64: X}, Y, nil, nil, nil)
+}
+
+// FitFloat32 is Fit for features already in float32, as
+// Classifier.FitFloat32: without scaling the network trains on X itself.
+// The targets Y stay float64. X and Y are not modified.
+func (r *Regressor) FitFloat32(ctx context.Context, X *tensor.Dense[float32], Y *tensor.Dense[float64]) (*train.History, error) {
+	return r.fit(ctx, inputs{x32: X}, Y, nil, nil, nil)
 }
 
 // FitWeighted is Fit with a weight sampleWeight[i] for every sample; see
 // Classifier.FitWeighted.
 func (r *Regressor) FitWeighted(ctx context.Context, X, Y *tensor.Dense[float64], sampleWeight []float64) (*train.History, error) {
-	return r.fit(ctx, X, Y, sampleWeight, nil, nil)
+	return r.fit(ctx, inputs{x64: X}, Y, sampleWeight, nil, nil)
 }
 
 // FitTable trains the regressor on a raw table: prep.Target names the
@@ -52,7 +59,7 @@ func (r *Regressor) FitTable(ctx context.Context, t *data.Table, prep data.PrepO
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, d.X, d.Y, nil, p, nil)
+	return r.fit(ctx, inputs{x64: d.X}, d.Y, nil, p, nil)
 }
 
 // PredictTable returns the predicted target of every row of a raw table,
@@ -71,7 +78,7 @@ func (r *Regressor) PartialFit(ctx context.Context, X, Y *tensor.Dense[float64])
 	if r.model == nil || r.model.Preprocessing != nil {
 		return &train.History{}, fmt.Errorf("nerve: %w: PartialFit continues a regressor fitted with Fit (FitTable: PartialFitTable)", ErrNotFitted)
 	}
-	return r.fit(ctx, X, Y, nil, nil, &warm{net: r.model.Network, opt: r.opt})
+	return r.fit(ctx, inputs{x64: X}, Y, nil, nil, &warm{net: r.model.Network, opt: r.opt})
 }
 
 // PartialFitTable continues training a regressor fitted with FitTable on
@@ -84,12 +91,12 @@ func (r *Regressor) PartialFitTable(ctx context.Context, t *data.Table) (*train.
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, d.X, d.Y, nil, r.model.Preprocessing, &warm{net: r.model.Network, opt: r.opt})
+	return r.fit(ctx, inputs{x64: d.X}, d.Y, nil, r.model.Preprocessing, &warm{net: r.model.Network, opt: r.opt})
 }
 
 // fit is FitWeighted, with the preprocessing X came through, if any,
 // and the network to continue from for a warm start.
-func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
+func (r *Regressor) fit(ctx context.Context, X inputs, Y *tensor.Dense[float64], sw []float64, prep *data.Preprocessing, start *warm) (*train.History, error) {
 	o, act, err := r.opts.withDefaults()
 	if err != nil {
 		return &train.History{}, err
@@ -97,26 +104,27 @@ func (r *Regressor) fit(ctx context.Context, X, Y *tensor.Dense[float64], sw []f
 	if o.ClassWeight != nil || o.BalancedClassWeight {
 		return &train.History{}, fmt.Errorf("%w: ClassWeight and BalancedClassWeight are for classifiers: a regressor has no classes (use FitWeighted's sample weights)", ErrOptions)
 	}
-	if X == nil || Y == nil {
+	n, ok := X.rows()
+	if !ok || Y == nil {
 		return &train.History{}, fmt.Errorf("%w: no samples (X or Y is nil)", data.ErrData)
 	}
-	if Y.Rows() != X.Rows() {
-		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, X.Rows(), Y.Rows())
+	if Y.Rows() != n {
+		return &train.History{}, fmt.Errorf("%w: X has %d samples but Y has %d", data.ErrData, n, Y.Rows())
 	}
 	var scaler, yScaler *data.Scaler
 	var Xs, Ys *tensor.Dense[float32]
 	if start != nil {
 		scaler, yScaler = r.model.Scaler, r.model.TargetScaler
 		if Xs, err = scaleWith(X, scaler); err == nil {
-			Ys, err = scaleWith(Y, yScaler)
+			Ys, err = scaleWith(inputs{x64: Y}, yScaler)
 		}
 	} else if scaler, Xs, err = scale(X, o.NoScaling || prep != nil); err == nil {
-		yScaler, Ys, err = scale(Y, o.NoScaling)
+		yScaler, Ys, err = scale(inputs{x64: Y}, o.NoScaling)
 	}
 	if err != nil {
 		return &train.History{}, err
 	}
-	if err := sampleWeightsOK(sw, X.Rows()); err != nil {
+	if err := sampleWeightsOK(sw, n); err != nil {
 		return &train.History{}, err
 	}
 	m, hist, opt, err := fit(ctx, o, act, activation.Identity, loss.MSE, Xs, Ys, weighting{w: sw, sampleWeighted: sw != nil}, start, func(net *nn.Network[float32], rec json.RawMessage, h *train.History) *model.Model[float32] {

@@ -15,17 +15,18 @@ type Scaler struct {
 	Scale []float64 `json:"scale"`
 }
 
-// FitScaler computes the mean and standard deviation of every column of X.
-// It returns an error wrapping ErrData if X has no rows or holds a value
-// that is not finite.
-func FitScaler(X *tensor.Dense[float64]) (*Scaler, error) {
+// FitScaler computes the mean and standard deviation of every column of X,
+// in float64 whatever X's precision. It returns an error wrapping ErrData
+// if X has no rows or holds a value that is not finite.
+func FitScaler[T tensor.Float](X *tensor.Dense[T]) (*Scaler, error) {
 	n, d := X.Dims()
 	if n == 0 {
 		return nil, fmt.Errorf("%w: no samples to compute scaling from", ErrData)
 	}
 	s := &Scaler{Mean: make([]float64, d), Scale: make([]float64, d)}
 	for i := range n {
-		for j, v := range X.Row(i) {
+		for j, x := range X.Row(i) {
+			v := float64(x)
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("%w: sample %d, feature %d is %v", ErrData, i+1, j+1, v)
 			}
@@ -37,7 +38,7 @@ func FitScaler(X *tensor.Dense[float64]) (*Scaler, error) {
 	}
 	for i := range n {
 		for j, v := range X.Row(i) {
-			dv := v - s.Mean[j]
+			dv := float64(v) - s.Mean[j]
 			s.Scale[j] += dv * dv
 		}
 	}
@@ -70,10 +71,11 @@ func (s *Scaler) Validate() error {
 	return nil
 }
 
-// Transform returns the standardised copy of X, converted to T. X is not
-// modified. It returns an error wrapping ErrData if X does not have one
-// column per fitted feature.
-func Transform[T tensor.Float](s *Scaler, X *tensor.Dense[float64]) (*tensor.Dense[T], error) {
+// Transform returns the standardised copy of X, converted to T (computed
+// in float64 from X of either precision). X is not modified. It returns
+// an error wrapping ErrData if X does not have one column per fitted
+// feature.
+func Transform[T, S tensor.Float](s *Scaler, X *tensor.Dense[S]) (*tensor.Dense[T], error) {
 	n, d := X.Dims()
 	if d != len(s.Mean) {
 		return nil, fmt.Errorf("%w: data has %d features, the scaler was fitted on %d", ErrData, d, len(s.Mean))
@@ -82,7 +84,7 @@ func Transform[T tensor.Float](s *Scaler, X *tensor.Dense[float64]) (*tensor.Den
 	for i := range n {
 		o := out.Row(i)
 		for j, v := range X.Row(i) {
-			o[j] = T((v - s.Mean[j]) / s.Scale[j])
+			o[j] = T((float64(v) - s.Mean[j]) / s.Scale[j])
 		}
 	}
 	return out, nil

@@ -1,0 +1,5 @@
+//go:build !race
+
+package nerve
+
+const raceEnabled = false
