@@ -39,8 +39,9 @@ func taskOfModel(m *model.Model[float32]) data.Task {
 // loadLabelled reads a dataset with targets: an IDX image file with its
 // IDX labels when labels is set, else a CSV file whose target column is
 // target ("" means the last column). Each file is read once ("-" is
-// standard input); Ctrl-C stops the loading.
-func loadLabelled(ctx context.Context, path, labels, target string, task data.Task) (*data.Dataset, error) {
+// standard input); Ctrl-C stops the loading. With f32 the features are
+// stored in float32 only (Dataset.X32), for training without scaling.
+func loadLabelled(ctx context.Context, path, labels, target string, task data.Task, f32 bool) (*data.Dataset, error) {
 	if labels != "" && task == data.TaskRegression {
 		return nil, fmt.Errorf("%s: IDX labels are classes; --task regression does not apply", labels)
 	}
@@ -50,7 +51,7 @@ func loadLabelled(ctx context.Context, path, labels, target string, task data.Ta
 	}
 	if labels == "" {
 		return cancellable(ctx, func() (*data.Dataset, error) {
-			return data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: target, Task: task})
+			return data.ReadCSV(bytes.NewReader(b), path, data.CSVOptions{Target: target, Task: task, Float32: f32})
 		})
 	}
 	lb, err := readInput(ctx, labels)
@@ -58,7 +59,7 @@ func loadLabelled(ctx context.Context, path, labels, target string, task data.Ta
 		return nil, err
 	}
 	return cancellable(ctx, func() (*data.Dataset, error) {
-		return data.ReadIDXPair(bytes.NewReader(b), path, bytes.NewReader(lb), labels)
+		return data.ReadIDXPairWith(bytes.NewReader(b), path, bytes.NewReader(lb), labels, data.IDXOptions{Float32: f32})
 	})
 }
 
@@ -238,7 +239,7 @@ func networkData(ctx context.Context, m *model.Model[float64], modelPath, dataPa
 	if target == "" {
 		target = m.Target
 	}
-	d, err := loadLabelled(ctx, dataPath, labels, target, task)
+	d, err := loadLabelled(ctx, dataPath, labels, target, task, false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -65,7 +65,7 @@ func (c *evaluateConfig) run(ctx context.Context, _ []string, stdout, stderr io.
 func (c *evaluateConfig) load(ctx context.Context, m *model.Model[float32]) (*data.Dataset, error) {
 	task := taskOfModel(m)
 	if c.labels != "" {
-		return loadLabelled(ctx, c.data, c.labels, c.target, task)
+		return loadLabelled(ctx, c.data, c.labels, c.target, task, false)
 	}
 	b, err := readInput(ctx, c.data)
 	if err != nil {

@@ -23,7 +23,7 @@ func checkModelLimits(d *data.Dataset, hidden []int) error {
 	if d.Classification() {
 		outputs = countDistinct(d.Labels)
 	}
-	sizes := append(append([]int{d.X.Cols()}, hidden...), outputs)
+	sizes := append(append([]int{d.Cols()}, hidden...), outputs)
 	params := int64(0)
 	limit := model.MaxModelBytes / 4 // float32 parameters
 	for i := 1; i < len(sizes); i++ {
@@ -34,7 +34,7 @@ func checkModelLimits(d *data.Dataset, hidden []int) error {
 		}
 		params += in*out + out
 	}
-	mean := make([]float64, d.X.Cols())
+	mean := make([]float64, d.Cols())
 	for j := range mean {
 		mean[j] = -1 / 3.0 // a typical width of a value in JSON
 	}
@@ -48,7 +48,7 @@ func checkModelLimits(d *data.Dataset, hidden []int) error {
 	}
 	if n := len(b) + headerMargin; n > model.MaxHeaderBytes {
 		return fmt.Errorf("%s: %d columns and %d classes would make a model header of about %d KiB, more than a model file allows (%d KiB)",
-			d.Name, d.X.Cols()+1, len(h.Classes), n>>10, model.MaxHeaderBytes>>10)
+			d.Name, d.Cols()+1, len(h.Classes), n>>10, model.MaxHeaderBytes>>10)
 	}
 	return nil
 }

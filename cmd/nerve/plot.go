@@ -366,7 +366,12 @@ func writeTrainPlots(dir string, hist *train.History, m *model.Model[float32], d
 	if err := plot.Network(filepath.Join(dir, "network.svg"), m, plot.Options{}); err != nil {
 		return fmt.Errorf("--plot %s: %w", dir, err)
 	}
-	if len(m.Classes) > 0 && m.Network.Inputs() == 2 && d.X.Cols() == 2 {
+	if len(m.Classes) > 0 && m.Network.Inputs() == 2 && d.Cols() == 2 {
+		if d.X == nil { // features loaded in float32: the plot takes float64
+			c := *d
+			c.X, c.X32 = d.Float64(), nil
+			d = &c
+		}
 		if err := plot.Boundary(filepath.Join(dir, "boundary.png"), m, m.Classes, d, plot.Options{}); err != nil {
 			return fmt.Errorf("--plot %s: %w", dir, err)
 		}

@@ -224,18 +224,20 @@ func (r *trainRun) load(ctx context.Context) error {
 	if c.columnFlags.given() {
 		return r.loadTables()
 	}
-	r.trainSet, err = loadLabelled(ctx, c.data, c.labels, c.target, taskOf(c.task))
+	if c.labels != "" && !f.set("no-scaling") && r.resume == nil {
+		c.noScaling = true // IDX pixels are already in [0, 1]
+	}
+	// Features the network takes as they are load straight into
+	// float32, the precision it trains in, and are stored only so.
+	r.trainSet, err = loadLabelled(ctx, c.data, c.labels, c.target, taskOf(c.task), c.noScaling)
 	if c.labels == "" && (errors.Is(err, data.ErrNotNumber) || errors.Is(err, data.ErrEmptyCell)) {
 		return r.loadTables() // text or missing cells: a raw table
 	}
 	if err != nil {
 		return err
 	}
-	if c.labels != "" && !f.set("no-scaling") && r.resume == nil {
-		c.noScaling = true // IDX pixels are already in [0, 1]
-	}
 	if c.test != "" {
-		r.testSet, err = loadLabelled(ctx, c.test, c.testLabels, c.target, taskOf(c.task))
+		r.testSet, err = loadLabelled(ctx, c.test, c.testLabels, c.target, taskOf(c.task), c.noScaling)
 		if err != nil {
 			return err
 		}
@@ -331,16 +333,19 @@ func (r *trainRun) train(ctx context.Context) error {
 	} else if r.c.classWeight.given() {
 		return usagef("train: --class-weight is for classifiers, and %s has a numeric target (a regression)", r.trainSet.Name)
 	}
-	X := r.trainSet.X
-	r.log.say("training a %s on %d samples × %d features (%s)", kind, r.trainSet.Len(), X.Cols(), r.trainSet.Name)
+	d := r.trainSet
+	r.log.say("training a %s on %d samples × %d features (%s)", kind, d.Len(), d.Cols(), d.Name)
 	r.start = time.Now()
 	var err error
-	if r.trainSet.Classification() {
+	if d.Classification() {
 		clf := nerve.NewClassifier[string](r.opts)
-		if r.table != nil {
+		switch {
+		case r.table != nil:
 			r.hist, err = clf.FitTable(ctx, r.table, r.prepOpt)
-		} else {
-			r.hist, err = clf.Fit(ctx, X, r.trainSet.Labels)
+		case d.X32 != nil:
+			r.hist, err = clf.FitFloat32(ctx, d.X32, d.Labels)
+		default:
+			r.hist, err = clf.Fit(ctx, d.X, d.Labels)
 		}
 		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := clf.PredictProba(X)
@@ -349,12 +354,15 @@ func (r *trainRun) train(ctx context.Context) error {
 		r.trained = clf.Model()
 	} else {
 		reg := nerve.NewRegressor(r.opts)
-		if r.table != nil {
+		switch {
+		case r.table != nil:
 			// FitTable standardises the target, as Fit does, but not
 			// the inputs, which the preprocessing made.
 			r.hist, err = reg.FitTable(ctx, r.table, r.prepOpt)
-		} else {
-			r.hist, err = reg.Fit(ctx, X, r.trainSet.Y)
+		case d.X32 != nil:
+			r.hist, err = reg.FitFloat32(ctx, d.X32, d.Y)
+		default:
+			r.hist, err = reg.Fit(ctx, d.X, d.Y)
 		}
 		r.predict = func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error) {
 			p, err := reg.Predict(X)
@@ -383,7 +391,7 @@ func (r *trainRun) report() error {
 	summary := map[string]any{"epochs": len(hist.Epochs), "best_epoch": hist.BestEpoch, "stopped_early": hist.StoppedEarly, "stop": string(hist.Stop), "seconds": seconds}
 	var testReport string
 	if r.testSet != nil {
-		P, classes, err := r.predict(r.testSet.X)
+		P, classes, err := predictBlocks(r.testSet, r.predict)
 		if err != nil {
 			return fmt.Errorf("%s: %w", r.testSet.Name, err)
 		}
@@ -443,14 +451,50 @@ func (r *trainRun) stopNote() string {
 	return ""
 }
 
+// predictRows is how many test samples predictBlocks converts and runs
+// through the network at a time.
+const predictRows = 1024
+
+// predictBlocks returns predict's outputs for the samples of d, block by
+// block of predictRows samples, so that scoring a large test set takes
+// no float64 copy of it (d.X32) nor the network's activations for all of
+// it at once.
+func predictBlocks(d *data.Dataset, predict func(*tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)) (*tensor.Dense[float64], []string, error) {
+	var P *tensor.Dense[float64]
+	var classes []string
+	var x, buf *tensor.Dense[float64]
+	n := d.Len()
+	for lo := 0; lo < n; lo += predictRows {
+		hi := min(lo+predictRows, n)
+		if d.X != nil {
+			x = d.X.Slice(lo, hi)
+		} else {
+			buf = tensor.Reuse(buf, hi-lo, d.Cols())
+			x = buf
+			for i, v := range d.X32.Data()[lo*d.Cols() : hi*d.Cols()] {
+				x.Data()[i] = float64(v)
+			}
+		}
+		p, c, err := predict(x)
+		if err != nil {
+			return nil, nil, err
+		}
+		if P == nil {
+			P, classes = tensor.Zeros[float64](n, p.Cols()), c
+		}
+		copy(P.Data()[lo*p.Cols():hi*p.Cols()], p.Data())
+	}
+	return P, classes, nil
+}
+
 // sameKind checks that a test set has the same kind of target and the
 // same width as the training set.
 func sameKind(tr, te *data.Dataset, path string) error {
 	if tr.Classification() != te.Classification() {
 		return fmt.Errorf("%s: the test target is %s but the training target is %s", path, kindWord(te), kindWord(tr))
 	}
-	if tr.X.Cols() != te.X.Cols() {
-		return fmt.Errorf("%s: has %d feature columns, the training data has %d", path, te.X.Cols(), tr.X.Cols())
+	if tr.Cols() != te.Cols() {
+		return fmt.Errorf("%s: has %d feature columns, the training data has %d", path, te.Cols(), tr.Cols())
 	}
 	// An unseen test label would fail the scoring after training: say
 	// so before spending the time.
