@@ -8,17 +8,24 @@ mean training loss and the test accuracy.
 Usage (bench/train_peers.sh runs it):
 
     train_peers.py torch|numpy --data DIR [--epochs N] [--batch N] [--threads N] [--seed N]
+    nerve train ... --json | train_peers.py stamp [--samples N]
 
 DIR holds the four MNIST IDX .gz files. The data sits in memory as float32
 (pixels / 255); every epoch draws a new permutation (torch.randperm, or
 numpy's permutation) and trains on its batches in order, the last one
 short, as nerve does.
+
+stamp reads `nerve train --json` as it runs, notes when each epoch's line
+arrives, and prints the summary line with "epoch_seconds" (the time
+between consecutive epoch lines: epochs 2, 3, ...) and "samples_per_sec"
+(--samples over their median), the figure `nerve bench` reports.
 """
 
 import argparse
 import gzip
 import json
 import os
+import statistics
 import sys
 import time
 
@@ -48,6 +55,12 @@ def load(d):
 SIZES = [784, 256, 128, 10]
 
 
+def batches(perm, batch):
+    """Yields the index slices of an epoch's batches, in order."""
+    for lo in range(0, len(perm), batch):
+        yield perm[lo:lo + batch]
+
+
 def run_torch(a, X, y, Xt, yt):
     import torch
     torch.set_num_threads(a.threads)
@@ -64,10 +77,8 @@ def run_torch(a, X, y, Xt, yt):
     n = X.shape[0]
     start = time.perf_counter()
     for _ in range(a.epochs):
-        perm = torch.randperm(n)
         total = 0.0
-        for lo in range(0, n, a.batch):
-            idx = perm[lo:lo + a.batch]
+        for idx in batches(torch.randperm(n), a.batch):
             xb, yb = X[idx], y[idx]
             opt.zero_grad(set_to_none=True)
             loss = lossf(net(xb), yb)
@@ -95,10 +106,8 @@ def run_numpy(a, X, y, Xt, yt):
     n = X.shape[0]
     start = time.perf_counter()
     for _ in range(a.epochs):
-        perm = rng.permutation(n)
         total = 0.0
-        for lo in range(0, n, a.batch):
-            idx = perm[lo:lo + a.batch]
+        for idx in batches(rng.permutation(n), a.batch):
             xb, yb = X[idx], y[idx]
             k = len(idx)
             # forward: Z = A_prev·W + b, A = relu(Z); softmax on the last
@@ -140,7 +149,27 @@ def run_numpy(a, X, y, Xt, yt):
     return seconds, total / n, float(acc)
 
 
+def stamp(samples):
+    times, last = [], None
+    for line in sys.stdin:
+        now = time.perf_counter()
+        r = json.loads(line)
+        if "epoch" in r:
+            times.append(now)
+        last = r
+    last["epoch_seconds"] = [b - a for a, b in zip(times, times[1:])]
+    last["samples_per_sec"] = samples / statistics.median(last["epoch_seconds"])
+    json.dump(last, sys.stdout)
+    print()
+
+
 def main():
+    if sys.argv[1:2] == ["stamp"]:
+        p = argparse.ArgumentParser()
+        p.add_argument("stamp")
+        p.add_argument("--samples", type=int, default=60000)
+        stamp(p.parse_args().samples)
+        return
     p = argparse.ArgumentParser()
     p.add_argument("impl", choices=["torch", "numpy"])
     p.add_argument("--data", required=True)
