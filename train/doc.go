@@ -30,6 +30,12 @@
 // classifier, ValidationFraction holds out that share of every class
 // (stratified, data.Stratify); for a regressor a random share.
 //
+// Fit's memory does not grow with the data beyond X and Y themselves: the
+// held-out samples stay rows of X, picked by index; each batch is
+// gathered from the epoch's shuffled order into buffers reused from
+// batch to batch; validation data is scored in blocks of EvalRows
+// samples. After the first, a batch allocates nothing.
+//
 // Fit never prints. Progress reaches the caller through the OnEpoch and
 // OnBatch callbacks; the History it returns holds every epoch's losses and
 // accuracies. Training stops with an error, never silently, when the loss
