@@ -38,6 +38,10 @@ type adam[T tensor.Float] struct {
 	decoupled bool // AdamW: cfg.WeightDecay decays p, not g
 	st        state[T]
 	t         int
+
+	// The step under way (StartStep).
+	params []Param[T]
+	coef   kernel.AdamCoef[T]
 }
 
 // NewAdam returns an Adam optimizer for cfg. It returns a *ConfigError if a
@@ -85,6 +89,16 @@ func (o *adam[T]) SetLR(lr float64) error { return setLR(o.st.name, &o.cfg.LR, l
 
 // Buffers: 0 first moment m, 1 second moment v, 2 running maximum v̂.
 func (o *adam[T]) Step(params []Param[T]) {
+	o.StartStep(params)
+	for i, prm := range params {
+		kernel.Adam(prm.Value.Data(), prm.Grad.Data(), o.st.bufs[0][i], o.st.bufs[1][i], o.vmax(i), o.coef)
+	}
+	o.params = nil
+}
+
+// StartStep begins a step as Step does: it sets up the moment buffers on
+// the first one, counts the step and fixes the step's coefficients.
+func (o *adam[T]) StartStep(params []Param[T]) {
 	k := 2
 	if o.cfg.AMSGrad {
 		k = 3
@@ -94,7 +108,7 @@ func (o *adam[T]) Step(params []Param[T]) {
 	c := o.cfg
 	bc1 := 1 - math.Pow(c.Beta1, float64(o.t))
 	bc2 := 1 - math.Pow(c.Beta2, float64(o.t))
-	coef := kernel.AdamCoef[T]{
+	o.coef = kernel.AdamCoef[T]{
 		NegStep:  T(-(c.LR / bc1)),
 		BC2Sqrt:  T(math.Sqrt(bc2)),
 		B1:       T(c.Beta1),
@@ -108,11 +122,20 @@ func (o *adam[T]) Step(params []Param[T]) {
 		Decouple: o.decoupled,
 		AMSGrad:  c.AMSGrad,
 	}
-	for i, prm := range params {
-		var vmax []T
-		if c.AMSGrad {
-			vmax = o.st.bufs[2][i]
-		}
-		kernel.Adam(prm.Value.Data(), prm.Grad.Data(), o.st.bufs[0][i], o.st.bufs[1][i], vmax, coef)
+	o.params = params
+}
+
+// StepPart updates elements [lo, hi) of parameter i on the calling thread.
+func (o *adam[T]) StepPart(i, lo, hi int) {
+	prm := o.params[i]
+	m, v := o.st.bufs[0][i], o.st.bufs[1][i]
+	kernel.AdamSerial(prm.Value.Data()[lo:hi], prm.Grad.Data()[lo:hi], m[lo:hi], v[lo:hi], part(o.vmax(i), lo, hi), o.coef)
+}
+
+// vmax returns parameter i's running maximum of v, or nil without AMSGrad.
+func (o *adam[T]) vmax(i int) []T {
+	if !o.cfg.AMSGrad {
+		return nil
 	}
+	return o.st.bufs[2][i]
 }

@@ -27,6 +27,33 @@ type Optimizer[T tensor.Float] interface {
 	SetLR(lr float64) error
 }
 
+// A PartStepper is an Optimizer whose update of each element of a
+// parameter depends on that element alone (SGD, Adam and AdamW are), so
+// that a step can be run in parts: a training step updates each block of
+// a weight matrix as soon as its gradient is computed, on the thread that
+// computed it (nn.Network.BackwardStep).
+//
+// StartStep(params) begins a step as Step(params) would (step count,
+// state, coefficients, the same checks) but updates nothing; StepPart(i,
+// lo, hi) then updates elements [lo, hi) of params[i] on the calling
+// thread. Calling StepPart once for every element of every parameter, in
+// any order and on any threads (never two calls on overlapping ranges at
+// once), before the next StartStep or Step, gives the results of Step
+// bit for bit. params must stay as it is until then.
+type PartStepper[T tensor.Float] interface {
+	Optimizer[T]
+	StartStep(params []Param[T])
+	StepPart(i, lo, hi int)
+}
+
+// part returns s[lo:hi], or nil for a nil s.
+func part[T any](s []T, lo, hi int) []T {
+	if s == nil {
+		return nil
+	}
+	return s[lo:hi]
+}
+
 // ErrInvalid is wrapped by every error about an invalid hyper-parameter.
 var ErrInvalid = errors.New("invalid hyper-parameter")
 

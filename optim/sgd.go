@@ -19,6 +19,10 @@ type sgd[T tensor.Float] struct {
 	cfg   SGD
 	st    state[T]
 	steps stepCount
+
+	// The step under way (StartStep).
+	params []Param[T]
+	coef   kernel.SGDCoef[T]
 }
 
 // NewSGD returns an SGD optimizer for cfg. It returns a *ConfigError if a
@@ -44,13 +48,23 @@ func (o *sgd[T]) LR() float64            { return o.cfg.LR }
 func (o *sgd[T]) SetLR(lr float64) error { return setLR("SGD", &o.cfg.LR, lr) }
 
 func (o *sgd[T]) Step(params []Param[T]) {
+	o.StartStep(params)
+	for i, prm := range params {
+		kernel.SGD(prm.Value.Data(), prm.Grad.Data(), o.buf(i), o.coef)
+	}
+	o.params = nil
+}
+
+// StartStep begins a step as Step does: it counts the step, sets up the
+// momentum buffers on the first one and fixes the step's coefficients.
+func (o *sgd[T]) StartStep(params []Param[T]) {
 	o.steps.n++
 	k := 0
 	if o.cfg.Momentum != 0 {
 		k = 1
 	}
 	first := !o.st.ready(params, k, 0)
-	c := kernel.SGDCoef[T]{
+	o.coef = kernel.SGDCoef[T]{
 		NegLR:    T(-o.cfg.LR),
 		WD:       T(o.cfg.WeightDecay),
 		Mu:       T(o.cfg.Momentum),
@@ -60,11 +74,19 @@ func (o *sgd[T]) Step(params []Param[T]) {
 		First:    first,
 		Nesterov: o.cfg.Nesterov,
 	}
-	for i, prm := range params {
-		var buf []T
-		if k == 1 {
-			buf = o.st.bufs[0][i]
-		}
-		kernel.SGD(prm.Value.Data(), prm.Grad.Data(), buf, c)
+	o.params = params
+}
+
+// StepPart updates elements [lo, hi) of parameter i on the calling thread.
+func (o *sgd[T]) StepPart(i, lo, hi int) {
+	prm := o.params[i]
+	kernel.SGDSerial(prm.Value.Data()[lo:hi], prm.Grad.Data()[lo:hi], part(o.buf(i), lo, hi), o.coef)
+}
+
+// buf returns parameter i's momentum buffer, or nil without momentum.
+func (o *sgd[T]) buf(i int) []T {
+	if !o.coef.Momentum {
+		return nil
 	}
+	return o.st.bufs[0][i]
 }

@@ -45,6 +45,17 @@ func SGD[T Float](p, g, buf []T, c SGDCoef[T]) {
 	}
 }
 
+// SGDSerial is SGD on the calling thread alone: for one part of a
+// parameter inside a job that is already split between threads (see
+// GemmThen). Its results are SGD's, bit for bit.
+func SGDSerial[T Float](p, g, buf []T, c SGDCoef[T]) {
+	if !c.Momentum {
+		buf = nil
+	}
+	n := len(p)
+	sgdSerial(kernelsOf[T](), p, g[:n], sub(buf, 0, n), &c)
+}
+
 // sgdSerial is SGD on the calling thread, in assembly where ks has it.
 func sgdSerial[T Float](ks *kernels[T], p, g, buf []T, c *SGDCoef[T]) {
 	done := 0
@@ -171,6 +182,17 @@ func Adam[T Float](p, g, m, v, vmax []T, c AdamCoef[T]) {
 	if ks == nil || !runUpdate(&ks.adamTasks, n, adamTask[T]{ks: ks, p: p, g: g, m: m, v: v, vmax: vmax, c: c}) {
 		adamSerial(ks, p, g, m, v, vmax, &c)
 	}
+}
+
+// AdamSerial is Adam on the calling thread alone: for one part of a
+// parameter inside a job that is already split between threads (see
+// GemmThen). Its results are Adam's, bit for bit.
+func AdamSerial[T Float](p, g, m, v, vmax []T, c AdamCoef[T]) {
+	if !c.AMSGrad {
+		vmax = nil
+	}
+	n := len(p)
+	adamSerial(kernelsOf[T](), p, g[:n], m[:n], v[:n], sub(vmax, 0, n), &c)
 }
 
 // adamSerial is Adam on the calling thread, in assembly where ks has it.
