@@ -170,6 +170,14 @@ func (n *Network[T]) BackwardIntoWeighted(g *Gradients[T], c *Cache[T], y *tenso
 	if err := n.checkY(c, y, w); err != nil {
 		return err
 	}
+	n.deltasInto(g, c, y, w, true)
+	return nil
+}
+
+// deltasInto is BackwardIntoWeighted on checked arguments; with withDW false it
+// leaves out every dW (which depend on nothing else of the backward
+// pass), for the caller to compute.
+func (n *Network[T]) deltasInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T], w []float64, withDW bool) {
 	L := len(n.Layers)
 	g.Layers = resize(g.Layers, L)
 	n.outputDelta(&g.Layers[L-1], c.Layers[L-1], y, w) // dZ of the output layer
@@ -182,9 +190,8 @@ func (n *Network[T]) BackwardIntoWeighted(g *Gradients[T], c *Cache[T], y *tenso
 			below = lower[T]{n.Layers[l-1], c.Layers[l-1], &g.Layers[l-1]}
 		}
 		inputGrad := l > 0 || !g.NoInputGrad
-		n.Layers[l].linearInto(&g.Layers[l], c.Layers[l], l == L-1, inputGrad, below)
+		n.Layers[l].linearInto(&g.Layers[l], c.Layers[l], l == L-1, inputGrad, withDW, below)
 	}
-	return nil
 }
 
 // lower is the layer under the one whose backward step is running, with
@@ -196,14 +203,17 @@ type lower[T tensor.Float] struct {
 }
 
 // linearInto is LinearBackward into g, reusing its matrices: it computes
-// g.DW, g.DB (when withDB; else it is already done) and, when inputGrad
-// is set, g.DAPrev from g.DZ (else g.DAPrev is nil). When below.layer is
+// g.DW (when withDW; else only its matrix), g.DB (when withDB; else it is
+// already done) and, when inputGrad is set, g.DAPrev from g.DZ (else
+// g.DAPrev is nil). When below.layer is
 // not nil it is the layer under this one, with its cache and gradients:
 // its delta dZ and bias gradient db are then computed in the same job as
 // dA_prev, which is its dA.
-func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool, below lower[T]) {
+func (l *Layer[T]) linearInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad, withDW bool, below lower[T]) {
 	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
-	tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	if withDW {
+		tensor.MatMul(g.DW, c.APrev, tensor.Trans, g.DZ, tensor.NoTrans) // dW = A_prevᵀ·dZ
+	}
 	if withDB {
 		if g.DB = l.reuseDB(g.DB); g.DB != nil {
 			g.DB.SumRows(g.DZ) // db = Σᵢ dZ[i,:]

@@ -207,6 +207,8 @@ type Gradients[T tensor.Float] struct {
 	// need it, and for a wide input it costs as much as the first
 	// layer's dW. Backward always computes it.
 	NoInputGrad bool
+
+	step partStep[T] // BackwardStep's parameter list and update
 }
 
 // checkX returns an error wrapping ErrShape if X does not have one column

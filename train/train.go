@@ -847,7 +847,6 @@ func argmax[T tensor.Float](row []T) int {
 type trainer[T tensor.Float] struct {
 	net      *nn.Network[T]
 	opt      optim.Optimizer[T]
-	params   []optim.Param[T]
 	classify bool
 	softmax  bool
 
@@ -907,14 +906,12 @@ func (t *trainer[T]) step(X, Y *tensor.Dense[T], W []float64) (cost, correct flo
 	if t.classify {
 		correct = hits(t.cache.Output(), Y, t.softmax)
 	}
-	t.grads.NoInputGrad = true                                                   // ∂L/∂X is not needed
-	if err := t.net.BackwardIntoWeighted(&t.grads, &t.cache, Y, W); err != nil { // step 3: dZ, dW, db, dA_prev per layer
+	t.grads.NoInputGrad = true // ∂L/∂X is not needed
+	// step 3: dZ, dW, db, dA_prev per layer; step 4: update every W and
+	// b, each block of W as soon as its dW is computed
+	if err := t.net.BackwardStep(&t.grads, &t.cache, Y, W, t.opt); err != nil {
 		return 0, 0, err
 	}
-	if t.params == nil { // the gradients' matrices exist now, and stay
-		t.params = t.net.Params(&t.grads)
-	}
-	t.opt.Step(t.params) // step 4: update every W and b
 	return cost, correct, nil
 }
 
