@@ -6,6 +6,7 @@ import (
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
+	"github.com/nerve-ml/nerve/optim"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
 )
@@ -139,4 +140,41 @@ func ExampleBackwardDense() {
 	nn.BackwardDense(activation.ReLU, dz, db, da, dzNext, wNext, z, a) // dA = dZ_next·W_nextᵀ; dZ = dA ⊙ relu′(Z); db = Σᵢ dZ[i,:]
 	fmt.Println("dA", da.Data(), "dZ", dz.Data(), "db", db.Data())
 	// Output: dA [1 1.5 -2 -3] dZ [1 0 -2 -3] db [-1 -3]
+}
+
+// A training step with an optimizer: BackwardStep computes the gradients
+// and updates every W and b with Adam, each block of W on the thread that
+// has just computed its gradient.
+func ExampleNetwork_BackwardStep() {
+	X := tensor.FromRows([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}})
+	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
+	net, err := nn.New[float64](nn.Config{
+		Inputs: 2,
+		Layers: []nn.LayerSpec{{Units: 4, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}},
+		Loss:   loss.BinaryCrossEntropy,
+	}, rng.New(1))
+	if err != nil {
+		panic(err)
+	}
+	opt, err := optim.New[float64]("adam", 0.05)
+	if err != nil {
+		panic(err)
+	}
+	var (
+		cache nn.Cache[float64]
+		grads nn.Gradients[float64]
+	)
+	grads.NoInputGrad = true
+	for range 500 {
+		if err := net.ForwardInto(&cache, X); err != nil {
+			panic(err)
+		}
+		if err := net.BackwardStep(&grads, &cache, y, nil, opt); err != nil { // no sample weights
+			panic(err)
+		}
+	}
+	out, _ := net.Predict(X)
+	fmt.Printf("output %.2f\n", out.Data())
+	// Output:
+	// output [0.00 1.00 1.00 0.00]
 }

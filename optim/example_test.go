@@ -36,3 +36,24 @@ func Example() {
 	// w = 3.0003, lr = 0.0125
 	// optim: SGD.Nesterov = true: invalid hyper-parameter: want Momentum > 0 and Dampening = 0
 }
+
+// A step in parts: StartStep, then StepPart over every element (here in
+// two halves, second half first) gives the parameters Step would.
+func ExamplePartStepper() {
+	w := tensor.FromRows([][]float64{{1, 2, 3, 4}})
+	dw := tensor.FromRows([][]float64{{0.5, -0.5, 1, -1}})
+	params := []optim.Param[float64]{{Value: w, Grad: dw}}
+
+	opt, err := optim.New[float64]("sgd", 0.1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ps := opt.(optim.PartStepper[float64])
+	ps.StartStep(params)
+	ps.StepPart(0, 2, 4) // w[2:4] −= 0.1·dw[2:4]
+	ps.StepPart(0, 0, 2)
+	fmt.Println(w.Data())
+	// Output:
+	// [0.95 2.05 2.9 4.1]
+}

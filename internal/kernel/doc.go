@@ -53,6 +53,10 @@
 //     product is split between threads, each thread runs the epilogue on
 //     the block of C it has just computed (whole rows for softmax, whole
 //     columns for db), instead of the caller alone afterwards;
+//   - GemmThen, several products (a training step's weight gradients) as
+//     one job split by whole rows of each C, calling back on each block
+//     as soon as it is done, on the thread that computed it (the
+//     optimizer update of that block of W: SGDSerial, AdamSerial);
 //   - SGD and Adam, one optimizer step per parameter in one loop over its
 //     elements (AVX-512 assembly for float32 and float64, without fused
 //     multiply-adds, so that it rounds as the Go loop does), split between
