@@ -10,10 +10,11 @@ import (
 
 // TestBackwardStep pins BackwardStep to BackwardIntoWeighted followed
 // by opt.Step(net.Params(g)), with and without sample weights, bit for
-// bit: every gradient and, after the update, every W and b, for every optimizer (the PartSteppers take the
-// one-job path, the others the fallback), every activation, float32 and
-// float64, on one and two kernel threads, over batches of changing size
-// (the 96-sample batches split the weight gradients between threads).
+// bit: every gradient and, after the update, every W and b, for every
+// optimizer (the PartSteppers take the one-job path, the others the
+// fallback), every activation, float32 and float64, on one and two kernel
+// threads, over batches of changing size (the 96-sample batches split the
+// weight gradients between threads).
 func TestBackwardStep(t *testing.T) {
 	defer tensor.SetThreads(0)
 	for _, threads := range []int{1, 2} {
