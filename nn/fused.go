@@ -120,11 +120,25 @@ func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
 		return err
 	}
 	c.Layers = resize(c.Layers, len(n.Layers))
+	c.steps = c.steps[:0]
 	a := X
+	m := X.Rows()
 	for i, l := range n.Layers {
-		l.forwardInto(&c.Layers[i], a)
-		a = c.Layers[i].A
+		lc := &c.Layers[i]
+		lc.APrev = a
+		lc.Z = tensor.Reuse(lc.Z, m, l.Outputs())
+		lc.A = tensor.Reuse(lc.A, m, l.Outputs())
+		var b []T
+		if l.B != nil {
+			b = l.B.Data()
+		}
+		c.steps = append(c.steps, kernel.DenseStep[T]{F: kernel.Act(l.Activation), N: l.Outputs(), K: l.Inputs(),
+			W: l.W.Data(), LDW: max(l.Outputs(), 1), B: b, Z: lc.Z.Data(), A: lc.A.Data()})
+		a = lc.A
 	}
+	// Every layer's Z = A_prev·W, Z += b, A = f(Z) in one job: each
+	// thread takes its blocks of rows of the batch through every layer.
+	kernel.GemmLayers(m, X.Data(), max(X.Cols(), 1), c.steps)
 	return nil
 }
 
@@ -134,15 +148,6 @@ func resize[E any](s []E, n int) []E {
 		s = append(s[:cap(s)], make([]E, n-cap(s))...)
 	}
 	return s[:n]
-}
-
-// forwardInto is Forward into c, reusing c.Z and c.A (see tensor.Reuse).
-func (l *Layer[T]) forwardInto(c *LayerCache[T], aPrev *tensor.Dense[T]) {
-	m := aPrev.Rows()
-	c.APrev = aPrev
-	c.Z = tensor.Reuse(c.Z, m, l.Outputs())
-	c.A = tensor.Reuse(c.A, m, l.Outputs())
-	l.forwardTo(c.Z, c.A, aPrev)
 }
 
 // forwardTo computes Z = A_prev·W, Z += b and A = f(Z), the last two on
