@@ -31,21 +31,8 @@ type DenseStep[T Float] struct {
 // count.
 func GemmLayers[T Float](m int, x []T, ldx int, ls []DenseStep[T]) {
 	ks := kernelsOf[T]()
-	parts, align := 1, 1
-	if ks != nil && m > 0 {
-		for i := range ls {
-			l := &ls[i]
-			if s, ok := ks.shape(false, m, l.N, l.K); ok {
-				align = lcm(align, s.mr)
-				if l.N > 0 && l.K > 0 {
-					parts = max(parts, split(s, m, l.N, l.K))
-				}
-			}
-		}
-	}
-	chunk := (m + parts - 1) / max(parts, 1)
-	chunk = (chunk + align - 1) / align * align
-	if parts <= 1 || chunk >= m {
+	chunk := batchChunk(ks, false, m, len(ls), func(i int) (int, int) { return ls[i].N, ls[i].K })
+	if chunk == 0 {
 		a, lda := x, ldx
 		for i := range ls {
 			l := &ls[i]
@@ -57,6 +44,51 @@ func GemmLayers[T Float](m int, x []T, ldx int, ls []DenseStep[T]) {
 	t := get[layersTask[T]](&ks.layersTasks)
 	t.ks, t.m, t.x, t.ldx, t.ls, t.chunk = ks, m, x, ldx, ls, chunk
 	runTask(t, (m+chunk-1)/chunk)
+}
+
+// batchChunk returns the rows per block when a chain of count products
+// over a batch of m rows, product i m×n×k with (n, k) = nk(i) and B
+// transposed when transB, is split between threads by blocks of rows: a
+// multiple of every tile height the products use, so that each product is
+// split in whole tiles as Gemm splits it. It returns 0 when no product is
+// large enough to be split (or ks is nil, or there is one thread).
+func batchChunk[T Float](ks *kernels[T], transB bool, m, count int, nk func(i int) (n, k int)) int {
+	if ks == nil || m == 0 {
+		return 0
+	}
+	parts, align := 1, 1
+	for i := range count {
+		n, k := nk(i)
+		if s, ok := ks.shape(transB, m, n, k); ok {
+			align = lcm(align, s.mr)
+			if n > 0 && k > 0 {
+				parts = max(parts, split(s, m, n, k))
+			}
+		}
+	}
+	chunk := (m + parts - 1) / parts
+	chunk = (chunk + align - 1) / align * align
+	if parts <= 1 || chunk >= m {
+		return 0
+	}
+	return chunk
+}
+
+// rowsOf computes rows [r0, r0+h) of the m×n C = op(A)·B (B untransposed
+// k×n) or op(A)·Bᵀ (transB: B stored n×k), alpha 1 and beta 0, with the
+// tile shape of the whole product, as Gemm picks it: a is op(A) from row
+// r0 on and c is C from row r0 on.
+func rowsOf[T Float](ks *kernels[T], transB bool, m, h, n, k int, a []T, lda int, b []T, ldb int, c []T, buf *packBuf[T]) {
+	s, ok := ks.shape(transB, m, n, k)
+	switch {
+	case n == 0:
+	case k == 0:
+		clear(c[:h*n])
+	case ok:
+		packed(ks, s, false, transB, h, n, k, 1, a, lda, b, ldb, 0, c, n, buf)
+	default:
+		gemmLoops(ks, false, transB, h, n, k, 1, a, lda, b, ldb, 0, c, n)
+	}
 }
 
 // lcm returns the least common multiple of a and b (both ≥ 1).
@@ -91,17 +123,7 @@ func (t *layersTask[T]) run(i int) {
 		l := &t.ls[li]
 		n := l.N
 		z := l.Z[r0*n:]
-		// The tile shape is the whole product's, as Gemm picks it.
-		s, ok := t.ks.shape(false, t.m, n, l.K)
-		switch {
-		case n == 0:
-		case l.K == 0:
-			clear(z[:h*n])
-		case ok:
-			packed(t.ks, s, false, false, h, n, l.K, 1, a, lda, l.W, l.LDW, 0, z, n, buf)
-		default:
-			gemmLoops(t.ks, false, false, h, n, l.K, 1, a, lda, l.W, l.LDW, 0, z, n)
-		}
+		rowsOf(t.ks, false, t.m, h, n, l.K, a, lda, l.W, l.LDW, z, buf)
 		biasAct(t.ks, l.F, h, n, z, l.B, l.A[r0*n:])
 		a, lda = l.A[r0*n:], max(n, 1)
 	}
