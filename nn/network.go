@@ -211,7 +211,8 @@ type Gradients[T tensor.Float] struct {
 	// layer's dW. Backward always computes it.
 	NoInputGrad bool
 
-	step partStep[T] // BackwardStep's parameter list and update
+	chain []kernel.DeltaStep[T] // the backward chain's job, reused
+	step  partStep[T]           // the dW products, and BackwardStep's parameters and update
 }
 
 // checkX returns an error wrapping ErrShape if X does not have one column

@@ -32,29 +32,22 @@ func (n *Network[T]) BackwardStep(g *Gradients[T], c *Cache[T], y *tensor.Dense[
 	if err := n.checkY(c, y, w); err != nil {
 		return err
 	}
-	ps, fused := opt.(optim.PartStepper[T])
-	n.deltasInto(g, c, y, w, !fused)
+	n.deltasInto(g, c, y, w)
+	prods := g.step.products(n, c, g)
 	params := g.step.paramsOf(n, g)
+	ps, fused := opt.(optim.PartStepper[T])
 	if !fused {
+		kernel.GemmThen(prods, nil)
 		opt.Step(params)
 		return nil
 	}
 	ps.StartStep(params)
 	st := &g.step
 	st.opt = ps
-	st.prods = st.prods[:0]
-	for l, layer := range n.Layers {
-		aPrev, dz := c.Layers[l].APrev, g.Layers[l].DZ
-		m, in := aPrev.Dims()
-		out := layer.Outputs()
-		// dW = A_prevᵀ·dZ: (in, out) = (in, m)·(m, out)
-		st.prods = append(st.prods, kernel.Product[T]{TransA: true, M: in, N: out, K: m,
-			A: aPrev.Data(), LDA: max(in, 1), B: dz.Data(), LDB: max(out, 1), C: g.Layers[l].DW.Data()})
-	}
 	if st.owner != g {
 		st.owner, st.then = g, g.step.updateW
 	}
-	kernel.GemmThen(st.prods, st.then)
+	kernel.GemmThen(prods, st.then)
 	for _, i := range st.b {
 		ps.StepPart(i, 0, len(params[i].Value.Data()))
 	}
@@ -71,6 +64,21 @@ type partStep[T tensor.Float] struct {
 	opt   optim.PartStepper[T] // during a step
 	then  func(l, lo, hi int)  // updateW, bound to owner
 	owner *Gradients[T]
+}
+
+// products returns the weight gradients dW = A_prevᵀ·dZ of every layer
+// as products for kernel.GemmThen, into g's dW matrices.
+func (st *partStep[T]) products(n *Network[T], c *Cache[T], g *Gradients[T]) []kernel.Product[T] {
+	st.prods = st.prods[:0]
+	for l, layer := range n.Layers {
+		aPrev, dz := c.Layers[l].APrev, g.Layers[l].DZ
+		m, in := aPrev.Dims()
+		out := layer.Outputs()
+		// dW = A_prevᵀ·dZ: (in, out) = (in, m)·(m, out)
+		st.prods = append(st.prods, kernel.Product[T]{TransA: true, M: in, N: out, K: m,
+			A: aPrev.Data(), LDA: max(in, 1), B: dz.Data(), LDB: max(out, 1), C: g.Layers[l].DW.Data()})
+	}
+	return st.prods
 }
 
 // updateW updates elements [lo, hi) of layer l's W from its gradient.
