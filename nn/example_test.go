@@ -146,26 +146,22 @@ func ExampleBackwardDense() {
 // and updates every W and b with Adam, each block of W on the thread that
 // has just computed its gradient.
 func ExampleNetwork_BackwardStep() {
-	X := tensor.FromRows([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}})
-	y := tensor.FromRows([][]float64{{0}, {1}, {1}, {0}})
-	net, err := nn.New[float64](nn.Config{
-		Inputs: 2,
-		Layers: []nn.LayerSpec{{Units: 4, Activation: activation.Tanh}, {Units: 1, Activation: activation.Sigmoid}},
-		Loss:   loss.BinaryCrossEntropy,
-	}, rng.New(1))
+	// y = 1 where x₁ > x₀, from six samples.
+	X := tensor.FromRows([][]float32{{0, 1}, {1, 0}, {0.2, 0.9}, {0.8, 0.3}, {0.4, 0.6}, {0.7, 0.1}})
+	y := tensor.FromRows([][]float32{{1}, {0}, {1}, {0}, {1}, {0}})
+	cfg := nn.Config{Inputs: 2, Loss: loss.BinaryCrossEntropy,
+		Layers: []nn.LayerSpec{{Units: 8, Activation: activation.ReLU}, {Units: 1, Activation: activation.Sigmoid}}}
+	net, err := nn.New[float32](cfg, rng.New(3))
 	if err != nil {
 		panic(err)
 	}
-	opt, err := optim.New[float64]("adam", 0.05)
+	opt, err := optim.New[float32]("adam", 0.05)
 	if err != nil {
 		panic(err)
 	}
-	var (
-		cache nn.Cache[float64]
-		grads nn.Gradients[float64]
-	)
-	grads.NoInputGrad = true
-	for range 500 {
+	var cache nn.Cache[float32]
+	grads := nn.Gradients[float32]{NoInputGrad: true}
+	for range 300 {
 		if err := net.ForwardInto(&cache, X); err != nil {
 			panic(err)
 		}
@@ -174,7 +170,7 @@ func ExampleNetwork_BackwardStep() {
 		}
 	}
 	out, _ := net.Predict(X)
-	fmt.Printf("output %.2f\n", out.Data())
+	fmt.Printf("%.0f\n", out.Data())
 	// Output:
-	// output [0.00 1.00 1.00 0.00]
+	// [1 0 1 0 1 0]
 }

@@ -42,44 +42,5 @@ func GemmDeltas[T Float](m int, dz []T, ldd int, ls []DeltaStep[T]) {
 		}
 		return
 	}
-	t := get[deltasTask[T]](&ks.deltasTasks)
-	t.ks, t.m, t.dz, t.ldd, t.ls, t.chunk = ks, m, dz, ldd, ls, chunk
-	runTask(t, (m+chunk-1)/chunk)
-}
-
-// deltasTask is GemmDeltas' job: part i is rows [i·chunk, (i+1)·chunk)
-// of the batch down every layer.
-type deltasTask[T Float] struct {
-	j        job
-	ks       *kernels[T]
-	m, chunk int
-	dz       []T
-	ldd      int
-	ls       []DeltaStep[T]
-}
-
-func (t *deltasTask[T]) run(i int) {
-	r0 := i * t.chunk
-	h := min(t.chunk, t.m-r0)
-	if h <= 0 {
-		return
-	}
-	buf := getBuf(t.ks)
-	d, ldd := t.dz[r0*t.ldd:], t.ldd
-	for li := range t.ls {
-		l := &t.ls[li]
-		n, o := l.N, r0*l.N
-		rowsOf(t.ks, true, t.m, h, n, l.K, d, ldd, l.W, l.LDW, l.DA[o:], buf)
-		actBackward(t.ks, l.F, h, n, l.DZ[o:], l.DA[o:], from(l.Z, o), from(l.A, o), nil)
-		d, ldd = l.DZ[o:], max(n, 1)
-	}
-	t.ks.bufs.Put(buf)
-}
-
-func (t *deltasTask[T]) getJob() *job { return &t.j }
-
-func (t *deltasTask[T]) release() {
-	ks := t.ks
-	*t = deltasTask[T]{}
-	ks.deltasTasks.Put(t)
+	runChain(ks, m, chunk, dz, ldd, nil, ls)
 }

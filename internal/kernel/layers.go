@@ -41,9 +41,7 @@ func GemmLayers[T Float](m int, x []T, ldx int, ls []DenseStep[T]) {
 		}
 		return
 	}
-	t := get[layersTask[T]](&ks.layersTasks)
-	t.ks, t.m, t.x, t.ldx, t.ls, t.chunk = ks, m, x, ldx, ls, chunk
-	runTask(t, (m+chunk-1)/chunk)
+	runChain(ks, m, chunk, x, ldx, ls, nil)
 }
 
 // batchChunk returns the rows per block when a chain of count products
@@ -100,40 +98,56 @@ func lcm(a, b int) int {
 	return a / g * b
 }
 
-// layersTask is GemmLayers' job: part i is rows [i·chunk, (i+1)·chunk) of
-// the batch through every layer.
-type layersTask[T Float] struct {
+// chainTask is the job of GemmLayers (fwd) or GemmDeltas (back): part i
+// is rows [i·chunk, (i+1)·chunk) of the batch through every step, from
+// the m×? matrix x (row stride ldx): the input X or the top delta dZ.
+type chainTask[T Float] struct {
 	j        job
 	ks       *kernels[T]
 	m, chunk int
 	x        []T
 	ldx      int
-	ls       []DenseStep[T]
+	fwd      []DenseStep[T]
+	back     []DeltaStep[T]
 }
 
-func (t *layersTask[T]) run(i int) {
+// runChain runs a chain of steps over the batch of m rows from x as one
+// job, in blocks of chunk rows.
+func runChain[T Float](ks *kernels[T], m, chunk int, x []T, ldx int, fwd []DenseStep[T], back []DeltaStep[T]) {
+	t := get[chainTask[T]](&ks.chainTasks)
+	t.ks, t.m, t.chunk, t.x, t.ldx, t.fwd, t.back = ks, m, chunk, x, ldx, fwd, back
+	runTask(t, (m+chunk-1)/chunk)
+}
+
+func (t *chainTask[T]) run(i int) {
 	r0 := i * t.chunk
 	h := min(t.chunk, t.m-r0)
 	if h <= 0 {
 		return
 	}
 	buf := getBuf(t.ks)
-	a, lda := t.x[r0*t.ldx:], t.ldx
-	for li := range t.ls {
-		l := &t.ls[li]
-		n := l.N
-		z := l.Z[r0*n:]
-		rowsOf(t.ks, false, t.m, h, n, l.K, a, lda, l.W, l.LDW, z, buf)
-		biasAct(t.ks, l.F, h, n, z, l.B, l.A[r0*n:])
-		a, lda = l.A[r0*n:], max(n, 1)
+	x, ldx := t.x[r0*t.ldx:], t.ldx
+	for li := range t.fwd {
+		l := &t.fwd[li]
+		n, o := l.N, r0*l.N
+		rowsOf(t.ks, false, t.m, h, n, l.K, x, ldx, l.W, l.LDW, l.Z[o:], buf)
+		biasAct(t.ks, l.F, h, n, l.Z[o:], l.B, l.A[o:])
+		x, ldx = l.A[o:], max(n, 1)
+	}
+	for li := range t.back {
+		l := &t.back[li]
+		n, o := l.N, r0*l.N
+		rowsOf(t.ks, true, t.m, h, n, l.K, x, ldx, l.W, l.LDW, l.DA[o:], buf)
+		actBackward(t.ks, l.F, h, n, l.DZ[o:], l.DA[o:], from(l.Z, o), from(l.A, o), nil)
+		x, ldx = l.DZ[o:], max(n, 1)
 	}
 	t.ks.bufs.Put(buf)
 }
 
-func (t *layersTask[T]) getJob() *job { return &t.j }
+func (t *chainTask[T]) getJob() *job { return &t.j }
 
-func (t *layersTask[T]) release() {
+func (t *chainTask[T]) release() {
 	ks := t.ks
-	*t = layersTask[T]{}
-	ks.layersTasks.Put(t)
+	*t = chainTask[T]{}
+	ks.chainTasks.Put(t)
 }
