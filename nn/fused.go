@@ -192,7 +192,7 @@ func (n *Network[T]) BackwardIntoWeighted(g *Gradients[T], c *Cache[T], y *tenso
 // each row of the batch alone, computed as one job in which each thread
 // takes its blocks of rows down every layer (kernel.GemmDeltas). The
 // bias gradients db = Σᵢ dZ[i,:] follow, each summed over the rows in
-// order.
+// order (on one thread, in the same pass as dZ).
 func (n *Network[T]) deltasInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T], w []float64) {
 	L := len(n.Layers)
 	g.Layers = resize(g.Layers, L)
@@ -205,18 +205,19 @@ func (n *Network[T]) deltasInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]
 		up.DAPrev = tensor.Reuse(up.DAPrev, m, below.Outputs())
 		lg.DA = up.DAPrev
 		lg.DZ = tensor.Reuse(lg.DZ, m, below.Outputs())
+		lg.DB = below.reuseDB(lg.DB)
 		k := n.Layers[l].Outputs()
-		// dA = dZ_up·W_upᵀ, then dZ = dA ⊙ f′(Z)
+		// dA = dZ_up·W_upᵀ, then dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
 		g.chain = append(g.chain, kernel.DeltaStep[T]{F: kernel.Act(below.Activation), N: below.Outputs(), K: k,
-			W: n.Layers[l].W.Data(), LDW: max(k, 1), DA: lg.DA.Data(), DZ: lg.DZ.Data(), Z: lc.Z.Data(), A: lc.A.Data()})
+			W: n.Layers[l].W.Data(), LDW: max(k, 1), DA: lg.DA.Data(), DZ: lg.DZ.Data(), Z: lc.Z.Data(), A: lc.A.Data(),
+			DB: data(lg.DB)})
+	}
+	if top.DB = n.Layers[L-1].reuseDB(top.DB); top.DB != nil {
+		top.DB.SumRows(top.DZ) // db = Σᵢ dZ[i,:]
 	}
 	kernel.GemmDeltas(m, top.DZ.Data(), max(top.DZ.Cols(), 1), g.chain)
 	for l, layer := range n.Layers {
-		lg := &g.Layers[l]
-		if lg.DB = layer.reuseDB(lg.DB); lg.DB != nil {
-			lg.DB.SumRows(lg.DZ) // db = Σᵢ dZ[i,:]
-		}
-		lg.DW = tensor.Reuse(lg.DW, layer.Inputs(), layer.Outputs())
+		g.Layers[l].DW = tensor.Reuse(g.Layers[l].DW, layer.Inputs(), layer.Outputs())
 	}
 	first := &g.Layers[0]
 	if g.NoInputGrad {
@@ -225,6 +226,14 @@ func (n *Network[T]) deltasInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T]
 	}
 	first.DAPrev = tensor.Reuse(first.DAPrev, m, n.Inputs())
 	tensor.MatMul(first.DAPrev, first.DZ, tensor.NoTrans, n.Layers[0].W, tensor.Trans) // dA_prev = dZ·Wᵀ
+}
+
+// data returns x's elements, or nil for a nil x.
+func data[T tensor.Float](x *tensor.Dense[T]) []T {
+	if x == nil {
+		return nil
+	}
+	return x.Data()
 }
 
 // reuseDB returns db resized for the layer's bias gradient, or nil for a

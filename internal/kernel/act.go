@@ -271,10 +271,26 @@ func reluBackward[T Float](ks *kernels[T], m, n int, dz, da, z, db []T) {
 	}
 }
 
-// addRows adds the m rows of the m×n matrix x to db in order.
+// addRows adds the m rows of the m×n matrix x to db in order. Four rows
+// at a time, each db[j] stays in a register for four additions (the
+// same additions in the same order as one row at a time).
 func addRows[T Float](m, n int, x, db []T) {
 	db = db[:n]
-	for r := 0; r < m; r++ {
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		x0 := x[r*n : r*n+n]
+		x0 = x0[:len(db)]
+		x1 := x[(r+1)*n : (r+1)*n+n]
+		x1 = x1[:len(db)]
+		x2 := x[(r+2)*n : (r+2)*n+n]
+		x2 = x2[:len(db)]
+		x3 := x[(r+3)*n : (r+3)*n+n]
+		x3 = x3[:len(db)]
+		for j, v := range x0 {
+			db[j] = db[j] + v + x1[j] + x2[j] + x3[j]
+		}
+	}
+	for ; r < m; r++ {
 		xr := x[r*n : r*n+n]
 		xr = xr[:len(db)]
 		for j, v := range xr {

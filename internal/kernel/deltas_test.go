@@ -7,7 +7,7 @@ import (
 )
 
 // TestGemmDeltas checks that the backward chain as one job gives the bits
-// of GemmActBackward step after step, on every path and split, on one
+// of GemmActBackward step after step (dA, dZ and db), on every path and split, on one
 // thread and on all, through every activation, from deltas of batches
 // that are and are not whole tiles.
 func TestGemmDeltas(t *testing.T) {
@@ -44,16 +44,25 @@ func testGemmDeltas[T Float](t *testing.T, paths []path) {
 						if i%2 == 0 {
 							dzl = make([]T, m*n)
 						}
-						*out = append(*out, DeltaStep[T]{f, n, k, w, k, da, dzl, z, a})
+						var db []T // a bias gradient on every other step
+						if i%2 == 1 {
+							db = fill[T](&s, n) // overwritten
+						}
+						*out = append(*out, DeltaStep[T]{f, n, k, w, k, da, dzl, z, a, db})
 					}
 				}
 				GemmDeltas(m, dz, units[0], got)
 				d, ldd := dz, units[0]
 				for _, l := range want {
-					GemmActBackward(l.F, m, l.N, l.K, d, ldd, l.W, l.LDW, l.DA, l.Z, l.A, l.DZ, nil)
+					GemmActBackward(l.F, m, l.N, l.K, d, ldd, l.W, l.LDW, l.DA, l.Z, l.A, l.DZ, l.DB)
 					d, ldd = l.DZ, l.N
 				}
 				for li := range got {
+					for e, w := range want[li].DB {
+						if g := got[li].DB[e]; math.Float64bits(float64(g)) != math.Float64bits(float64(w)) {
+							t.Fatalf("%s: step %d (%v): db[%d] = %v, GemmActBackward gives %v", name, li, got[li].F, e, g, w)
+						}
+					}
 					for e, w := range want[li].DZ {
 						if g := got[li].DZ[e]; math.Float64bits(float64(g)) != math.Float64bits(float64(w)) {
 							t.Fatalf("%s: step %d (%v): dZ[%d] = %v, GemmActBackward gives %v", name, li, got[li].F, e, g, w)
