@@ -9,17 +9,17 @@ import (
 )
 
 // This file is the path training runs: the forward and backward steps of
-// layer.go and network.go, fused and into reused buffers, in one job
-// between threads per phase of the step. Each row of the batch goes
-// through the forward pass, and back down the chain of deltas, on its
-// own, so each thread takes its blocks of rows through every layer
-// (ForwardInto: Z = A_prev·W, Z += b, A = f(Z); BackwardInto: dA_prev =
-// dZ·Wᵀ, dZ = dA ⊙ f′(Z)), doing each layer's element-wise work on the
-// block it has just computed, while it is in the thread's cache. The
-// weight gradients of all layers then form one more job (and, in
-// BackwardStep, the optimizer updates of W with them). The results are
-// those of the plain steps, bit for bit, on any number of threads
-// (TestPlainMatchesFused): every element is summed in the same order.
+// layer.go and network.go, fused and into reused buffers. Each row of the
+// batch goes through the forward pass on its own, so each thread takes
+// its blocks of rows through every layer in one job (ForwardInto: Z =
+// A_prev·W, Z += b, A = f(Z)). Going down, each product does the
+// element-wise work of the layer below in the same job (the activation
+// derivative and bias gradient after dA_prev = dZ·Wᵀ), and the weight
+// gradients of all layers form one more job (with, in BackwardStep, the
+// optimizer updates of W). Every thread works on the block it has just
+// computed, while it is in its cache. The results are those of the plain
+// steps, bit for bit, on any number of threads (TestPlainMatchesFused):
+// every element is summed in the same order.
 
 // ForwardDense is a dense layer's whole forward step (steps 2–3 of the
 // tutorials), with f the activation k:
@@ -186,54 +186,59 @@ func (n *Network[T]) BackwardIntoWeighted(g *Gradients[T], c *Cache[T], y *tenso
 // deltasInto is BackwardIntoWeighted on checked arguments but for the
 // weight gradients dW, which depend on nothing else of the backward pass:
 // it leaves them to the caller, in g's matrices resized for them.
-//
-// Below the output layer's delta, each layer's dA_prev = dZ·Wᵀ is the dA
-// of the layer under it, whose delta is dZ = dA ⊙ f′(Z): a function of
-// each row of the batch alone, computed as one job in which each thread
-// takes its blocks of rows down every layer (kernel.GemmDeltas). The
-// bias gradients db = Σᵢ dZ[i,:] follow, each summed over the rows in
-// order (on one thread, in the same pass as dZ).
 func (n *Network[T]) deltasInto(g *Gradients[T], c *Cache[T], y *tensor.Dense[T], w []float64) {
 	L := len(n.Layers)
 	g.Layers = resize(g.Layers, L)
-	top := &g.Layers[L-1]
-	n.outputDelta(top, c.Layers[L-1], y, w) // dZ of the output layer
-	m := top.DZ.Rows()
-	g.chain = g.chain[:0]
-	for l := L - 1; l > 0; l-- {
-		up, lg, lc, below := &g.Layers[l], &g.Layers[l-1], c.Layers[l-1], n.Layers[l-1]
-		up.DAPrev = tensor.Reuse(up.DAPrev, m, below.Outputs())
-		lg.DA = up.DAPrev
-		lg.DZ = tensor.Reuse(lg.DZ, m, below.Outputs())
-		lg.DB = below.reuseDB(lg.DB)
-		k := n.Layers[l].Outputs()
-		// dA = dZ_up·W_upᵀ, then dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
-		g.chain = append(g.chain, kernel.DeltaStep[T]{F: kernel.Act(below.Activation), N: below.Outputs(), K: k,
-			W: n.Layers[l].W.Data(), LDW: max(k, 1), DA: lg.DA.Data(), DZ: lg.DZ.Data(), Z: lc.Z.Data(), A: lc.A.Data(),
-			DB: data(lg.DB)})
+	n.outputDelta(&g.Layers[L-1], c.Layers[L-1], y, w) // dZ of the output layer
+	// Each layer's dA_prev is computed together with the layer below's
+	// delta dZ and db (BackwardDense), so every layer under the top one
+	// arrives with its dZ and db done.
+	for l := L - 1; l >= 0; l-- {
+		var below lower[T]
+		if l > 0 {
+			below = lower[T]{n.Layers[l-1], c.Layers[l-1], &g.Layers[l-1]}
+		}
+		inputGrad := l > 0 || !g.NoInputGrad
+		n.Layers[l].deltaInto(&g.Layers[l], c.Layers[l], l == L-1, inputGrad, below)
 	}
-	if top.DB = n.Layers[L-1].reuseDB(top.DB); top.DB != nil {
-		top.DB.SumRows(top.DZ) // db = Σᵢ dZ[i,:]
-	}
-	kernel.GemmDeltas(m, top.DZ.Data(), max(top.DZ.Cols(), 1), g.chain)
-	for l, layer := range n.Layers {
-		g.Layers[l].DW = tensor.Reuse(g.Layers[l].DW, layer.Inputs(), layer.Outputs())
-	}
-	first := &g.Layers[0]
-	if g.NoInputGrad {
-		first.DAPrev = nil
-		return
-	}
-	first.DAPrev = tensor.Reuse(first.DAPrev, m, n.Inputs())
-	tensor.MatMul(first.DAPrev, first.DZ, tensor.NoTrans, n.Layers[0].W, tensor.Trans) // dA_prev = dZ·Wᵀ
 }
 
-// data returns x's elements, or nil for a nil x.
-func data[T tensor.Float](x *tensor.Dense[T]) []T {
-	if x == nil {
-		return nil
+// lower is the layer under the one whose backward step is running, with
+// its cache and the gradients being filled in.
+type lower[T tensor.Float] struct {
+	layer *Layer[T]
+	c     LayerCache[T]
+	g     *LayerGradients[T]
+}
+
+// deltaInto is LinearBackward into g but for dW (only its matrix is
+// resized), reusing g's matrices: it computes g.DB (when withDB; else it
+// is already done) and, when inputGrad is set, g.DAPrev from g.DZ (else
+// g.DAPrev is nil). When below.layer is not nil it is the layer under
+// this one, with its cache and gradients: its delta dZ and bias gradient
+// db are then computed in the same job as dA_prev, which is its dA.
+func (l *Layer[T]) deltaInto(g *LayerGradients[T], c LayerCache[T], withDB, inputGrad bool, below lower[T]) {
+	g.DW = tensor.Reuse(g.DW, l.Inputs(), l.Outputs())
+	if withDB {
+		if g.DB = l.reuseDB(g.DB); g.DB != nil {
+			g.DB.SumRows(g.DZ) // db = Σᵢ dZ[i,:]
+		}
 	}
-	return x.Data()
+	if !inputGrad {
+		g.DAPrev = nil
+		return
+	}
+	g.DAPrev = tensor.Reuse(g.DAPrev, c.APrev.Rows(), c.APrev.Cols())
+	if below.layer == nil {
+		tensor.MatMul(g.DAPrev, g.DZ, tensor.NoTrans, l.W, tensor.Trans) // dA_prev = dZ·Wᵀ
+		return
+	}
+	lg, lc := below.g, below.c
+	lg.DA = g.DAPrev
+	lg.DZ = tensor.Reuse(lg.DZ, lg.DA.Rows(), lg.DA.Cols())
+	lg.DB = below.layer.reuseDB(lg.DB)
+	// dA_prev = dZ·Wᵀ, then below: dZ = dA ⊙ f′(Z), db = Σᵢ dZ[i,:]
+	BackwardDense(below.layer.Activation, lg.DZ, lg.DB, lg.DA, g.DZ, l.W, lc.Z, lc.A)
 }
 
 // reuseDB returns db resized for the layer's bias gradient, or nil for a

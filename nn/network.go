@@ -211,8 +211,7 @@ type Gradients[T tensor.Float] struct {
 	// layer's dW. Backward always computes it.
 	NoInputGrad bool
 
-	chain []kernel.DeltaStep[T] // the backward chain's job, reused
-	step  partStep[T]           // the dW products, and BackwardStep's parameters and update
+	step partStep[T] // the dW products, and BackwardStep's parameters and update
 }
 
 // checkX returns an error wrapping ErrShape if X does not have one column

@@ -272,8 +272,8 @@ func reluBackward[T Float](ks *kernels[T], m, n int, dz, da, z, db []T) {
 }
 
 // addRows adds the m rows of the m×n matrix x to db in order. Four rows
-// at a time, each db[j] stays in a register for four additions (the
-// same additions in the same order as one row at a time).
+// at a time, each db[j] stays in a register for four additions (the same
+// additions in the same order as one row at a time).
 func addRows[T Float](m, n int, x, db []T) {
 	db = db[:n]
 	r := 0

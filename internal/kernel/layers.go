@@ -41,7 +41,7 @@ func GemmLayers[T Float](m int, x []T, ldx int, ls []DenseStep[T]) {
 		}
 		return
 	}
-	runChain(ks, m, chunk, x, ldx, ls, nil)
+	runChain(ks, m, chunk, x, ldx, ls)
 }
 
 // batchChunk returns the rows per block when a chain of count products
@@ -98,9 +98,9 @@ func lcm(a, b int) int {
 	return a / g * b
 }
 
-// chainTask is the job of GemmLayers (fwd) or GemmDeltas (back): part i
-// is rows [i·chunk, (i+1)·chunk) of the batch through every step, from
-// the m×? matrix x (row stride ldx): the input X or the top delta dZ.
+// chainTask is the job of GemmLayers: part i is rows [i·chunk,
+// (i+1)·chunk) of the batch through every step, from the input X (row
+// stride ldx).
 type chainTask[T Float] struct {
 	j        job
 	ks       *kernels[T]
@@ -108,14 +108,13 @@ type chainTask[T Float] struct {
 	x        []T
 	ldx      int
 	fwd      []DenseStep[T]
-	back     []DeltaStep[T]
 }
 
-// runChain runs a chain of steps over the batch of m rows from x as one
-// job, in blocks of chunk rows.
-func runChain[T Float](ks *kernels[T], m, chunk int, x []T, ldx int, fwd []DenseStep[T], back []DeltaStep[T]) {
+// runChain runs the steps fwd over the batch of m rows from x as one job,
+// in blocks of chunk rows.
+func runChain[T Float](ks *kernels[T], m, chunk int, x []T, ldx int, fwd []DenseStep[T]) {
 	t := get[chainTask[T]](&ks.chainTasks)
-	t.ks, t.m, t.chunk, t.x, t.ldx, t.fwd, t.back = ks, m, chunk, x, ldx, fwd, back
+	t.ks, t.m, t.chunk, t.x, t.ldx, t.fwd = ks, m, chunk, x, ldx, fwd
 	runTask(t, (m+chunk-1)/chunk)
 }
 
@@ -133,13 +132,6 @@ func (t *chainTask[T]) run(i int) {
 		rowsOf(t.ks, false, t.m, h, n, l.K, x, ldx, l.W, l.LDW, l.Z[o:], buf)
 		biasAct(t.ks, l.F, h, n, l.Z[o:], l.B, l.A[o:])
 		x, ldx = l.A[o:], max(n, 1)
-	}
-	for li := range t.back {
-		l := &t.back[li]
-		n, o := l.N, r0*l.N
-		rowsOf(t.ks, true, t.m, h, n, l.K, x, ldx, l.W, l.LDW, l.DA[o:], buf)
-		actBackward(t.ks, l.F, h, n, l.DZ[o:], l.DA[o:], from(l.Z, o), from(l.A, o), nil)
-		x, ldx = l.DZ[o:], max(n, 1)
 	}
 	t.ks.bufs.Put(buf)
 }

@@ -1,0 +1,109 @@
+package kernel
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// BenchmarkStepPhases times each phase of the MLP's training step
+// that runs as one job (784-256-128-10, float32, 2 threads) against the
+// same work as one job per product and per parameter (the way the step
+// ran before GemmLayers and GemmThen), both in every iteration, in
+// alternating order. It reports the median over iterations of the ratio
+// one-job/per-call time ("ratio"; below 1: the one-job phase is faster):
+// a paired figure that a busy machine disturbs far less than two separate
+// timings.
+func BenchmarkStepPhases(b *testing.B) {
+	defer SetThreads(0)
+	SetThreads(2)
+	for _, m := range []int{32, 128, 512} {
+		p := newMLPPhases(m)
+		for _, ph := range []struct {
+			name      string
+			job, call func()
+		}{
+			{"forward", p.forwardJob, p.forwardCalls},
+			{"dW+sgd", p.dWJob, p.dWCalls},
+		} {
+			b.Run(fmt.Sprintf("%s/batch%d", ph.name, m), func(b *testing.B) {
+				var ratios []float64
+				i := 0
+				for b.Loop() {
+					first, second := ph.job, ph.call
+					if i%2 == 1 {
+						first, second = second, first
+					}
+					t0 := time.Now()
+					first()
+					t1 := time.Now()
+					second()
+					t2 := time.Now()
+					r := float64(t1.Sub(t0)) / float64(t2.Sub(t1))
+					if i%2 == 1 {
+						r = 1 / r
+					}
+					ratios = append(ratios, r)
+					i++
+				}
+				slices.Sort(ratios)
+				b.ReportMetric(ratios[len(ratios)/2], "ratio")
+			})
+		}
+	}
+}
+
+// mlpPhases holds the operands of one training step of the MLP.
+type mlpPhases struct {
+	m     int
+	x     []float32
+	fwd   []DenseStep[float32]
+	dz    [][]float32 // dZ of each layer
+	prods []Product[float32]
+	sgd   SGDCoef[float32]
+}
+
+func newMLPPhases(m int) *mlpPhases {
+	s := lcg(1)
+	dims := []int{784, 256, 128, 10}
+	p := &mlpPhases{m: m, x: fill[float32](&s, m*784), sgd: SGDCoef[float32]{NegLR: -1e-9}}
+	for i, f := range []Act{ReLU, ReLU, Softmax} {
+		k, n := dims[i], dims[i+1]
+		p.fwd = append(p.fwd, DenseStep[float32]{f, n, k, fill[float32](&s, k*n), n, fill[float32](&s, n), make([]float32, m*n), make([]float32, m*n)})
+	}
+	for l := range 3 {
+		p.dz = append(p.dz, fill[float32](&s, m*dims[l+1]))
+	}
+	aPrev := [][]float32{p.x, p.fwd[0].A, p.fwd[1].A}
+	for l := range 3 {
+		in, out := dims[l], dims[l+1]
+		p.prods = append(p.prods, Product[float32]{true, false, in, out, m, aPrev[l], in, p.dz[l], out, make([]float32, in*out)})
+	}
+	return p
+}
+
+func (p *mlpPhases) forwardJob() { GemmLayers(p.m, p.x, 784, p.fwd) }
+
+func (p *mlpPhases) forwardCalls() {
+	a, lda := p.x, 784
+	for _, l := range p.fwd {
+		GemmBiasAct(l.F, p.m, l.N, l.K, a, lda, l.W, l.LDW, l.B, l.Z, l.A)
+		a, lda = l.A, l.N
+	}
+}
+
+func (p *mlpPhases) dWJob() {
+	GemmThen(p.prods, func(i, lo, hi int) {
+		SGDSerial(p.fwd[i].W[lo:hi], p.prods[i].C[lo:hi], nil, p.sgd)
+	})
+}
+
+func (p *mlpPhases) dWCalls() {
+	for _, q := range p.prods {
+		Gemm(q.TransA, q.TransB, q.M, q.N, q.K, 1, q.A, q.LDA, q.B, q.LDB, 0, q.C, q.N)
+	}
+	for i, q := range p.prods {
+		SGD(p.fwd[i].W, q.C, nil, p.sgd)
+	}
+}
