@@ -22,7 +22,9 @@ type ColumnSummary struct {
 	Identifier bool
 	// Action says what FitPreprocessing does with the column:
 	// "target: classification" or "target: regression", "standardise",
-	// "one-hot", "drop: …", or "error: …" for a column it refuses.
+	// "one-hot" (with what a missing cell becomes, when the column has
+	// any: MissingCategory or the most frequent category), "drop: …",
+	// or "error: …" for a column it refuses.
 	Action string
 }
 
@@ -87,6 +89,9 @@ func featureAction(t *Table, cp *colProfile) string {
 	if cp.typ == Categorical {
 		c := cp.fit(t)
 		a = fmt.Sprintf("one-hot (%d inputs)", c.width())
+		if cp.missing > 0 {
+			a += ", " + c.missingAction()
+		}
 	} else if cp.missing > 0 {
 		a = "fill with the median, standardise"
 	}

@@ -85,6 +85,25 @@ const MaxCategories = 10000
 // of a categorical column's missing cells.
 const MissingCategory = "(missing)"
 
+// MinMissingCategory is the fewest missing training cells for which
+// FitPreprocessing gives a categorical column's missing cells an input
+// of their own (MissingCategory), unless they are at least a tenth of
+// the rows; with fewer, they take the most frequent category
+// (PrepColumn.Fill). The weights of an input are
+// learned from the rows where it is 1: from one to a few rows they fit
+// those rows' targets, noise included, and every later missing cell
+// inherits that fit. On carData's Prestige (split 1 of bench/tables.sh)
+// the one training row whose type is missing gave the "(missing)" input
+// a weight that predicted 12.5 for a test row of true prestige 44.1,
+// costing 0.24 of R²; filling with the most frequent type, as
+// scikit-learn's SimpleImputer(most_frequent) does, predicts it as an
+// ordinary row. Ten rows is a floor for learning one weight; a tenth of
+// the rows keeps a mostly empty column of a small table (a deck known
+// for a few passengers) from being filled with, and swamping, its most
+// frequent category. BENCHMARKS.md records the tables measured with
+// this rule.
+const MinMissingCategory = 10
+
 // PrepOptions configures FitPreprocessing and Describe. The zero value
 // takes every column as a feature, with types detected from the cells.
 type PrepOptions struct {
@@ -115,13 +134,19 @@ type PrepOptions struct {
 //
 // Missing cells of a numeric column get the training median (robust to
 // the outliers real tables have). Missing cells of a categorical column
-// that had missing cells in training form a category of their own
-// (MissingCategory) rather than taking the most frequent one: that keeps
-// what missingness says (a cabin number not recorded), and never makes a
-// rare category out of a mostly empty column. A missing cell at
-// prediction time in a categorical column that had none in training, and
-// a category never seen in training, give all zeros and are counted in
-// the TransformReport.
+// that had at least MinMissingCategory of them in training, or at least
+// a tenth of the rows, form a category of their own (MissingCategory):
+// that keeps what missingness
+// says (a cabin number not recorded), and never makes a rare category
+// out of a mostly empty column. With fewer (none included), a missing
+// cell, in training and at prediction alike, takes the column's most
+// frequent training category (PrepColumn.Fill; of equally frequent ones,
+// the first in byte order), as scikit-learn's
+// SimpleImputer(most_frequent) does: a category learned from a handful
+// of rows fits their noise, and every later missing cell would inherit
+// it. A category never seen in training gives all zeros and is counted
+// in the TransformReport, as is a missing cell of a column stored
+// without Missing or Fill (models written before Fill existed).
 //
 // Rare categories are not pooled: every category seen in training gets
 // its own input, as scikit-learn's OneHotEncoder does by default (the
@@ -150,9 +175,14 @@ type PrepColumn struct {
 	Scale  float64 `json:"scale,omitempty"`
 	// Categorical: the categories in byte order of their text (as Go's
 	// sort.Strings and scikit-learn's OneHotEncoder order them), one
-	// input each, then one input for missing cells if Missing.
+	// input each, then one input for missing cells if Missing. Fill,
+	// when not "", is the category (one of Categories) that a missing
+	// cell takes instead; at most one of Missing and Fill is set, and
+	// with neither (files written before Fill existed) a missing cell
+	// gives all zeros.
 	Categories []string `json:"categories,omitempty"`
 	Missing    bool     `json:"missing,omitempty"`
+	Fill       string   `json:"fill,omitempty"`
 }
 
 // width is the number of inputs the column becomes.
@@ -313,7 +343,16 @@ func (p *colProfile) fit(t *Table) PrepColumn {
 			c.Categories = append(c.Categories, k)
 		}
 		slices.Sort(c.Categories)
-		c.Missing = p.missing > 0
+		if p.missing >= MinMissingCategory || 10*p.missing >= len(t.Rows) {
+			c.Missing = true
+			return c
+		}
+		// The most frequent category, the first in byte order of equals.
+		for _, k := range c.Categories {
+			if c.Fill == "" || p.counts[k] > p.counts[c.Fill] {
+				c.Fill = k
+			}
+		}
 		return c
 	}
 	n := float64(len(t.Rows))
@@ -509,7 +548,7 @@ func allMissing(t *Table, j int, na []string) bool {
 type TransformReport struct {
 	// Unseen counts, by column, the cells that got all zeros: a
 	// category not seen in training, or a missing cell in a column
-	// that had none.
+	// stored with neither Missing nor Fill.
 	Unseen map[string]int
 }
 
@@ -539,11 +578,16 @@ func (p *Preprocessing) Transform(t *Table) (*tensor.Dense[float64], TransformRe
 	}
 	X := tensor.Zeros[float64](len(t.Rows), p.Width())
 	index := make([]map[string]int, len(p.Columns))
+	fill := make([]int, len(p.Columns)) // input of column k's Fill, or -1
 	for k, c := range p.Columns {
+		fill[k] = -1
 		if c.Type == Categorical {
 			index[k] = make(map[string]int, len(c.Categories))
 			for i, s := range c.Categories {
 				index[k][s] = i
+				if s == c.Fill {
+					fill[k] = i
+				}
 			}
 		}
 	}
@@ -566,6 +610,8 @@ func (p *Preprocessing) Transform(t *Table) (*tensor.Dense[float64], TransformRe
 				x[off] = (v - c.Mean) / c.Scale
 			case missing && c.Missing:
 				x[off+len(c.Categories)] = 1
+			case missing && fill[k] >= 0:
+				x[off+fill[k]] = 1
 			default:
 				if at, ok := index[k][s]; ok && !missing {
 					x[off+at] = 1
@@ -627,7 +673,8 @@ func (p *Preprocessing) Dataset(t *Table) (*Dataset, TransformReport, error) {
 // from FitPreprocessing: no columns, an empty or repeated name, an
 // unknown type, a value that is not finite, a scale that is not
 // positive, categories that are not distinct and in byte order, a
-// categorical column with no input, or a target without a task.
+// categorical column with no input, a Fill that is not one of the
+// column's categories or comes with Missing, or a target without a task.
 func (p *Preprocessing) Validate() error {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("%w: preprocessing: %s", ErrData, fmt.Sprintf(format, a...))
@@ -654,7 +701,7 @@ func (p *Preprocessing) Validate() error {
 			if !(c.Scale > 0) {
 				return bad("column %q: scale %v, want a positive number", c.Name, c.Scale)
 			}
-			if len(c.Categories) > 0 || c.Missing {
+			if len(c.Categories) > 0 || c.Missing || c.Fill != "" {
 				return bad("column %q is numeric but has categories", c.Name)
 			}
 		case Categorical:
@@ -663,6 +710,9 @@ func (p *Preprocessing) Validate() error {
 			}
 			if !slices.IsSortedFunc(c.Categories, func(a, b string) int { return cmp.Compare(a, b) }) || len(slices.Compact(slices.Clone(c.Categories))) != len(c.Categories) {
 				return bad("column %q: categories not distinct and in byte order", c.Name)
+			}
+			if _, found := slices.BinarySearch(c.Categories, c.Fill); c.Fill != "" && (c.Missing || !found) {
+				return bad("column %q: fill %q is not one of its categories, or comes with missing", c.Name, c.Fill)
 			}
 		default:
 			return bad("column %q: unknown type %v", c.Name, c.Type)
@@ -679,10 +729,7 @@ func (p *Preprocessing) String() string {
 			fmt.Fprintf(&b, "%s: numeric, missing → %s, (x − %s) / %s\n", c.Name, fmtFloat(c.Median), fmtFloat(c.Mean), fmtFloat(c.Scale))
 			continue
 		}
-		miss := "missing → all zeros"
-		if c.Missing {
-			miss = "missing → " + MissingCategory
-		}
+		miss := c.missingAction()
 		word := "categories"
 		if len(c.Categories) == 1 {
 			word = "category"
@@ -690,6 +737,18 @@ func (p *Preprocessing) String() string {
 		fmt.Fprintf(&b, "%s: categorical, %d %s (%s), %s\n", c.Name, len(c.Categories), word, firstFew(c.Categories, 8), miss)
 	}
 	return b.String()
+}
+
+// missingAction says what becomes of a missing cell of the categorical
+// column c.
+func (c *PrepColumn) missingAction() string {
+	switch {
+	case c.Missing:
+		return "missing → " + MissingCategory
+	case c.Fill != "":
+		return fmt.Sprintf("missing → %q (most frequent)", c.Fill)
+	}
+	return "missing → all zeros"
 }
 
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }

@@ -38,7 +38,7 @@ male,35,,no
 	_, err = data.FitPreprocessing(t, data.PrepOptions{Target: "y"})
 	fmt.Println(err)
 	// Output:
-	// sex: categorical, 2 categories (female, male), missing → all zeros
+	// sex: categorical, 2 categories (female, male), missing → "female" (most frequent)
 	// age: numeric, missing → 35, (x − 32.5) / 6.18466
 	// deck: categorical, 2 categories (C, E), missing → (missing)
 	// [sex=female sex=male age deck=C deck=E deck=(missing)]

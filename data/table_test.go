@@ -210,21 +210,22 @@ func TestTransformUnseen(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Columns in another order, an extra column, no target, a sex the
-	// training data lacked and a missing sex (sex had none missing).
+	// training data lacked and a missing sex (sex had none missing, so
+	// it takes the most frequent, female, first of the tied two).
 	tb := mustTable(t, "new.csv", "fare,extra,deck,age,sex\n10,x,Z,40,other\n,x,B,,\n7.25,y,C,,male\n")
 	X, rep, err := p.Transform(tb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]int{"sex": 2, "deck": 1}; !reflect.DeepEqual(rep.Unseen, want) || rep.Total() != 3 {
+	if want := map[string]int{"sex": 1, "deck": 1}; !reflect.DeepEqual(rep.Unseen, want) || rep.Total() != 2 {
 		t.Errorf("unseen %v; want %v", rep.Unseen, want)
 	}
 	// sex=female sex=male age deck=B deck=C deck=E deck=(missing) fare
 	if r := X.Row(0); r[0] != 0 || r[1] != 0 || r[3]+r[4]+r[5]+r[6] != 0 {
 		t.Errorf("unseen categories give %v; want zeros", r)
 	}
-	if r := X.Row(1); r[3] != 1 || r[7] != (p.Columns[3].Median-p.Columns[3].Mean)/p.Columns[3].Scale {
-		t.Errorf("row 2 %v; want deck=B and the median fare", r)
+	if r := X.Row(1); r[0] != 1 || r[1] != 0 || r[3] != 1 || r[7] != (p.Columns[3].Median-p.Columns[3].Mean)/p.Columns[3].Scale {
+		t.Errorf("row 2 %v; want sex=female, deck=B and the median fare", r)
 	}
 	if _, _, err := p.Dataset(tb); err == nil || err.Error() != "new.csv (survived): the target column is missing" {
 		t.Errorf("Dataset without target: %v", err)
@@ -350,6 +351,9 @@ func TestPreprocessingValidate(t *testing.T) {
 		"duplicate":    func(p *Preprocessing) { p.Columns[1].Categories = []string{"a", "a"} },
 		"empty cat":    func(p *Preprocessing) { p.Columns[1].Categories = nil },
 		"numeric cats": func(p *Preprocessing) { p.Columns[0].Missing = true },
+		"numeric fill": func(p *Preprocessing) { p.Columns[0].Fill = "a" },
+		"unknown fill": func(p *Preprocessing) { p.Columns[1].Fill, p.Columns[1].Missing = "c", false },
+		"fill+missing": func(p *Preprocessing) { p.Columns[1].Fill, p.Columns[1].Missing = "a", true },
 		"bad type":     func(p *Preprocessing) { p.Columns[0].Type = 7 },
 	} {
 		p := ok()
@@ -373,7 +377,7 @@ func TestDescribe(t *testing.T) {
 		"id numeric missing=0 distinct=10 1/5.5/10 top=[] id=true: standardise; looks like an identifier: drop it?",
 		"sex categorical missing=0 distinct=2 0/0/0 top=[{female 5} {male 5}] id=false: one-hot (2 inputs)",
 		"age numeric missing=2 distinct=7 2/28.38/54 top=[] id=false: fill with the median, standardise",
-		"deck categorical missing=5 distinct=3 0/0/0 top=[{C 2} {E 2} {B 1}] id=false: one-hot (4 inputs)",
+		"deck categorical missing=5 distinct=3 0/0/0 top=[{C 2} {E 2} {B 1}] id=false: one-hot (4 inputs), missing → (missing)",
 		"fare numeric missing=0 distinct=10 7.25/27.02/71.28 top=[] id=false: drop: dropped as asked",
 		"ship categorical missing=0 distinct=1 0/0/0 top=[{Titanic 10}] id=false: drop: constant",
 		"survived categorical missing=0 distinct=2 0/0/0 top=[{no 5} {yes 5}] id=false: target: classification",

@@ -103,7 +103,7 @@ func TestPreprocessingSummary(t *testing.T) {
 	m, _ := prepModel[float32](t)
 	s := m.Summary()
 	for _, want := range []string{
-		"preprocessing (raw columns → inputs):\n  sex: categorical, 2 categories (female, male), missing → all zeros\n",
+		"preprocessing (raw columns → inputs):\n  sex: categorical, 2 categories (female, male), missing → \"female\" (most frequent)\n",
 		"  age: numeric, missing → 35, (x − 32.5) / 6.18466\n",
 		"  deck: categorical, 2 categories (C, E), missing → (missing)\n",
 	} {

@@ -302,11 +302,17 @@ func (b *builder) rename(from, to string) {
 // values and dims (one dimension of len(v) when dims is empty) and
 // returns its name.
 func (b *builder) floats(name string, v []float64, dims ...int64) string {
+	return b.floatsOf(b.dtype, name, v, dims...)
+}
+
+// floatsOf is floats with the element type elem, typeFloat or
+// typeDouble, whatever the builder's dtype.
+func (b *builder) floatsOf(elem int64, name string, v []float64, dims ...int64) string {
 	if len(dims) == 0 {
 		dims = []int64{int64(len(v))}
 	}
-	t := &tensorProto{name: name, dims: dims, dataType: b.dtype, hasRaw: true}
-	if b.dtype == typeFloat {
+	t := &tensorProto{name: name, dims: dims, dataType: elem, hasRaw: true}
+	if elem == typeFloat {
 		t.raw = make([]byte, 0, 4*len(v))
 		for _, x := range v {
 			t.raw = binary.LittleEndian.AppendUint32(t.raw, math.Float32bits(float32(x)))

@@ -30,11 +30,15 @@ import (
 // in no pool (an unseen category) gives all zeros, as Transform does.
 // Equal, the obvious operator, takes strings only from opset 19, and
 // python3-onnx 1.12's checker (which knows opsets up to 17) refuses it.
-// When the column had missing cells in training, a second TfIdfVectorizer
-// counts matches against every string that strings.EqualFold matches to
-// a missing-cell token (data.Preprocessing.MissingTokens: "" NA N/A NaN
-// null ? and the model's own), and ReduceSum over axis 1 gives the
-// "(missing)" input. Enumerating the case variants (the product of each
+// When the column has a "(missing)" input (PrepColumn.Missing), a second
+// TfIdfVectorizer counts matches against every string that
+// strings.EqualFold matches to a missing-cell token
+// (data.Preprocessing.MissingTokens: "" NA N/A NaN null ? and the model's
+// own), and ReduceSum over axis 1 gives that input, m [N, 1]. When a
+// missing cell takes a category instead (PrepColumn.Fill, category j),
+// the same m is added to the one-hot block through a mask that is 1 at j
+// only, onehot + m · mask with mask [1, categories]: exact, as m and the
+// counts are 0 or 1 and a missing token is never a category. Enumerating the case variants (the product of each
 // rune's unicode.SimpleFold orbit: "null" has 16) matches exactly as Go's
 // EqualFold does, where StringNormalizer's LOWER depends on the runtime's
 // locale: ONNX Runtime 1.30 refuses to load a StringNormalizer where
@@ -110,13 +114,27 @@ func (b *builder) table(p *data.Preprocessing) (string, error) {
 			}
 			parts = append(parts, b.node("TfIdfVectorizer", pre+"onehot", []string{in}, unigramCounts(c.Categories)...))
 		}
-		if c.Missing { // [N, 1]: 1 where s is a missing token
+		var isMissing string // [N, 1]: 1 where s is a missing token
+		if c.Missing || c.Fill != "" {
 			matches := b.node("TfIdfVectorizer", pre+"missing_matches", []string{in}, unigramCounts(missing)...)
-			parts = append(parts, b.node("ReduceSum", pre+"missing", []string{matches, b.axis1()}, intAttribute("keepdims", 1)))
+			isMissing = b.node("ReduceSum", pre+"missing", []string{matches, b.axis1()}, intAttribute("keepdims", 1))
+		}
+		if c.Missing {
+			parts = append(parts, isMissing)
 		}
 		x := parts[0]
 		if len(parts) > 1 {
 			x = b.node("Concat", pre+"onehot_missing", parts, intAttribute("axis", 1))
+		}
+		if c.Fill != "" { // onehot + isMissing · mask, mask [1, categories] 1 at Fill
+			j, found := slices.BinarySearch(c.Categories, c.Fill)
+			if !found || c.Missing {
+				return "", fmt.Errorf("%w: column %q: fill %q is not one of its categories, or comes with missing", ErrExport, c.Name, c.Fill)
+			}
+			mask := make([]float64, len(c.Categories))
+			mask[j] = 1
+			fill := b.node("Mul", pre+"fill", []string{isMissing, b.floatsOf(typeFloat, pre+"fill_mask", mask, 1, int64(len(mask)))})
+			x = b.node("Add", pre+"onehot_filled", []string{x, fill})
 		}
 		if b.dtype == typeDouble {
 			x = b.node("Cast", pre+"double", []string{x}, intAttribute("to", typeDouble))
@@ -323,7 +341,7 @@ func (m *matcher) tableFront(gp *graphProto, inputs []*valueInfo, prep *data.Pre
 	for _, c := range prep.Columns {
 		if c.Type != data.Numeric {
 			need += len(c.Categories)
-			if c.Missing {
+			if c.Missing || c.Fill != "" {
 				need += variants
 			}
 		}

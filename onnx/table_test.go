@@ -60,7 +60,11 @@ func tableRows(name string, seed uint32, n int, tricky bool) ([]string, [][]stri
 				sizes = append(sizes, "XL", "")
 			}
 			w := src.Uniform(1, 30)
-			rows = append(rows, []string{sometimes(src, 0.2, pick(src, colours...), tricky), pick(src, sizes...), sometimes(src, 0.2, num(w), tricky), pick(src, "cat", "dog", "fox")})
+			colour, size := sometimes(src, 0.2, pick(src, colours...), tricky), pick(src, sizes...)
+			if tricky { // size had no missing cell: they take its most frequent
+				size = sometimes(src, 0.2, size, true)
+			}
+			rows = append(rows, []string{colour, size, sometimes(src, 0.2, num(w), tricky), pick(src, "cat", "dog", "fox")})
 		case "table regressor, missing cells":
 			cols = []string{"city", "rooms", "area m2", "garden", "price"}
 			cities := []string{"Lima", "Oslo", "Pune"}
@@ -71,7 +75,12 @@ func tableRows(name string, seed uint32, n int, tricky bool) ([]string, [][]stri
 			if tricky && src.Float64() < 0.2 {
 				rooms = pick(src, "", "NA", "?")
 			}
-			rows = append(rows, []string{sometimes(src, 0.25, pick(src, cities...), tricky), rooms, sometimes(src, 0.2, num(src.Uniform(20, 200)), tricky), pick(src, "no", "yes"), num(src.Uniform(50, 900))})
+			city, area := sometimes(src, 0.25, pick(src, cities...), tricky), sometimes(src, 0.2, num(src.Uniform(20, 200)), tricky)
+			garden := sometimes(src, 0.05, pick(src, "no", "yes"), tricky) // a few missing: filled
+			if tricky {
+				garden = sometimes(src, 0.25, garden, true)
+			}
+			rows = append(rows, []string{city, rooms, area, garden, num(src.Uniform(50, 900))})
 		default:
 			panic("tableRows: no table " + name)
 		}
@@ -86,10 +95,13 @@ func tableRows(name string, seed uint32, n int, tricky bool) ([]string, [][]stri
 }
 
 // tableModels are models with table preprocessing, in precision T: a
-// classifier with string labels over two categorical columns (one with
-// missing cells) and a numeric one, and a regressor with target scaling
-// over categorical and numeric columns with missing cells. Their
-// networks have random weights; the preprocessing is fitted on 60 rows.
+// classifier with string labels over two categorical columns (colour,
+// whose many missing cells get an input of their own, and size, with
+// none, whose missing cells take its most frequent size) and a numeric
+// one, and a regressor with target scaling over categorical and numeric
+// columns with missing cells (city's input of their own, garden's few
+// filled). Their networks have random weights; the preprocessing is
+// fitted on 60 rows.
 func tableModels[T tensor.Float](t testing.TB) map[string]*model.Model[T] {
 	fit := func(name string, target string) *data.Preprocessing {
 		cols, rows := tableRows(name, 11, 60, false)
@@ -105,6 +117,9 @@ func tableModels[T tensor.Float](t testing.TB) map[string]*model.Model[T] {
 	}
 	clf := fit("table classifier, string labels", "animal")
 	reg := fit("table regressor, missing cells", "price")
+	if c := clf.Columns; !c[0].Missing || c[1].Fill == "" || !reg.Columns[0].Missing || reg.Columns[3].Fill == "" {
+		t.Fatalf("the table models lack a column with (missing) or one filled: %+v %+v", clf.Columns, reg.Columns)
+	}
 	return map[string]*model.Model[T]{
 		"table classifier, string labels": {
 			Network: net[T](t, 12, clf.Width(), loss.CrossEntropy, dense(6, activation.Tanh), dense(3, activation.Softmax)),
@@ -280,7 +295,7 @@ func TestExportTableGraph(t *testing.T) {
 	for _, n := range mp.graph.nodes {
 		ops = append(ops, n.opType)
 	}
-	want := "TfIdfVectorizer TfIdfVectorizer ReduceSum Concat Cast TfIdfVectorizer Cast IsNaN Where Sub Div Concat Gemm Tanh Gemm Softmax ArgMax Gather"
+	want := "TfIdfVectorizer TfIdfVectorizer ReduceSum Concat Cast TfIdfVectorizer TfIdfVectorizer ReduceSum Mul Add Cast IsNaN Where Sub Div Concat Gemm Tanh Gemm Softmax ArgMax Gather"
 	if got := strings.Join(ops, " "); got != want {
 		t.Errorf("ops %s\nwant %s", got, want)
 	}
@@ -449,7 +464,7 @@ func TestImportTableRefuses(t *testing.T) {
 					mp.metadata[i].value = strings.Replace(kv.value, `"na":["--"]`, `"na":["--","abcdefghijklmn"]`, 1)
 				}
 			}
-		}, "needs 24616 category and missing-token strings, the graph's nodes hold 40"},
+		}, "needs 49227 category and missing-token strings, the graph's nodes hold 75"},
 	}
 	for _, c := range cases {
 		mp, err := decodeModel(src)

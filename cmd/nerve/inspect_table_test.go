@@ -83,7 +83,7 @@ func TestInspectPreprocessing(t *testing.T) {
 	for _, want := range []string{
 		"nerve-model version 2",
 		"preprocessing (raw columns → inputs):",
-		"  sex: categorical, 2 categories (female, male), missing → all zeros",
+		"  sex: categorical, 2 categories (female, male), missing → \"female\" (most frequent)",
 		"  age: numeric, missing → 35, (x − 32.5) / 6.18466",
 		"  deck: categorical, 2 categories (C, E), missing → (missing)",
 	} {
