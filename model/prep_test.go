@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -170,5 +172,40 @@ func TestPlainModelHasNoPreprocessingKey(t *testing.T) {
 		if _, ok := h["preprocessing"]; ok || binary.LittleEndian.Uint32(b[8:]) != FormatVersion {
 			t.Errorf("%s: plain model written with a preprocessing key or version %d", tc.name, binary.LittleEndian.Uint32(b[8:]))
 		}
+	}
+}
+
+// TestReadBeforeFill reads a model file written before
+// data.PrepColumn.Fill existed (testdata/prep/before-fill.nerve, the
+// valid-preprocessing-float32 fuzz seed of that time) and checks that it
+// predicts as it did: a missing sex, a column with neither missing nor
+// fill, gives all zeros and is counted; a missing deck gives (missing).
+func TestReadBeforeFill(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "prep", "before-fill.nerve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Read[float32](bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := m.Preprocessing.Columns
+	if c[0].Name != "sex" || c[0].Fill != "" || c[0].Missing || c[2].Name != "deck" || !c[2].Missing {
+		t.Fatalf("old preprocessing read as %+v", c)
+	}
+	tb, _ := data.NewTable("new", []string{"sex", "age", "deck"}, [][]string{{"NA", "40", "?"}, {"male", "", "E"}})
+	out, rep, err := m.PredictTable(tb)
+	if err != nil || !reflect.DeepEqual(rep.Unseen, map[string]int{"sex": 1}) {
+		t.Fatalf("PredictTable: %v, report %+v; want the missing sex counted", err, rep)
+	}
+	// sex=female sex=male age deck=C deck=E deck=(missing)
+	mean, scale := 32.5, 6.18465843842649
+	X := tensor.New(2, 6, []float64{0, 0, (40 - mean) / scale, 0, 0, 1, 0, 1, (35 - mean) / scale, 0, 1, 0})
+	want, err := m.Predict(X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(out.Data(), want.Data()) {
+		t.Errorf("PredictTable %v; want %v, Predict of the inputs as before Fill", out.Data(), want.Data())
 	}
 }
