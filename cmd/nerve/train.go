@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,7 +41,7 @@ type trainConfig struct {
 
 func defaultTrainConfig() trainConfig {
 	return trainConfig{
-		task: "auto", hidden: []int{64}, activation: "relu", optimizer: "adam",
+		task: "auto", hidden: slices.Clone(nerve.DefaultHidden), activation: "relu", optimizer: "adam",
 		out: "model.nerve",
 	}
 }
