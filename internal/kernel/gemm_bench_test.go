@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -38,6 +39,25 @@ func reportGFLOPS(b *testing.B, sh benchShape) {
 	b.ReportMetric(2*float64(sh.m*sh.n*sh.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 
+// onThread, when measure is set, locks the benchmark to its OS thread and
+// returns a function that reports the thread's CPU time per operation
+// (cpu-ns/op) and unlocks it: on a busy machine that figure is steadier
+// than the wall time, from which it leaves out the spells the thread
+// waited for a core. Only a one-thread product is measured this way.
+func onThread(b *testing.B, measure bool) (report func()) {
+	if !measure {
+		return func() {}
+	}
+	runtime.LockOSThread()
+	t0 := threadCPU()
+	return func() {
+		if t := threadCPU(); t > 0 {
+			b.ReportMetric(float64(t-t0)/float64(b.N), "cpu-ns/op")
+		}
+		runtime.UnlockOSThread()
+	}
+}
+
 // BenchmarkGemm32 runs every float32 path at 1 and 2 threads beside the
 // naive triple loop (GemmRef).
 func BenchmarkGemm32(b *testing.B) { benchGemm[float32](b) }
@@ -60,19 +80,23 @@ func benchGemm[T Float](b *testing.B) {
 					defer use(pa)()
 					SetThreads(threads)
 					b.ReportAllocs()
+					cpu := onThread(b, threads == 1)
 					for b.Loop() {
 						Gemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
 					}
 					reportGFLOPS(b, sh)
+					cpu()
 				})
 			}
 		}
 		b.Run("naive/"+sh.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := onThread(b, true)
 			for b.Loop() {
 				GemmRef(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, bb, ldb, 0, c, sh.n)
 			}
 			reportGFLOPS(b, sh)
+			cpu()
 		})
 	}
 }
