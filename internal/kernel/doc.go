@@ -28,10 +28,13 @@
 //     AVX-512 (or 6×8 AVX2+FMA) assembly micro-kernel in the same loop
 //     nest;
 //   - float64 on arm64, both precisions elsewhere and with -tags noasm:
-//     the exact in-order loops below m·n·k = 64³, a blocked pure-Go path
-//     with a 2×4 register tile above. On arm64 Go compiles x*y + z to one
-//     fused multiply-add, so there these loops, like the NEON kernel, round
-//     once per step (on amd64 only with GOAMD64=v3).
+//     the exact in-order loops below m·n·k = 64³, above it the same loop
+//     nest around a 1×8 register tile in Go (gogemm.go) that reads an
+//     untransposed A in place, unrolled four steps of k deep; it sums
+//     each element in the same order as the exact loops, one k block at
+//     a time. On arm64 Go compiles x*y + z to one fused multiply-add, so
+//     there these loops, like the NEON kernel, round once per step (on
+//     amd64 only with GOAMD64=v3).
 //
 // Large products are split between threads (SetThreads, Threads) by whole
 // tiles of C, handed to a small pool of persistent helper goroutines that

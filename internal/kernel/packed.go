@@ -76,11 +76,10 @@ func kBlock(k int) int {
 }
 
 // packBuf holds one worker's pack buffers, 64-byte aligned and reused,
-// and the temporary tiles of the AVX2 (6×16), NEON (8×12) and Go kernels.
+// and the temporary tiles of the AVX2 (6×16) and NEON (8×12) kernels.
 type packBuf[T Float] struct {
 	a, b []T
 	t    [max(6*16, 8*12)]T
-	g    [goMR * goNR]T
 }
 
 // getBuf takes a pack buffer from the pool of ks.
@@ -123,9 +122,17 @@ func packed[T Float](ks *kernels[T], s tileShape, transA, transB bool, m, n, k i
 	inPlace := s.kind == kind256 && !transA && ks.gemm256u != nil
 	packB := func(pc, jc, kb, nc int) { pack(ks, !transB, b, ldb, jc, pc, kb, nc, nr, kb*nr+s.bPad, bp) }
 	packA := func(ic, pc, mc, kb int) {
-		if !inPlace {
+		switch {
+		case s.kind == kindGo && !transA:
+			// The pure-Go kernel reads rows of A in place.
+		case s.kind == kindGo:
+			// Rows of op(A), one row a panel: the transposition of the
+			// stored block, ap[r*kb+p] = A[pc+p, ic+r].
+			transposePanel(ks, ap, kb, a[pc*lda+ic:], lda, mc, kb)
+		case !inPlace:
 			pack(ks, transA, a, lda, ic, pc, kb, mc, mr, mr*kb, ap)
-		} else if h := mc % mr; h != 0 {
+		case mc%mr != 0:
+			h := mc % mr
 			pack(ks, false, a, lda, ic+mc-h, pc, kb, h, mr, mr*kb, ap[(mc-h)*kb:])
 		}
 	}
@@ -148,9 +155,12 @@ func packed[T Float](ks *kernels[T], s tileShape, transA, transB bool, m, n, k i
 			ks.gemm128(kb, &ap[ir*kb], &bp[jr*kb], &c[i*ldc+j], ldc, alpha, bet, h)
 		}
 	case kindGo:
-		tile = func(_, kb, ir, jr, i, j, h, w int, bet T) {
-			gemmGo(ap[ir*kb:ir*kb+goMR*kb], bp[jr*kb:jr*kb+goNR*kb], &buf.g)
-			goStore(&buf.g, c[i*ldc+j:], ldc, h, w, alpha, bet)
+		tile = func(pc, kb, ir, jr, i, j, _, w int, bet T) {
+			ai := ap[ir*kb : ir*kb+kb]
+			if !transA {
+				ai = a[i*lda+pc : i*lda+pc+kb]
+			}
+			gemmGo(ai, bp[jr*kb:jr*kb+goNR*kb], c[i*ldc+j:i*ldc+j+w], alpha, bet)
 		}
 	case kind256:
 		tile = func(pc, kb, ir, jr, i, j, h, w int, bet T) {
