@@ -53,67 +53,27 @@ func gemmGo[T Float](a, b []T, c []T, alpha, beta T) {
 	if k > 0 {
 		_ = b[goNR*k-1] // every offset below is under 8k
 		var z T
-		const ku = goKU
 		sz := unsafe.Sizeof(z)
 		pa, pb := unsafe.Pointer(unsafe.SliceData(a)), unsafe.Pointer(unsafe.SliceData(b))
 		oa, ob := uintptr(0), uintptr(0) // byte offsets of a[p] and b[8p]
+		const ku, nb = goKU, goNR
 		if end := uintptr(k/ku) * ku * sz; end > 0 {
 			for {
-				x := *(*T)(unsafe.Add(pa, oa))
-				c0 += x * *(*T)(unsafe.Add(pb, ob))
-				c1 += x * *(*T)(unsafe.Add(pb, ob+sz))
-				c2 += x * *(*T)(unsafe.Add(pb, ob+2*sz))
-				c3 += x * *(*T)(unsafe.Add(pb, ob+3*sz))
-				c4 += x * *(*T)(unsafe.Add(pb, ob+4*sz))
-				c5 += x * *(*T)(unsafe.Add(pb, ob+5*sz))
-				c6 += x * *(*T)(unsafe.Add(pb, ob+6*sz))
-				c7 += x * *(*T)(unsafe.Add(pb, ob+7*sz))
-				x = *(*T)(unsafe.Add(pa, oa+sz))
-				c0 += x * *(*T)(unsafe.Add(pb, ob+8*sz))
-				c1 += x * *(*T)(unsafe.Add(pb, ob+9*sz))
-				c2 += x * *(*T)(unsafe.Add(pb, ob+10*sz))
-				c3 += x * *(*T)(unsafe.Add(pb, ob+11*sz))
-				c4 += x * *(*T)(unsafe.Add(pb, ob+12*sz))
-				c5 += x * *(*T)(unsafe.Add(pb, ob+13*sz))
-				c6 += x * *(*T)(unsafe.Add(pb, ob+14*sz))
-				c7 += x * *(*T)(unsafe.Add(pb, ob+15*sz))
-				x = *(*T)(unsafe.Add(pa, oa+2*sz))
-				c0 += x * *(*T)(unsafe.Add(pb, ob+16*sz))
-				c1 += x * *(*T)(unsafe.Add(pb, ob+17*sz))
-				c2 += x * *(*T)(unsafe.Add(pb, ob+18*sz))
-				c3 += x * *(*T)(unsafe.Add(pb, ob+19*sz))
-				c4 += x * *(*T)(unsafe.Add(pb, ob+20*sz))
-				c5 += x * *(*T)(unsafe.Add(pb, ob+21*sz))
-				c6 += x * *(*T)(unsafe.Add(pb, ob+22*sz))
-				c7 += x * *(*T)(unsafe.Add(pb, ob+23*sz))
-				x = *(*T)(unsafe.Add(pa, oa+3*sz))
-				c0 += x * *(*T)(unsafe.Add(pb, ob+24*sz))
-				c1 += x * *(*T)(unsafe.Add(pb, ob+25*sz))
-				c2 += x * *(*T)(unsafe.Add(pb, ob+26*sz))
-				c3 += x * *(*T)(unsafe.Add(pb, ob+27*sz))
-				c4 += x * *(*T)(unsafe.Add(pb, ob+28*sz))
-				c5 += x * *(*T)(unsafe.Add(pb, ob+29*sz))
-				c6 += x * *(*T)(unsafe.Add(pb, ob+30*sz))
-				c7 += x * *(*T)(unsafe.Add(pb, ob+31*sz))
+				c0, c1, c2, c3, c4, c5, c6, c7 = goStep(c0, c1, c2, c3, c4, c5, c6, c7, (*T)(unsafe.Add(pa, oa)), (*[nb]T)(unsafe.Add(pb, ob)))
+				c0, c1, c2, c3, c4, c5, c6, c7 = goStep(c0, c1, c2, c3, c4, c5, c6, c7, (*T)(unsafe.Add(pa, oa+sz)), (*[nb]T)(unsafe.Add(pb, ob+nb*sz)))
+				c0, c1, c2, c3, c4, c5, c6, c7 = goStep(c0, c1, c2, c3, c4, c5, c6, c7, (*T)(unsafe.Add(pa, oa+2*sz)), (*[nb]T)(unsafe.Add(pb, ob+2*nb*sz)))
+				c0, c1, c2, c3, c4, c5, c6, c7 = goStep(c0, c1, c2, c3, c4, c5, c6, c7, (*T)(unsafe.Add(pa, oa+3*sz)), (*[nb]T)(unsafe.Add(pb, ob+3*nb*sz)))
 				oa += ku * sz
-				ob += ku * goNR * sz
+				ob += ku * nb * sz
 				if oa == end {
 					break
 				}
 			}
 		}
 		for range k % ku {
-			x := *(*T)(unsafe.Add(pa, oa))
-			c0 += x * *(*T)(unsafe.Add(pb, ob))
-			c1 += x * *(*T)(unsafe.Add(pb, ob+sz))
-			c2 += x * *(*T)(unsafe.Add(pb, ob+2*sz))
-			c3 += x * *(*T)(unsafe.Add(pb, ob+3*sz))
-			c4 += x * *(*T)(unsafe.Add(pb, ob+4*sz))
-			c5 += x * *(*T)(unsafe.Add(pb, ob+5*sz))
-			c6 += x * *(*T)(unsafe.Add(pb, ob+6*sz))
-			c7 += x * *(*T)(unsafe.Add(pb, ob+7*sz))
+			c0, c1, c2, c3, c4, c5, c6, c7 = goStep(c0, c1, c2, c3, c4, c5, c6, c7, (*T)(unsafe.Add(pa, oa)), (*[nb]T)(unsafe.Add(pb, ob)))
 			oa += sz
-			ob += goNR * sz
+			ob += nb * sz
 		}
 	}
 	acc := [goNR]T{c0, c1, c2, c3, c4, c5, c6, c7}
@@ -124,4 +84,12 @@ func gemmGo[T Float](a, b []T, c []T, alpha, beta T) {
 		}
 		c[j] = v
 	}
+}
+
+// goStep is one step p of gemmGo, inlined: it returns c_j + a·b[j] for
+// j < 8, each term a load of b[j] into the register it is multiplied in,
+// a multiply and an add.
+func goStep[T Float](c0, c1, c2, c3, c4, c5, c6, c7 T, a *T, b *[goNR]T) (T, T, T, T, T, T, T, T) {
+	x := *a
+	return c0 + x*b[0], c1 + x*b[1], c2 + x*b[2], c3 + x*b[3], c4 + x*b[4], c5 + x*b[5], c6 + x*b[6], c7 + x*b[7]
 }
