@@ -9,10 +9,11 @@ import (
 )
 
 // This file is the path training runs: the forward and backward steps of
-// layer.go and network.go, fused and into reused buffers. Each row of the
-// batch goes through the forward pass on its own, so each thread takes
-// its blocks of rows through every layer in one job (ForwardInto: Z =
-// A_prev·W, Z += b, A = f(Z)). Going down, each product does the
+// layer.go and network.go, fused and into reused buffers. Going up, each
+// layer is one job (ForwardDense: Z = A_prev·W, Z += b, A = f(Z), the
+// bias and activation on each block of Z as it is computed; taking
+// blocks of rows through every layer in one job measured slower in whole
+// training steps, BENCHMARKS.md). Going down, each product does the
 // element-wise work of the layer below in the same job (the activation
 // derivative and bias gradient after dA_prev = dZ·Wᵀ), and the weight
 // gradients of all layers form one more job (with, in BackwardStep, the
@@ -123,25 +124,15 @@ func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
 		return err
 	}
 	c.Layers = resize(c.Layers, len(n.Layers))
-	c.steps = c.steps[:0]
 	a := X
-	m := X.Rows()
 	for i, l := range n.Layers {
 		lc := &c.Layers[i]
 		lc.APrev = a
-		lc.Z = tensor.Reuse(lc.Z, m, l.Outputs())
-		lc.A = tensor.Reuse(lc.A, m, l.Outputs())
-		var b []T
-		if l.B != nil {
-			b = l.B.Data()
-		}
-		c.steps = append(c.steps, kernel.DenseStep[T]{F: kernel.Act(l.Activation), N: l.Outputs(), K: l.Inputs(),
-			W: l.W.Data(), LDW: max(l.Outputs(), 1), B: b, Z: lc.Z.Data(), A: lc.A.Data()})
+		lc.Z = tensor.Reuse(lc.Z, a.Rows(), l.Outputs())
+		lc.A = tensor.Reuse(lc.A, a.Rows(), l.Outputs())
+		l.forwardTo(lc.Z, lc.A, a)
 		a = lc.A
 	}
-	// Every layer's Z = A_prev·W, Z += b, A = f(Z) in one job: each
-	// thread takes its blocks of rows of the batch through every layer.
-	kernel.GemmLayers(m, X.Data(), max(X.Cols(), 1), c.steps)
 	return nil
 }
 

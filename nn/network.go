@@ -8,7 +8,6 @@ import (
 	"unsafe"
 
 	"github.com/nerve-ml/nerve/activation"
-	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/rng"
 	"github.com/nerve-ml/nerve/tensor"
@@ -191,8 +190,6 @@ func (n *Network[T]) Clone() *Network[T] {
 // called again, overwrites it in place.
 type Cache[T tensor.Float] struct {
 	Layers []LayerCache[T]
-
-	steps []kernel.DenseStep[T] // ForwardInto's job, reused
 }
 
 // Output returns the network's output ŷ, the last layer's A.

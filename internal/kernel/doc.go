@@ -56,10 +56,6 @@
 //     product is split between threads, each thread runs the epilogue on
 //     the block of C it has just computed (whole rows for softmax, whole
 //     columns for db), instead of the caller alone afterwards;
-//   - GemmLayers, the forward steps of a stack of dense layers as one
-//     job: each thread takes blocks of whole tiles of rows of the batch
-//     through every layer, so the pass has one hand-off between threads
-//     instead of one per layer;
 //   - GemmThen, several products (a training step's weight gradients) as
 //     one job split by whole rows of each C, calling back on each block
 //     as soon as it is done, on the thread that computed it (the
