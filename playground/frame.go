@@ -46,7 +46,13 @@ type Frame struct {
 	DB [][]Number   `json:"db"`
 	// Diverged explains why the run stopped, or is "".
 	Diverged string `json:"diverged,omitempty"`
-	Playing  bool   `json:"playing"`
+	// Playing says whether the play loop runs, as of Turn: the count of
+	// its starts and stops so far. A frame sent before a start or stop
+	// can reach the page after the reply to it (they travel on different
+	// connections), so a page takes Playing only from a frame whose Turn
+	// is not older than the last one it has seen.
+	Playing bool   `json:"playing"`
+	Turn    uint64 `json:"turn"`
 }
 
 // gridInputs returns the network inputs of the Density² pixel centres.

@@ -54,6 +54,7 @@ type entry struct {
 	mu      sync.Mutex
 	sess    *Session
 	playing bool
+	turn    uint64             // counts the play loop's starts and stops
 	stop    context.CancelFunc // ends the play loop
 	subs    map[chan []byte]bool
 	used    uint64
@@ -173,13 +174,16 @@ func (e *entry) pause() {
 		e.stop()
 		e.stop = nil
 	}
-	e.playing = false
+	if e.playing {
+		e.playing = false
+		e.turn++
+	}
 }
 
 // frame returns the session's frame as JSON; e.mu is held.
 func (e *entry) frame() []byte {
 	f := e.sess.Frame()
-	f.Playing = e.playing
+	f.Playing, f.Turn = e.playing, e.turn
 	b, err := json.Marshal(f)
 	if err != nil {
 		panic("playground: encoding a frame: " + err.Error()) // Number keeps every value encodable
@@ -320,9 +324,17 @@ func (s *Server) handlePlay(w http.ResponseWriter, r *http.Request) {
 	case !e.playing && e.sess.diverged == "":
 		ctx, stop := context.WithCancel(s.ctx)
 		e.playing, e.stop = true, stop
+		e.turn++
 		go e.play(ctx)
 	}
-	reply(w, map[string]bool{"playing": e.playing}, nil)
+	reply(w, playReply{Playing: e.playing, Turn: e.turn}, nil)
+}
+
+// playReply answers POST /api/play: the state after the request, and
+// the turn it was reached at (see Frame.Turn).
+type playReply struct {
+	Playing bool   `json:"playing"`
+	Turn    uint64 `json:"turn"`
 }
 
 // play trains and publishes until ctx is cancelled or the run diverges.

@@ -75,6 +75,7 @@ type testFrame struct {
 	W, DW               [][][]float64
 	Diverged            string
 	Playing             bool
+	Turn                uint64
 }
 
 type testReset struct {
@@ -255,10 +256,29 @@ func TestServerEvents(t *testing.T) {
 		}
 		prev = f.Epoch
 	}
-	var p struct{ Playing bool }
+	var p struct {
+		Playing bool
+		Turn    uint64
+	}
 	c.ok("POST", "/api/play?s=ev&on=0", "", &p)
 	if p.Playing {
 		t.Error("still playing after on=0")
+	}
+	// Frames sent while playing are of an older turn than the pause, so
+	// a page that reads them after the reply keeps showing the pause.
+	if p.Turn != 2 {
+		t.Errorf("turn after a start and a stop: %d; want 2", p.Turn)
+	}
+	// A step after the pause sends a frame of the pause's turn.
+	c.ok("POST", "/api/step?s=ev", "", nil)
+	f := next(t, ch)
+	for ; f.Playing; f = next(t, ch) {
+		if f.Turn >= p.Turn {
+			t.Fatalf("a playing frame of turn %d after the pause of turn %d", f.Turn, p.Turn)
+		}
+	}
+	if f.Turn != p.Turn {
+		t.Errorf("the step's frame after the pause: turn %d; want %d", f.Turn, p.Turn)
 	}
 	// A step pauses too, and a reset starts the epochs again.
 	c.ok("POST", "/api/reset?s=ev", "dataset=circle&hidden=3", nil)

@@ -139,6 +139,7 @@ let run = null;        // the last reset's reply: points, classes, history
 let frame = null;      // the last frame drawn
 let history = [];      // loss points, epoch 0 first
 let playing = false;
+let turn = 0; // the newest play turn seen: frames older than it say nothing of playing
 let selected = null;   // {layer, unit} of the neuron whose formula is open
 let pendingFrame = null;
 let subscribed = false;
@@ -269,7 +270,10 @@ function drawFrame(f) {
   $('epoch').textContent = String(f.epoch).padStart(6, '0');
   $('loss-train').textContent = fmt(f.lossTrain);
   $('loss-test').textContent = fmt(f.lossTest);
-  if (playing !== f.playing) { playing = f.playing; syncControls(); }
+  if (f.turn >= turn) {
+    turn = f.turn;
+    if (playing !== f.playing) { playing = f.playing; syncControls(); }
+  }
   showMessage(f.diverged ? 'Training stopped: ' + f.diverged : '');
   drawBoundary();
   drawLossChart();
@@ -567,6 +571,7 @@ async function togglePlay() {
   try {
     const r = await backend.play(!playing);
     playing = r.playing;
+    turn = Math.max(turn, r.turn);
     syncControls();
   } catch (e) {
     showMessage(String(e.message || e));
