@@ -106,6 +106,21 @@ func (m *Dense[T]) Slice(from, to int) *Dense[T] {
 	return &Dense[T]{rows: to - from, cols: m.cols, data: m.data[from*m.cols : to*m.cols : to*m.cols]}
 }
 
+// SliceInto is Slice reusing dst's header: it sets dst to rows [from, to)
+// of m, sharing m's storage, and returns it, or a new matrix when dst is
+// nil. dst's own storage is dropped, not written. A loop that takes a
+// view of a different block of rows each step allocates nothing this way.
+func (m *Dense[T]) SliceInto(dst *Dense[T], from, to int) *Dense[T] {
+	if dst == nil {
+		return m.Slice(from, to)
+	}
+	if from < 0 || to < from || to > m.rows {
+		panic(fmt.Sprintf("tensor: SliceInto(%d, %d) out of range for shape %s", from, to, m.Shape()))
+	}
+	*dst = Dense[T]{rows: to - from, cols: m.cols, data: m.data[from*m.cols : to*m.cols : to*m.cols]}
+	return dst
+}
+
 // Resize sets m's shape to rows×cols, for a buffer about to be
 // overwritten: it reuses m's storage when that can hold rows·cols
 // elements, and allocates new storage otherwise. Storage is never given

@@ -228,3 +228,42 @@ func TestResize(t *testing.T) {
 	}
 	mustPanic(t, "negative dimension", func() { m.Resize(-1, 2) })
 }
+
+func ExampleDense_SliceInto() {
+	X := FromRows([][]float64{{1, 2}, {3, 4}, {5, 6}, {7, 8}})
+	var batch *Dense[float64] // one header, reused for every batch
+	for lo := 0; lo < X.Rows(); lo += 2 {
+		batch = X.SliceInto(batch, lo, lo+2)
+		fmt.Println(batch.Row(0), batch.Row(1))
+	}
+	// Output:
+	// [1 2] [3 4]
+	// [5 6] [7 8]
+}
+
+func TestSliceInto(t *testing.T) {
+	a := FromRows([][]float32{{1, 2}, {3, 4}, {5, 6}})
+	own := Zeros[float32](5, 5)
+	own.Data()[0] = 9
+	v := a.SliceInto(own, 1, 3)
+	if v != own || v.Shape() != "(2, 2)" || fmt.Sprint(v.Row(1)) != "[5 6]" {
+		t.Fatalf("SliceInto(own, 1, 3) = %p %v, want own (%p) holding rows 1–2", v, v, own)
+	}
+	v.Set(0, 0, -3)
+	if a.At(1, 0) != -3 {
+		t.Errorf("SliceInto must share a's storage")
+	}
+	v.Resize(3, 2) // must not reach row 3 of a (there is none) nor grow into a's storage past the view
+	if a.At(2, 0) != 5 {
+		t.Errorf("resizing the view overwrote a: %v", a)
+	}
+	if got := a.SliceInto(nil, 0, 1); got.Shape() != "(1, 2)" {
+		t.Errorf("SliceInto(nil, 0, 1): shape %s", got.Shape())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("SliceInto(2, 4) of 3 rows did not panic")
+		}
+	}()
+	a.SliceInto(own, 2, 4)
+}

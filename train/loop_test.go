@@ -37,6 +37,7 @@ func testFitMatchesPlainLoop[T tensor.Float](t *testing.T) {
 		{Epochs: 3, BatchSize: -1, NoShuffle: true, Seed: 2},
 		{Epochs: 2, BatchSize: 100, NoShuffle: true, ValidationFraction: 0.5, Seed: 3},
 		{Epochs: 2, BatchSize: 50, ValidationFraction: 0.6, Seed: 4, SampleWeights: weights},
+		{Epochs: 2, BatchSize: 128, NoShuffle: true, Seed: 6, SampleWeights: weights},
 	} {
 		t.Run(fmt.Sprintf("%T/batch%d/val%v/noshuffle%v/weights%v", T(0), c.BatchSize, c.ValidationFraction, c.NoShuffle, c.SampleWeights != nil), func(t *testing.T) {
 			src := rng.New(7)

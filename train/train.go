@@ -8,6 +8,7 @@ import (
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/data"
+	"github.com/nerve-ml/nerve/internal/kernel"
 	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/nn"
 	"github.com/nerve-ml/nerve/optim"
@@ -386,8 +387,8 @@ func fit[T tensor.Float](ctx context.Context, net *nn.Network[T], X, Y *tensor.D
 				return hist, err
 			}
 			lo, hi := b*bs, min((b+1)*bs, n)
-			bx, by, bw := data.X, data.Y, W
-			if bs != n || !cfg.NoShuffle || data.rows != nil {
+			bx, by, bw := t.view(data, order[lo:hi])
+			if bx == nil {
 				bx, by, bw = t.gather(data, order[lo:hi])
 			}
 			cost, hits, err := t.step(bx, by, bw)
@@ -701,6 +702,28 @@ func (s samples[T]) len() int {
 	return len(s.rows)
 }
 
+// view returns the samples idx of s as views of its X, Y and W, without
+// copying, when they are consecutive samples in consecutive rows (a batch
+// of unshuffled samples), and nils otherwise. The views reuse the
+// trainer's headers.
+func (t *trainer[T]) view(s samples[T], idx []int) (X, Y *tensor.Dense[T], W []float64) {
+	if len(idx) == 0 {
+		return nil, nil, nil
+	}
+	lo := s.row(idx[0])
+	for i, j := range idx {
+		if j != idx[0]+i || s.row(j) != lo+i {
+			return nil, nil, nil
+		}
+	}
+	hi := lo + len(idx)
+	if s.W != nil {
+		W = s.W[idx[0] : idx[0]+len(idx)]
+	}
+	t.xv, t.yv = s.X.SliceInto(t.xv, lo, hi), s.Y.SliceInto(t.yv, lo, hi)
+	return t.xv, t.yv, W
+}
+
 // row returns the row of X and Y that holds sample i.
 func (s samples[T]) row(i int) int {
 	if s.rows == nil {
@@ -853,6 +876,7 @@ type trainer[T tensor.Float] struct {
 	cache  nn.Cache[T]
 	grads  nn.Gradients[T]
 	xb, yb *tensor.Dense[T] // the batch being trained on
+	xv, yv *tensor.Dense[T] // or views of its rows where they lie in order
 	wb     []float64        // its sample weights
 	val    nn.Cache[T]      // the validation pass's forward values
 	vx, vy *tensor.Dense[T] // a block of validation samples gathered from their rows
@@ -877,10 +901,9 @@ func (t *trainer[T]) gather(s samples[T], order []int) (xb, yb *tensor.Dense[T],
 func gatherInto[T tensor.Float](xb, yb *tensor.Dense[T], wb []float64, s samples[T], idx []int) (*tensor.Dense[T], *tensor.Dense[T], []float64) {
 	xb = tensor.Reuse(xb, len(idx), s.X.Cols())
 	yb = tensor.Reuse(yb, len(idx), s.Y.Cols())
+	kernel.GatherRows(xb.Data(), s.X.Data(), s.X.Cols(), idx, s.rows) // split between threads when large
 	for i, j := range idx {
-		r := s.row(j)
-		copy(xb.Row(i), s.X.Row(r))
-		copy(yb.Row(i), s.Y.Row(r))
+		copy(yb.Row(i), s.Y.Row(s.row(j)))
 	}
 	if s.W == nil {
 		return xb, yb, nil

@@ -51,7 +51,7 @@ type kernels[T Float] struct {
 	adam         func(p, g, m, v []T, c AdamCoef[T]) int
 
 	// Pools of pack buffers and of the thread pool's tasks.
-	bufs, gemmTasks, thenTasks, sgdTasks, adamTasks sync.Pool
+	bufs, gemmTasks, thenTasks, sgdTasks, adamTasks, gatherTasks sync.Pool
 }
 
 var (
