@@ -48,7 +48,7 @@ func biasAct[T Float](ks *kernels[T], f Act, m, n int, z, b, a []T) {
 	case Identity:
 		biasIdentity(m, n, z, b, a)
 	case ReLU:
-		biasReLU(ks, m, n, z, b, a)
+		biasReLU(ks, m, n, n, z, b, a)
 	case LeakyReLU:
 		biasLeaky(m, n, z, b, a)
 	case Sigmoid:
@@ -113,12 +113,17 @@ func biasIdentity[T Float](m, n int, z, b, a []T) {
 	}
 }
 
-func biasReLU[T Float](ks *kernels[T], m, n int, z, b, a []T) {
-	if ks != nil && ks.biasReLU != nil && ks.biasReLU(m, n, z, b, a) {
+// biasReLU is the bias and ReLU of BiasAct on m rows of n, ld elements
+// apart in z and a (ld ≥ n).
+func biasReLU[T Float](ks *kernels[T], m, n, ld int, z, b, a []T) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if ks != nil && ks.biasReLU != nil && ks.biasReLU(m, n, ld, z, b, a) {
 		return
 	}
 	for r := 0; r < m; r++ {
-		zr, ar := z[r*n:r*n+n], a[r*n:r*n+n]
+		zr, ar := z[r*ld:r*ld+n], a[r*ld:r*ld+n]
 		ar = ar[:len(zr)]
 		if b == nil {
 			for j, v := range zr {
@@ -207,7 +212,7 @@ func actBackward[T Float](ks *kernels[T], f Act, m, n int, dz, da, z, a, db []T)
 			dz[i] = g * (1 - v*v)
 		}
 	case ReLU:
-		reluBackward(ks, m, n, dz, da, z[:size], db)
+		reluBackward(ks, m, n, n, dz, da, z[:size], db)
 		return
 	case LeakyReLU:
 		z = z[:size]
@@ -240,14 +245,18 @@ func actBackward[T Float](ks *kernels[T], f Act, m, n int, dz, da, z, a, db []T)
 }
 
 // reluBackward sets dz = da where z > 0 (else 0) and adds each row of dz
-// to db while it is in cache.
-func reluBackward[T Float](ks *kernels[T], m, n int, dz, da, z, db []T) {
-	if ks != nil && ks.reluBackward != nil && ks.reluBackward(m, n, dz, da, z, db) {
+// to db while it is in cache, for m rows of n, ld elements apart in dz, da
+// and z (ld ≥ n).
+func reluBackward[T Float](ks *kernels[T], m, n, ld int, dz, da, z, db []T) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if ks != nil && ks.reluBackward != nil && ks.reluBackward(m, n, ld, dz, da, z, db) {
 		return
 	}
 	for r := 0; r < m; r++ {
-		zr := z[r*n : r*n+n]
-		gr, out := da[r*n:r*n+n], dz[r*n:r*n+n]
+		zr := z[r*ld : r*ld+n]
+		gr, out := da[r*ld:r*ld+n], dz[r*ld:r*ld+n]
 		gr, out = gr[:len(zr)], out[:len(zr)]
 		if db == nil {
 			for j, v := range zr {

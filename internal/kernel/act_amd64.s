@@ -3,18 +3,21 @@
 #include "textflag.h"
 
 // AVX-512 ReLU epilogues for float32, one row of n at a time: full
-// vectors of 16, then the last n%16 columns under the mask K1.
+// vectors of 16, then the last n%16 columns under the mask K1. Rows are
+// ld elements apart (ld ≥ n), so that a block of columns of a wider matrix
+// takes one call.
 
-// func biasReLU512s(m, n int, z, b, a *float32, tail uint16)
+// func biasReLU512s(m, n, ld int, z, b, a *float32, tail uint16)
 //
 // With b == nil the bias is skipped and z is not written.
-TEXT ·biasReLU512s(SB), NOSPLIT, $0-42
+TEXT ·biasReLU512s(SB), NOSPLIT, $0-50
 	MOVQ   m+0(FP), R8
 	MOVQ   n+8(FP), R9
-	MOVQ   z+16(FP), DI
-	MOVQ   b+24(FP), DX
-	MOVQ   a+32(FP), SI
-	MOVWLZX tail+40(FP), AX
+	MOVQ   ld+16(FP), R12
+	MOVQ   z+24(FP), DI
+	MOVQ   b+32(FP), DX
+	MOVQ   a+40(FP), SI
+	MOVWLZX tail+48(FP), AX
 	KMOVW  AX, K1
 	MOVQ   R9, R10
 	ANDQ   $~15, R10 // full-vector columns
@@ -55,8 +58,8 @@ ftailnobias:
 	VMOVUPS Z2, K1, (SI)(BX*4)
 
 fnext:
-	LEAQ (DI)(R9*4), DI
-	LEAQ (SI)(R9*4), SI
+	LEAQ (DI)(R12*4), DI
+	LEAQ (SI)(R12*4), SI
 	DECQ R8
 	JNZ  frow
 
@@ -64,17 +67,18 @@ fdone:
 	VZEROUPPER
 	RET
 
-// func reluBackward512s(m, n int, dz, da, z, db *float32, tail uint16)
+// func reluBackward512s(m, n, ld int, dz, da, z, db *float32, tail uint16)
 //
 // dz = da where z > 0, else +0; db (if not nil) += each row of dz.
-TEXT ·reluBackward512s(SB), NOSPLIT, $0-50
+TEXT ·reluBackward512s(SB), NOSPLIT, $0-58
 	MOVQ    m+0(FP), R8
 	MOVQ    n+8(FP), R9
-	MOVQ    dz+16(FP), DI
-	MOVQ    da+24(FP), SI
-	MOVQ    z+32(FP), R11
-	MOVQ    db+40(FP), DX
-	MOVWLZX tail+48(FP), AX
+	MOVQ    ld+16(FP), R12
+	MOVQ    dz+24(FP), DI
+	MOVQ    da+32(FP), SI
+	MOVQ    z+40(FP), R11
+	MOVQ    db+48(FP), DX
+	MOVWLZX tail+56(FP), AX
 	KMOVW   AX, K1
 	MOVQ    R9, R10
 	ANDQ    $~15, R10
@@ -115,9 +119,9 @@ btail:
 	VMOVUPS   Z3, K1, (DX)(BX*4)
 
 bnext:
-	LEAQ (DI)(R9*4), DI
-	LEAQ (SI)(R9*4), SI
-	LEAQ (R11)(R9*4), R11
+	LEAQ (DI)(R12*4), DI
+	LEAQ (SI)(R12*4), SI
+	LEAQ (R11)(R12*4), R11
 	DECQ R8
 	JNZ  brow
 

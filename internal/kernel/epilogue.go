@@ -124,6 +124,11 @@ func (e *epilogue[T]) apply(ks *kernels[T], byRows bool, lo, size, m int) {
 			return
 		}
 		b := from(e.b, c0)
+		if e.f == ReLU { // the block's rows in one pass, n apart
+			o := r0*n + c0
+			biasReLU(ks, r1-r0, c1-c0, n, e.z[o:], b, e.a[o:])
+			return
+		}
 		for r := r0; r < r1; r++ {
 			o := r*n + c0
 			biasAct(ks, e.f, 1, c1-c0, e.z[o:], b, e.a[o:])
@@ -133,6 +138,11 @@ func (e *epilogue[T]) apply(ks *kernels[T], byRows bool, lo, size, m int) {
 			if c0 == 0 && c1 == n {
 				o := r0 * n
 				actBackward(ks, e.f, r1-r0, n, e.dz[o:], e.da[o:], from(e.z, o), from(e.a, o), nil)
+				return
+			}
+			if e.f == ReLU { // the block's rows in one pass, n apart
+				o := r0*n + c0
+				reluBackward(ks, r1-r0, c1-c0, n, e.dz[o:], e.da[o:], e.z[o:], nil)
 				return
 			}
 			for r := r0; r < r1; r++ {
@@ -146,13 +156,14 @@ func (e *epilogue[T]) apply(ks *kernels[T], byRows bool, lo, size, m int) {
 		w := c1 - c0
 		db := e.db[c0:c1]
 		clear(db)
+		if e.f == ReLU { // the block's rows in one pass, n apart
+			o := r0*n + c0
+			reluBackward(ks, r1-r0, w, n, e.dz[o:], e.da[o:], e.z[o:], db)
+			return
+		}
 		for r := r0; r < r1; r++ {
 			o := r*n + c0
 			dz, da := e.dz[o:o+w], e.da[o:o+w]
-			if e.f == ReLU {
-				reluBackward(ks, 1, w, dz, da, e.z[o:o+w], db)
-				continue
-			}
 			actBackward(ks, e.f, 1, w, dz, da, from(e.z, o), from(e.a, o), nil)
 			addRows(1, w, dz, db)
 		}

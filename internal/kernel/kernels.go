@@ -45,8 +45,8 @@ type kernels[T Float] struct {
 
 	// The fused element-wise passes in assembly: each reports (or
 	// returns) how much of its work it did.
-	biasReLU     func(m, n int, z, b, a []T) bool
-	reluBackward func(m, n int, dz, da, z, db []T) bool
+	biasReLU     func(m, n, ld int, z, b, a []T) bool
+	reluBackward func(m, n, ld int, dz, da, z, db []T) bool
 	sgd          func(p, g, buf []T, c SGDCoef[T]) int
 	adam         func(p, g, m, v []T, c AdamCoef[T]) int
 
