@@ -101,7 +101,7 @@ func resumeFrom(m *model.Model[float32], want trainingRecord, digest string, net
 		return nil, fail("Epochs is %d, but the checkpoint has already run %d", want.Epochs, done)
 	}
 	if ck.Data != digest {
-		return nil, fail("the training data differ from the checkpoint's (the same samples, in the same order, with the same labels, are needed)")
+		return nil, fail("the training data differ from the checkpoint's (the same samples, in the same order, with the same labels and sample weights, are needed)")
 	}
 	out, _, err := model.Resume(m, net, opt)
 	if err != nil {

@@ -306,3 +306,47 @@ func irisCheckpoint(t *testing.T, o Options, stop int) *model.Model[float32] {
 	fitIris(t, o)
 	return last
 }
+
+// TestResumeSampleWeights: a run with sample weights resumes with the
+// same weights to the uninterrupted run's history and weights, and is
+// refused with other weights, which make it another run.
+func TestResumeSampleWeights(t *testing.T) {
+	tr, _, _ := data.Iris().Split(0.3, 1)
+	sw := make([]float64, tr.X.Rows())
+	for i := range sw {
+		sw[i] = float64(1 + i%3)
+	}
+	ctx := context.Background()
+	o := Options{Hidden: []int{8}, Epochs: 6, Seed: 3}
+	full := NewClassifier[string](o)
+	want, err := full.FitWeighted(ctx, tr.X, tr.Labels, sw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o3 := o
+	o3.Epochs = 3
+	var ck *model.Model[float32]
+	o3.Checkpoint = func(m *model.Model[float32]) error { ck = m; return nil }
+	if _, err := NewClassifier[string](o3).FitWeighted(ctx, tr.X, tr.Labels, sw); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := ResumeOptions(roundTrip(t, ck))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro.Epochs = 6
+	resumed := NewClassifier[string](ro)
+	got, err := resumed.FitWeighted(ctx, tr.X, tr.Labels, sw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameHistory(t, got, want)
+	sameWeights(t, resumed.Model().Network, full.Model().Network)
+
+	other := append([]float64(nil), sw...)
+	other[7] = 2.5
+	_, err = NewClassifier[string](ro).FitWeighted(ctx, tr.X, tr.Labels, other)
+	if err == nil || !strings.Contains(err.Error(), "training data differ") || !errors.Is(err, ErrOptions) {
+		t.Errorf("resume with other sample weights: %v; want a refusal", err)
+	}
+}

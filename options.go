@@ -315,6 +315,9 @@ func fitNet(ctx context.Context, o Options, act activation.Kind, out activation.
 	var digest string
 	if o.Checkpoint != nil || o.Resume != nil {
 		digest = model.DataDigest(X, Y)
+		if wt.sampleWeighted {
+			digest = model.DataDigestWeighted(X, Y, wt.w)
+		}
 	}
 	var resume *train.Checkpoint[float32]
 	if o.Resume != nil {

@@ -112,6 +112,14 @@ func (r HistoryRecord) History() *train.History {
 // with the data, their scaling, the class labels and the order of the
 // samples, so that Resume can refuse to continue on other data.
 func DataDigest[T tensor.Float](X, Y *tensor.Dense[T]) string {
+	return DataDigestWeighted(X, Y, nil)
+}
+
+// DataDigestWeighted is DataDigest for data with sample weights w (one
+// per row of X, or nil for none): it changes with the weights too, so
+// that a run with other weights is not taken for the same run. With nil w
+// it is DataDigest.
+func DataDigestWeighted[T tensor.Float](X, Y *tensor.Dense[T], w []float64) string {
 	h := sha256.New()
 	var buf [4096]byte
 	_, size := tensor.DType[T]()
@@ -131,6 +139,19 @@ func DataDigest[T tensor.Float](X, Y *tensor.Dense[T]) string {
 			}
 			h.Write(buf[:size*n])
 			d = d[n:]
+		}
+	}
+	if w != nil {
+		h.Write([]byte("weights"))
+		binary.LittleEndian.PutUint64(buf[:8], uint64(len(w)))
+		h.Write(buf[:8])
+		for len(w) > 0 {
+			n := min(len(w), len(buf)/8)
+			for i, v := range w[:n] {
+				binary.LittleEndian.PutUint64(buf[8*i:], math.Float64bits(v))
+			}
+			h.Write(buf[:8*n])
+			w = w[n:]
 		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))

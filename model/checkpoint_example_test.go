@@ -90,3 +90,18 @@ func ExampleResume() {
 	// same data: true
 	// same weights as an uninterrupted run: true
 }
+
+// DataDigestWeighted tells runs on the same samples with different sample
+// weights apart; without weights it is DataDigest.
+func ExampleDataDigestWeighted() {
+	X := tensor.FromRows([][]float64{{0, 1}, {1, 0}})
+	Y := tensor.FromRows([][]float64{{1}, {0}})
+	plain := model.DataDigest(X, Y)
+	fmt.Println(model.DataDigestWeighted(X, Y, nil) == plain)
+	fmt.Println(model.DataDigestWeighted(X, Y, []float64{1, 1}) == plain)
+	fmt.Println(model.DataDigestWeighted(X, Y, []float64{1, 1}) == model.DataDigestWeighted(X, Y, []float64{1, 2}))
+	// Output:
+	// true
+	// false
+	// false
+}
