@@ -86,6 +86,15 @@ func (c *Classifier[L]) FitWeighted(ctx context.Context, X *tensor.Dense[float64
 // base-10 integer). Errors are Fit's, and the *data.ParseError of
 // FitPreprocessing, which names the file, line and column.
 func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.PrepOptions) (*train.History, error) {
+	return c.FitTableWeighted(ctx, t, prep, nil)
+}
+
+// FitTableWeighted is FitTable with a weight sampleWeight[i] for row i of
+// the table, as FitWeighted takes them: they weigh each row's loss (and
+// its validation loss), not the preprocessing's statistics (medians,
+// means, scales and categories are learnt from the rows unweighted, as
+// scikit-learn's imputer and encoder do). A nil sampleWeight is FitTable.
+func (c *Classifier[L]) FitTableWeighted(ctx context.Context, t *data.Table, prep data.PrepOptions, sampleWeight []float64) (*train.History, error) {
 	p, d, err := fitTable(t, prep, data.TaskClassification)
 	if err != nil {
 		return &train.History{}, err
@@ -94,7 +103,7 @@ func (c *Classifier[L]) FitTable(ctx context.Context, t *data.Table, prep data.P
 	if err != nil {
 		return &train.History{}, err
 	}
-	return c.fit(ctx, inputs{x64: d.X}, y, nil, p, nil)
+	return c.fit(ctx, inputs{x64: d.X}, y, sampleWeight, p, nil)
 }
 
 // PredictTable returns the most probable class of every row of a raw

@@ -55,11 +55,17 @@ func (r *Regressor) FitWeighted(ctx context.Context, X, Y *tensor.Dense[float64]
 // numeric target column, and the other columns become inputs as for
 // Classifier.FitTable, with the preprocessing stored in the model.
 func (r *Regressor) FitTable(ctx context.Context, t *data.Table, prep data.PrepOptions) (*train.History, error) {
+	return r.FitTableWeighted(ctx, t, prep, nil)
+}
+
+// FitTableWeighted is FitTable with a weight sampleWeight[i] for row i of
+// the table; see Classifier.FitTableWeighted.
+func (r *Regressor) FitTableWeighted(ctx context.Context, t *data.Table, prep data.PrepOptions, sampleWeight []float64) (*train.History, error) {
 	p, d, err := fitTable(t, prep, data.TaskRegression)
 	if err != nil {
 		return &train.History{}, err
 	}
-	return r.fit(ctx, inputs{x64: d.X}, d.Y, nil, p, nil)
+	return r.fit(ctx, inputs{x64: d.X}, d.Y, sampleWeight, p, nil)
 }
 
 // PredictTable returns the predicted target of every row of a raw table,

@@ -62,3 +62,33 @@ func ExampleClassifier_PartialFit() {
 	// Output:
 	// 10 10 true
 }
+
+// Sample weights with a table: each row's loss counts as often as its
+// weight says; here the rare birds count three times.
+func ExampleClassifier_FitTableWeighted() {
+	const csv = `pet,legs,sound,weight
+cat,4,meow,4.1
+dog,4,woof,30
+cat,4,purr,3.8
+dog,NA,woof,25
+bird,2,tweet,0.3
+cat,,meow,4.5
+dog,4,growl,28
+`
+	t, err := data.ReadTable(strings.NewReader(csv), "pets.csv", data.TableOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	weights := []float64{1, 1, 1, 1, 3, 1, 1}
+	clf := nerve.NewClassifier[string](nerve.Options{Seed: 1})
+	if _, err := clf.FitTableWeighted(context.Background(), t, data.PrepOptions{Target: "pet"}, weights); err != nil {
+		log.Fatal(err)
+	}
+	pets, _, err := clf.PredictTable(t)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(pets)
+	// Output:
+	// [cat dog cat dog bird cat dog]
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/nerve-ml/nerve/data"
@@ -132,5 +133,54 @@ func TestRegressorFitTable(t *testing.T) {
 	}
 	if r.Model().Preprocessing.Task != data.TaskRegression || r.Model().TargetScaler == nil {
 		t.Errorf("regression model: task %v, target scaler %v", r.Model().Preprocessing.Task, r.Model().TargetScaler)
+	}
+}
+
+// TestFitTableWeighted: weights given with a table reach the loss as they
+// do through FitWeighted on the table's transformed rows (the same
+// weights, bit for bit), leave the preprocessing alone, and are checked.
+func TestFitTableWeighted(t *testing.T) {
+	ctx := context.Background()
+	tb := passengerTable(t, 300, 4)
+	sw := make([]float64, len(tb.Rows))
+	for i := range sw {
+		sw[i] = float64(i%4) / 2
+	}
+	prep := data.PrepOptions{Target: "survived", Drop: []string{"id"}}
+	o := Options{Hidden: []int{8}, Epochs: 5, Seed: 2, Validation: 0.2}
+	clf := NewClassifier[string](o)
+	h, err := clf.FitTableWeighted(ctx, tb, prep, sw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, d, err := fitTable(tb, prep, data.TaskClassification)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onRows := NewClassifier[string](o)
+	want, err := onRows.fit(ctx, inputs{x64: d.X}, d.Labels, sw, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameHistory(t, h, want)
+	sameWeights(t, clf.Model().Network, onRows.Model().Network)
+	plain := NewClassifier[string](o)
+	ph, err := plain.FitTable(ctx, tb, prep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain.Model().Preprocessing, clf.Model().Preprocessing) {
+		t.Errorf("weights changed the preprocessing")
+	}
+	if h.Last().Loss == ph.Last().Loss {
+		t.Errorf("weighted and unweighted fits have the same loss %v", h.Last().Loss)
+	}
+
+	reg := NewRegressor(Options{Hidden: []int{8}, Epochs: 3, Seed: 2})
+	if _, err := reg.FitTableWeighted(ctx, tb, data.PrepOptions{Target: "fare"}, sw[:10]); !errors.Is(err, data.ErrData) {
+		t.Errorf("10 weights for 300 rows: %v; want an error wrapping data.ErrData", err)
+	}
+	if _, err := reg.FitTableWeighted(ctx, tb, data.PrepOptions{Target: "fare", Drop: []string{"survived"}}, sw); err != nil {
+		t.Errorf("regressor: %v", err)
 	}
 }
