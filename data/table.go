@@ -162,6 +162,30 @@ func (t *Table) Column(name string) int {
 	return -1
 }
 
+// SampleWeights reads the column name as one weight per row, for a
+// weighted fit (nerve's FitTableWeighted): every cell must be a finite
+// number ≥ 0. A cell that is empty, missing, not a number, negative or
+// not finite is a *ParseError wrapping ErrData that names the line and
+// column; so is a column the table lacks.
+func (t *Table) SampleWeights(name string) ([]float64, error) {
+	j := t.Column(name)
+	if j < 0 {
+		return nil, &ParseError{Path: t.Name, ColumnName: name, Err: fmt.Errorf("%w: no such column", ErrData)}
+	}
+	w := make([]float64, len(t.Rows))
+	for i, row := range t.Rows {
+		v, err := parseFinite(strings.TrimSpace(row[j]))
+		switch {
+		case err != nil:
+			return nil, t.errAt(i, j, fmt.Errorf("%w: a sample weight must be a number ≥ 0: %w", ErrData, err))
+		case v < 0:
+			return nil, t.errAt(i, j, fmt.Errorf("%w: a sample weight must be a number ≥ 0, not %v", ErrData, v))
+		}
+		w[i] = v
+	}
+	return w, nil
+}
+
 // errAt returns a *ParseError about the cell of row i (0-based) and
 // column j of t.
 func (t *Table) errAt(i, j int, err error) *ParseError {

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"fmt"
+	"log"
 	"strings"
 
 	"github.com/nerve-ml/nerve/data"
@@ -51,4 +52,20 @@ func ExamplePreprocessing_MissingTokens() {
 	fmt.Printf("%q\n", p.MissingTokens())
 	// Output:
 	// ["" "NA" "N/A" "NaN" "null" "?" "--"]
+}
+
+// A column of sample weights, read for a weighted fit: a bad cell names
+// its line and column.
+func ExampleTable_SampleWeights() {
+	t, err := data.ReadTable(strings.NewReader("x,y,w\n1,a,1\n2,b,0.5\n3,a,2\n"), "runs.csv", data.TableOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(t.SampleWeights("w"))
+	bad, _ := data.ReadTable(strings.NewReader("x,y,w\n1,a,1\n2,b,-1\n"), "bad.csv", data.TableOptions{})
+	_, err = bad.SampleWeights("w")
+	fmt.Println(err)
+	// Output:
+	// [1 0.5 2] <nil>
+	// bad.csv:3:3 (w): invalid data: a sample weight must be a number ≥ 0, not -1
 }

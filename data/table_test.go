@@ -484,3 +484,33 @@ func TestMissingTokensAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestTableSampleWeights(t *testing.T) {
+	tb, err := ReadTable(strings.NewReader("x,w\n1, 2 \n2,0\n3,1e-3\n"), "ok.csv", TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := tb.SampleWeights("w")
+	if err != nil || fmt.Sprint(w) != "[2 0 0.001]" {
+		t.Fatalf("SampleWeights: %v, %v", w, err)
+	}
+	for _, c := range []struct{ csv, col, want string }{
+		{"x,w\n1,1\n2,\n", "w", "bad.csv:3:2 (w)"},
+		{"x,w\n1,NA\n", "w", "bad.csv:2:2 (w)"},
+		{"x,w\n1,heavy\n", "w", "not a number"},
+		{"x,w\n1,-0.5\n", "w", "not -0.5"},
+		{"x,w\n1,NaN\n", "w", "bad.csv:2:2"},
+		{"x,w\n1,1e999\n", "w", "too large"},
+		{"x,w\n1,1\n", "weight", "no such column"},
+	} {
+		tb, err := ReadTable(strings.NewReader(c.csv), "bad.csv", TableOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tb.SampleWeights(c.col)
+		var pe *ParseError
+		if err == nil || !strings.Contains(err.Error(), c.want) || !errors.Is(err, ErrData) || !errors.As(err, &pe) {
+			t.Errorf("%q column %s: %v; want a *ParseError wrapping ErrData with %q", c.csv, c.col, err, c.want)
+		}
+	}
+}

@@ -76,6 +76,20 @@ func (r *trainRun) loadTables() error {
 	if err != nil {
 		return err
 	}
+	if w := c.sampleWeight; w != "" {
+		switch {
+		case t.Column(w) < 0:
+			return usagef("--sample-weight %s: %s has no column %q; its columns are %s", w, t.Name, w, shortList(t.Columns, 12))
+		case w == target:
+			return usagef("--sample-weight %s: the column is the target", w)
+		case slices.Contains(opt.Features, w):
+			return usagef("--sample-weight %s: the column is also in --features", w)
+		}
+		if r.weights, err = t.SampleWeights(w); err != nil {
+			return err
+		}
+		opt.Drop = append(slices.Clip(opt.Drop), w) // a weight, not a feature
+	}
 	p, err := data.FitPreprocessing(t, opt)
 	if err != nil {
 		return err

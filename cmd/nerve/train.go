@@ -37,6 +37,7 @@ type trainConfig struct {
 	quiet, json              bool
 	plot                     string // --plot DIR, "" for none
 	classWeight              classWeightValue
+	sampleWeight             string // --sample-weight COLUMN, "" for none
 }
 
 func defaultTrainConfig() trainConfig {
@@ -84,6 +85,7 @@ func (c *trainConfig) flags(f *flagSet) {
 	f.Var(atLeast(&c.epochs, 1), "epochs", fmt.Sprintf("train for `N` epochs (default: until the loss has not improved by %g for %d epochs, at most %d; with --early-stop, %d epochs)", nerve.DefaultTol, nerve.DefaultPatience, nerve.DefaultMaxEpochs, nerve.DefaultEpochs))
 	f.Var(atLeast(&c.batch, 1), "batch", fmt.Sprintf("`N` samples per update (default: %d, or %d for %d samples or more)", smallBatch, largeBatch, largeData))
 	f.Var(fraction(&c.val), "val", "hold out fraction `F` of the training data for validation, e.g. 0.2 (stratified for a classifier: each class keeps its share)")
+	f.String(&c.sampleWeight, "sample-weight", "weigh each row's loss by the number in the CSV column `COL` (≥ 0; a weight of 2 counts like a second copy of the row), which is then not a feature; combines with --class-weight")
 	f.Var(&c.classWeight, "class-weight", "`balanced|LABEL=W,...`: weight each class's samples in the loss (classifiers); balanced weighs class c n/(k·count(c)), as scikit-learn's class_weight='balanced'")
 	f.Var(atLeast(&c.earlyStop, 0), "early-stop", "stop after `N` epochs without improvement of the validation loss (training loss without --val) and keep the best weights; without --epochs this runs at most "+fmt.Sprint(nerve.DefaultEpochs)+" epochs instead of converging")
 	f.Bool(&c.noScaling, "no-scaling", "feed the features to the network as they are, not standardised; the default for IDX images, whose pixels are already in [0, 1] and whose rarely inked border pixels standardising blows up (--no-scaling=false standardises them too)")
@@ -135,6 +137,7 @@ Examples:
 		--test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz \
 		--hidden 256,128 --out mnist.nerve   # batches of 128 by default here
 	nerve train --data churn.csv --target churned --class-weight balanced --val 0.2
+	nerve train --data trials.csv --target outcome --sample-weight weight
 	nerve train --data big.csv --epochs 50 --checkpoint run.ckpt   # Ctrl-C, then:
 	nerve train --resume run.ckpt
 `)
@@ -180,6 +183,7 @@ type trainRun struct {
 	prep    *data.Preprocessing
 	table   *data.Table
 	prepOpt data.PrepOptions
+	weights []float64 // the rows' --sample-weight, or nil
 	// predict gives the trained model's outputs for X and, for a
 	// classifier, the classes its columns stand for.
 	predict func(X *tensor.Dense[float64]) (*tensor.Dense[float64], []string, error)
@@ -219,10 +223,13 @@ func (r *trainRun) load(ctx context.Context) error {
 	if c.columnFlags.given() && (c.data == "" || c.labels != "") {
 		return usagef("train: --categorical, --numeric, --drop, --features and --na apply to a CSV table in --data")
 	}
+	if c.sampleWeight != "" && (c.data == "" || c.labels != "") {
+		return usagef("train: --sample-weight names a column of a CSV table in --data")
+	}
 	if c.data == "" {
 		return r.loadIris()
 	}
-	if c.columnFlags.given() {
+	if c.columnFlags.given() || c.sampleWeight != "" {
 		return r.loadTables()
 	}
 	if c.labels != "" && !f.set("no-scaling") && r.resume == nil {
@@ -342,7 +349,7 @@ func (r *trainRun) train(ctx context.Context) error {
 		clf := nerve.NewClassifier[string](r.opts)
 		switch {
 		case r.table != nil:
-			r.hist, err = clf.FitTable(ctx, r.table, r.prepOpt)
+			r.hist, err = clf.FitTableWeighted(ctx, r.table, r.prepOpt, r.weights)
 		case d.X32 != nil:
 			r.hist, err = clf.FitFloat32(ctx, d.X32, d.Labels)
 		default:
@@ -359,7 +366,7 @@ func (r *trainRun) train(ctx context.Context) error {
 		case r.table != nil:
 			// FitTable standardises the target, as Fit does, but not
 			// the inputs, which the preprocessing made.
-			r.hist, err = reg.FitTable(ctx, r.table, r.prepOpt)
+			r.hist, err = reg.FitTableWeighted(ctx, r.table, r.prepOpt, r.weights)
 		case d.X32 != nil:
 			r.hist, err = reg.FitFloat32(ctx, d.X32, d.Y)
 		default:
