@@ -33,8 +33,10 @@
 // Fit's memory does not grow with the data beyond X and Y themselves: the
 // held-out samples stay rows of X, picked by index; each batch is
 // gathered from the epoch's shuffled order into buffers reused from
-// batch to batch; validation data is scored in blocks of EvalRows
-// samples. After the first, a batch allocates nothing.
+// batch to batch, by every kernel thread (a batch of unshuffled samples
+// in consecutive rows is used in place, not copied); validation data is
+// scored in blocks of EvalRows samples. After the first, a batch
+// allocates nothing.
 //
 // Fit never prints. Progress reaches the caller through the OnEpoch and
 // OnBatch callbacks; the History it returns holds every epoch's losses and
