@@ -62,10 +62,7 @@ func biasAct[T Float](ks *kernels[T], f Act, m, n int, z, b, a []T) {
 			a[i] = T(math.Tanh(float64(v)))
 		}
 	case Softmax:
-		addBias(m, n, z, b)
-		for r := 0; r < m; r++ {
-			softmaxRow(a[r*n:(r+1)*n], z[r*n:(r+1)*n])
-		}
+		biasSoftmax(m, n, z, b, a, nil)
 	default:
 		panic("kernel: BiasAct: unknown activation")
 	}
@@ -75,14 +72,32 @@ func biasAct[T Float](ks *kernels[T], f Act, m, n int, z, b, a []T) {
 // NaN: for z < −709, e⁻ᶻ is +Inf and the result is exactly 0.
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
+// biasSoftmax is BiasAct's Softmax case: Z += b, then A = softmax(Z) row
+// by row, and, when lse is not nil, the log-sum-exp of each row of Z
+//
+//	lse[i] = mᵢ + log Σⱼ e^(Z[i,j]−mᵢ),  mᵢ = maxⱼ Z[i,j]   (float64)
+//
+// from the maximum and sum the softmax itself computes, in the order
+// loss.ValueLogits computes them (so its cross-entropy from lse is the
+// same, bit for bit). lse must hold at least m elements.
+func biasSoftmax[T Float](m, n int, z, b, a []T, lse []float64) {
+	addBias(m, n, z, b)
+	for r := 0; r < m; r++ {
+		mx, sum := softmaxRow(a[r*n:(r+1)*n], z[r*n:(r+1)*n])
+		if lse != nil {
+			lse[r] = mx + math.Log(sum)
+		}
+	}
+}
+
 // softmaxRow computes a stable softmax: the row maximum is subtracted
-// before exponentiating, so no e^z overflows. a may be z.
-func softmaxRow[T Float](a, z []T) {
-	m := math.Inf(-1)
+// before exponentiating, so no e^z overflows. a may be z. It returns the
+// maximum m and the sum Σ e^(z−m) it divided by.
+func softmaxRow[T Float](a, z []T) (m, sum float64) {
+	m = math.Inf(-1)
 	for _, v := range z {
 		m = math.Max(m, float64(v))
 	}
-	var sum float64
 	for i, v := range z {
 		e := math.Exp(float64(v) - m)
 		a[i] = T(e)
@@ -91,6 +106,7 @@ func softmaxRow[T Float](a, z []T) {
 	for i := range a {
 		a[i] = T(float64(a[i]) / sum)
 	}
+	return m, sum
 }
 
 // addBias sets z[i,j] += b[j] (nothing when b is nil).

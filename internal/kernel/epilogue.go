@@ -33,6 +33,8 @@ type epilogue[T Float] struct {
 	da   []T // backward: dA (= C)
 	dz   []T // backward: dZ
 	db   []T // backward: the bias gradient (nil for none)
+
+	lse []float64 // forward softmax: each row's log-sum-exp (nil for none)
 }
 
 // GemmBiasAct is a dense layer's forward step in one job:
@@ -44,10 +46,34 @@ type epilogue[T Float] struct {
 // bit that of Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, z, n)
 // followed by BiasAct(f, m, n, z, b, a).
 func GemmBiasAct[T Float](f Act, m, n, k int, aPrev []T, lda int, w []T, ldw int, b, z, a []T) {
-	e := epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z, a: a}
-	if !gemmSplit(false, false, m, n, k, aPrev, lda, w, ldw, z, e) {
-		Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, z, n)
-		BiasAct(f, m, n, z, b, a)
+	gemmBiasAct(epilogue[T]{kind: epiBiasAct, f: f, n: n, b: b, z: z, a: a}, m, k, aPrev, lda, w, ldw)
+}
+
+// GemmBiasSoftmax is GemmBiasAct(Softmax, …), the forward step of a
+// softmax output layer, which also writes the log-sum-exp of each row of
+// Z into lse (m elements; nil for none):
+//
+//	lse[i] = mᵢ + log Σⱼ e^(Z[i,j]−mᵢ),  mᵢ = maxⱼ Z[i,j]
+//
+// in float64, from the maximum and the sum the softmax divides by, in the
+// order loss.ValueLogits computes them: the cross-entropy of row i is then
+// −Σⱼ y[i,j]·(Z[i,j] − lse[i]) with no exponential left to compute. Z and
+// A are GemmBiasAct's, bit for bit.
+func GemmBiasSoftmax[T Float](m, n, k int, aPrev []T, lda int, w []T, ldw int, b, z, a []T, lse []float64) {
+	if lse != nil {
+		lse = lse[:m]
+	}
+	gemmBiasAct(epilogue[T]{kind: epiBiasAct, f: Softmax, n: n, b: b, z: z, a: a, lse: lse}, m, k, aPrev, lda, w, ldw)
+}
+
+// gemmBiasAct runs Z = A_prev·W then the forward epilogue e: in one job
+// split between threads where gemmSplit splits it, else the product and
+// then e on all m rows.
+func gemmBiasAct[T Float](e epilogue[T], m, k int, aPrev []T, lda int, w []T, ldw int) {
+	n := e.n
+	if !gemmSplit(false, false, m, n, k, aPrev, lda, w, ldw, e.z, e) {
+		Gemm(false, false, m, n, k, 1, aPrev, lda, w, ldw, 0, e.z, n)
+		e.apply(kernelsOf[T](), true, 0, m, m)
 	}
 }
 
@@ -118,6 +144,11 @@ func (e *epilogue[T]) apply(ks *kernels[T], byRows bool, lo, size, m int) {
 	}
 	switch e.kind {
 	case epiBiasAct:
+		if e.lse != nil { // softmax: split by whole rows
+			o := r0 * n
+			biasSoftmax(r1-r0, n, e.z[o:], e.b, e.a[o:], e.lse[r0:])
+			return
+		}
 		if c0 == 0 && c1 == n {
 			o := r0 * n
 			biasAct(ks, e.f, r1-r0, n, e.z[o:], e.b, e.a[o:])

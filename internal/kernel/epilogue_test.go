@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -62,6 +63,9 @@ func testGemmBiasAct[T float32 | float64](t *testing.T, paths []path) {
 		a.check(t, name+" A")
 		checkBits(t, name+": Z", z.s(), zRef)
 		checkBits(t, name+": A", a.s(), aRef)
+		if f == Softmax {
+			checkSoftmaxLSE(t, name, m, n, k, x, w, b, zRef, aRef, s)
+		}
 
 		// The split job itself, where the path splits.
 		z2, a2 := make([]T, m*n), make([]T, m*n)
@@ -75,6 +79,48 @@ func testGemmBiasAct[T float32 | float64](t *testing.T, paths []path) {
 			}
 		}
 	})
+}
+
+// refLSE returns each row's log-sum-exp of the m×n z as
+// loss.ValueLogits computes it: the maximum, then Σ e^(z−max) in order,
+// in float64.
+func refLSE[T Float](m, n int, z []T) []float64 {
+	lse := make([]float64, m)
+	for i := range lse {
+		mx := math.Inf(-1)
+		for _, v := range z[i*n : (i+1)*n] {
+			mx = math.Max(mx, float64(v))
+		}
+		var se float64
+		for _, v := range z[i*n : (i+1)*n] {
+			se += math.Exp(float64(v) - mx)
+		}
+		lse[i] = mx + math.Log(se)
+	}
+	return lse
+}
+
+// checkSoftmaxLSE checks that GemmBiasSoftmax gives the Z and A of
+// GemmBiasAct (zRef, aRef) and the log-sum-exp of refLSE, bit for bit,
+// and that the split job writes the same lse where the path splits.
+func checkSoftmaxLSE[T Float](t *testing.T, name string, m, n, k int, x, w, b, zRef, aRef []T, s *lcg) {
+	t.Helper()
+	want := refLSE(m, n, zRef)
+	z, a, lse := newGuarded[T](s, m*n), newGuarded[T](s, m*n), newGuarded[float64](s, m)
+	GemmBiasSoftmax(m, n, k, x, k, w, n, b, z.s(), a.s(), lse.s())
+	z.check(t, name+" lse Z")
+	a.check(t, name+" lse A")
+	lse.check(t, name+" lse")
+	checkBits(t, name+": GemmBiasSoftmax Z", z.s(), zRef)
+	checkBits(t, name+": GemmBiasSoftmax A", a.s(), aRef)
+	checkBits(t, name+": GemmBiasSoftmax lse", lse.s(), want)
+
+	z2, a2, lse2 := make([]T, m*n), make([]T, m*n), make([]float64, m)
+	e := epilogue[T]{kind: epiBiasAct, f: Softmax, n: n, b: b, z: z2, a: a2, lse: lse2}
+	if gemmSplit(false, false, m, n, k, x, k, w, n, z2, e) {
+		checkBits(t, name+": split job: A", a2, aRef)
+		checkBits(t, name+": split job: lse", lse2, want)
+	}
 }
 
 // TestGemmActBackward checks that the fused backward step gives the bits
@@ -143,6 +189,32 @@ func testGemmActBackward[T float32 | float64](t *testing.T, paths []path) {
 func shapeOf[T float32 | float64](m, n, k int) (tileShape, bool) {
 	s, ok := kernelsOf[T]().shape(false, m, n, k)
 	return s, !ok
+}
+
+// TestGemmSoftmaxThreads checks the softmax output layer's job at the
+// MLP's batch sizes on the real pool (no forced split) with one and two
+// threads: Z, A and lse keep their bits.
+func TestGemmSoftmaxThreads(t *testing.T) {
+	defer SetThreads(0)
+	for _, m := range []int{1, 7, 32, 130, 512} {
+		const n, k = 10, 128
+		s := lcg(m)
+		x, w, b := fill[float32](&s, m*k), fill[float32](&s, k*n), fill[float32](&s, n)
+		var want []float32
+		var wantLSE []float64
+		for _, threads := range []int{1, 2, 1, 2} {
+			SetThreads(threads)
+			z, a, lse := make([]float32, m*n), make([]float32, m*n), make([]float64, m)
+			GemmBiasSoftmax(m, n, k, x, k, w, n, b, z, a, lse)
+			got := append(z, a...)
+			if want == nil {
+				want, wantLSE = got, append([]float64(nil), lse...)
+			} else {
+				checkBits(t, fmt.Sprintf("m=%d, %d threads: Z, A", m, threads), got, want)
+				checkBits(t, fmt.Sprintf("m=%d, %d threads: lse", m, threads), lse, wantLSE)
+			}
+		}
+	}
 }
 
 // TestGemmEpilogueThreads checks the fused steps on the real pool (no

@@ -28,30 +28,37 @@ func BenchmarkStepPhases(b *testing.B) {
 			{"dW+sgd", p.dWJob, p.dWCalls},
 		} {
 			b.Run(fmt.Sprintf("%s/batch%d", ph.name, m), func(b *testing.B) {
-				var ratios []float64
-				i := 0
-				for b.Loop() {
-					first, second := ph.job, ph.call
-					if i%2 == 1 {
-						first, second = second, first
-					}
-					t0 := time.Now()
-					first()
-					t1 := time.Now()
-					second()
-					t2 := time.Now()
-					r := float64(t1.Sub(t0)) / float64(t2.Sub(t1))
-					if i%2 == 1 {
-						r = 1 / r
-					}
-					ratios = append(ratios, r)
-					i++
-				}
-				slices.Sort(ratios)
-				b.ReportMetric(ratios[len(ratios)/2], "ratio")
+				pairedRatio(b, ph.job, ph.call)
 			})
 		}
 	}
+}
+
+// pairedRatio runs job and call in every iteration, in alternating order,
+// and reports the median over iterations of the ratio job/call time
+// ("ratio"; below 1: job is faster).
+func pairedRatio(b *testing.B, job, call func()) {
+	var ratios []float64
+	i := 0
+	for b.Loop() {
+		first, second := job, call
+		if i%2 == 1 {
+			first, second = second, first
+		}
+		t0 := time.Now()
+		first()
+		t1 := time.Now()
+		second()
+		t2 := time.Now()
+		r := float64(t1.Sub(t0)) / float64(t2.Sub(t1))
+		if i%2 == 1 {
+			r = 1 / r
+		}
+		ratios = append(ratios, r)
+		i++
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 }
 
 // mlpPhases holds the operands of one training step of the MLP.
