@@ -340,25 +340,66 @@ func ValueLogitsWeighted[T tensor.Float](k Kind, z, y *tensor.Dense[T], w []floa
 			}
 			continue
 		}
-		mx := math.Inf(-1) // CrossEntropy
-		for _, v := range zr {
-			mx = math.Max(mx, float64(v))
-		}
-		var se float64
-		for _, v := range zr {
-			se += math.Exp(float64(v) - mx)
-		}
-		lse := mx + math.Log(se)
-		for j, v := range zr {
-			if tr[j] != 0 {
-				s -= wi * float64(tr[j]) * (float64(v) - lse)
-			}
-		}
+		s = crossEntropyRow(s, wi, zr, tr, logSumExp(zr)) // CrossEntropy
 	}
 	if k == BinaryCrossEntropy {
 		s /= float64(cols)
 	}
 	return reduce(s, sw, r)
+}
+
+// ValueLogitsLSE is ValueLogitsWeighted(CrossEntropy, z, y, w, r) with
+// the log-sum-exp of every row of the logits given, as the softmax that
+// made ŷ from z can supply it:
+//
+//	lse[i] = mᵢ + log Σⱼ e^(z[i,j]−mᵢ),  mᵢ = maxⱼ z[i,j]   (float64)
+//	ℓᵢ = −Σⱼ y[i,j]·(z[i,j] − lse[i])
+//
+// so that no exponential is left to compute. When lse was computed in
+// that order (the maximum, then the sum from j = 0, then one log), as
+// ValueLogits computes it and nn.Network.ForwardCostInto takes it from
+// its softmax, the result is ValueLogitsWeighted's bit for bit. It panics if lse holds
+// fewer values than z has rows, or if ValueLogitsWeighted would.
+func ValueLogitsLSE[T tensor.Float](z, y *tensor.Dense[T], lse, w []float64, r Reduction) float64 {
+	same("ValueLogitsLSE", z, y)
+	m, cols := y.Dims()
+	if len(lse) < m {
+		panic(fmt.Sprintf("loss: ValueLogitsLSE: %d log-sum-exps for %d samples", len(lse), m))
+	}
+	sw := weightSum("ValueLogitsLSE", w, m)
+	var s float64
+	for i := range m {
+		zr, tr := z.Data()[i*cols:(i+1)*cols], y.Data()[i*cols:(i+1)*cols]
+		s = crossEntropyRow(s, weight(w, i), zr, tr, lse[i])
+	}
+	return reduce(s, sw, r)
+}
+
+// logSumExp returns log Σⱼ e^zⱼ as m + log Σⱼ e^(zⱼ−m), m = maxⱼ zⱼ, in
+// float64, summing from j = 0.
+func logSumExp[T tensor.Float](z []T) float64 {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, float64(v))
+	}
+	var se float64
+	for _, v := range z {
+		se += math.Exp(float64(v) - mx)
+	}
+	return mx + math.Log(se)
+}
+
+// crossEntropyRow returns s − wᵢ·Σⱼ yⱼ·(zⱼ − lse), one sample's
+// weighted cross-entropy from its logits z and their log-sum-exp taken
+// off the running sum s term by term (terms with yⱼ = 0 skipped).
+func crossEntropyRow[T tensor.Float](s, wi float64, z, y []T, lse float64) float64 {
+	y = y[:len(z)]
+	for j, v := range z {
+		if y[j] != 0 {
+			s -= wi * float64(y[j]) * (float64(v) - lse)
+		}
+	}
+	return s
 }
 
 // GradientLogits sets dz = ∂L/∂Z for the fused pairs, given the output

@@ -174,3 +174,28 @@ func ExampleNetwork_BackwardStep() {
 	// Output:
 	// [1 0 1 0 1 0]
 }
+
+// A training step's forward pass and cost in one call: for softmax +
+// cross-entropy the cost comes from the log-sum-exp the output layer's
+// softmax computes, and equals ForwardInto followed by Cost, bit for bit.
+func ExampleNetwork_ForwardCostInto() {
+	X := tensor.FromRows([][]float64{{0, 1}, {1, 0}, {1, 1}})
+	y := tensor.FromRows([][]float64{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}})
+	net, err := nn.New[float64](nn.Config{
+		Inputs: 2,
+		Layers: []nn.LayerSpec{{Units: 4, Activation: activation.ReLU}, {Units: 3, Activation: activation.Softmax}},
+		Loss:   loss.CrossEntropy,
+	}, rng.New(1))
+	if err != nil {
+		panic(err)
+	}
+	var cache nn.Cache[float64]
+	cost, err := net.ForwardCostInto(&cache, X, y, nil) // Z, A of every layer; L
+	if err != nil {
+		panic(err)
+	}
+	again, _ := net.Cost(&cache, y)
+	fmt.Printf("cost %.4f, same as Cost: %v\n", cost, cost == again)
+	// Output:
+	// cost 1.3045, same as Cost: true
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/internal/kernel"
+	"github.com/nerve-ml/nerve/loss"
 	"github.com/nerve-ml/nerve/tensor"
 )
 
@@ -35,10 +36,22 @@ import (
 // fit, if k is not a valid kind, or if Z or A shares storage with A_prev
 // or W.
 func ForwardDense[T tensor.Float](k activation.Kind, a, z, aPrev, w, b *tensor.Dense[T]) {
+	forwardDense(k, a, z, aPrev, w, b, nil)
+}
+
+// forwardDense is ForwardDense that, for a softmax layer and a non-nil
+// lse (one element per row of Z), also writes the log-sum-exp of each row
+// of Z into lse, from the maximum and sum its softmax computes (see
+// kernel.GemmBiasSoftmax).
+func forwardDense[T tensor.Float](k activation.Kind, a, z, aPrev, w, b *tensor.Dense[T], lse []float64) {
 	m, n, kk := product("ForwardDense", k, aPrev, w, z, false, "A_prev %s · W %s into Z %s")
 	sameShape("ForwardDense", "A", a, z)
 	bd := rowData("ForwardDense", "b", b, n)
 	disjoint("ForwardDense", "Z or A", "A_prev or W", []*tensor.Dense[T]{z, a}, aPrev, w)
+	if lse != nil && k == activation.Softmax {
+		kernel.GemmBiasSoftmax(m, n, kk, aPrev.Data(), max(kk, 1), w.Data(), max(n, 1), bd, z.Data(), a.Data(), lse)
+		return
+	}
 	kernel.GemmBiasAct(kernel.Act(k), m, n, kk, aPrev.Data(), max(kk, 1), w.Data(), max(n, 1), bd, z.Data(), a.Data())
 }
 
@@ -123,6 +136,14 @@ func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
 	if err := n.checkX(X); err != nil {
 		return err
 	}
+	n.forwardInto(c, X, nil)
+	return nil
+}
+
+// forwardInto is ForwardInto on a checked X; for a softmax output layer
+// and a non-nil lse it also writes the log-sum-exp of each row of Z_L
+// into lse (see forwardDense).
+func (n *Network[T]) forwardInto(c *Cache[T], X *tensor.Dense[T], lse []float64) {
 	c.Layers = resize(c.Layers, len(n.Layers))
 	a := X
 	for i, l := range n.Layers {
@@ -130,10 +151,44 @@ func (n *Network[T]) ForwardInto(c *Cache[T], X *tensor.Dense[T]) error {
 		lc.APrev = a
 		lc.Z = tensor.Reuse(lc.Z, a.Rows(), l.Outputs())
 		lc.A = tensor.Reuse(lc.A, a.Rows(), l.Outputs())
-		l.forwardTo(lc.Z, lc.A, a)
+		var out []float64
+		if i == len(n.Layers)-1 {
+			out = lse
+		}
+		forwardDense(l.Activation, lc.A, lc.Z, a, l.W, l.B, out)
 		a = lc.A
 	}
-	return nil
+}
+
+// ForwardCostInto is ForwardInto followed by CostWeighted: it runs the
+// forward pass on X into c and returns the loss of its output against
+// the targets y with sample weights w (nil for none), the same loss, bit
+// for bit. For softmax + cross-entropy the cost comes from the forward
+// pass itself: the output layer's softmax computes each row's maximum mᵢ
+// and Σⱼ e^(Z[i,j]−mᵢ), and hands on the log-sum-exp
+//
+//	lseᵢ = mᵢ + log Σⱼ e^(Z[i,j]−mᵢ);  ℓᵢ = −Σⱼ y[i,j]·(Z[i,j] − lseᵢ)
+//
+// so the cost takes no exponential (loss.ValueLogitsLSE); the other
+// losses are computed from the cache as CostWeighted computes them.
+// Training runs it for every batch. It returns ForwardInto's errors, and
+// CostWeighted's for y and w, checked before the pass: on error c is
+// left as it was.
+func (n *Network[T]) ForwardCostInto(c *Cache[T], X, y *tensor.Dense[T], w []float64) (float64, error) {
+	if err := n.checkX(X); err != nil {
+		return 0, err
+	}
+	if err := checkTargets(y, w, X.Rows(), n.Outputs()); err != nil {
+		return 0, err
+	}
+	if n.Loss != loss.CrossEntropy {
+		n.forwardInto(c, X, nil)
+		return n.costWeighted(c, y, w), nil
+	}
+	c.lse = resize(c.lse, X.Rows())
+	n.forwardInto(c, X, c.lse)
+	z := c.Layers[len(c.Layers)-1].Z
+	return loss.ValueLogitsLSE(z, y, c.lse, w, n.Reduction), nil
 }
 
 // resize returns s with length n, reusing its elements and storage.

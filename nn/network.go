@@ -190,6 +190,8 @@ func (n *Network[T]) Clone() *Network[T] {
 // called again, overwrites it in place.
 type Cache[T tensor.Float] struct {
 	Layers []LayerCache[T]
+
+	lse []float64 // ForwardCostInto's log-sum-exp of each row of Z_L
 }
 
 // Output returns the network's output ŷ, the last layer's A.
@@ -310,8 +312,13 @@ func putScratch[T tensor.Float](s *scratch[T]) {
 // weight ≥ 0 for every sample.
 func (n *Network[T]) checkY(c *Cache[T], y *tensor.Dense[T], w []float64) error {
 	out := c.Output()
-	if y.Rows() != out.Rows() || y.Cols() != out.Cols() {
-		return fmt.Errorf("%w: targets are %s, network output is %s", ErrShape, y.Shape(), out.Shape())
+	return checkTargets(y, w, out.Rows(), out.Cols())
+}
+
+// checkTargets is checkY for an output of m rows and k columns.
+func checkTargets[T tensor.Float](y *tensor.Dense[T], w []float64, m, k int) error {
+	if y.Rows() != m || y.Cols() != k {
+		return fmt.Errorf("%w: targets are %s, network output is (%d, %d)", ErrShape, y.Shape(), m, k)
 	}
 	if w != nil && len(w) != y.Rows() {
 		return fmt.Errorf("%w: %w", ErrShape, loss.CheckWeights(w, y.Rows()))
@@ -336,11 +343,16 @@ func (n *Network[T]) CostWeighted(c *Cache[T], y *tensor.Dense[T], w []float64) 
 	if err := n.checkY(c, y, w); err != nil {
 		return 0, err
 	}
+	return n.costWeighted(c, y, w), nil
+}
+
+// costWeighted is CostWeighted on checked arguments.
+func (n *Network[T]) costWeighted(c *Cache[T], y *tensor.Dense[T], w []float64) float64 {
 	last := c.Layers[len(c.Layers)-1]
 	if n.fromLogits() {
-		return loss.ValueLogitsWeighted(n.Loss, last.Z, y, w, n.Reduction), nil
+		return loss.ValueLogitsWeighted(n.Loss, last.Z, y, w, n.Reduction)
 	}
-	return loss.ValueWeighted(n.Loss, last.A, y, w, n.Reduction), nil
+	return loss.ValueWeighted(n.Loss, last.A, y, w, n.Reduction)
 }
 
 // OutputDelta returns the output layer's delta dZ_L = ∂L/∂Z_L, (m, n_L),
