@@ -920,10 +920,9 @@ func gatherInto[T tensor.Float](xb, yb *tensor.Dense[T], wb []float64, s samples
 // loss (before the update) and the number of correctly classified
 // samples (0 for a regressor).
 func (t *trainer[T]) step(X, Y *tensor.Dense[T], W []float64) (cost, correct float64, err error) {
-	if err := t.net.ForwardInto(&t.cache, X); err != nil { // step 1: forward, keeping A_prev, Z, A
-		return 0, 0, err
-	}
-	if cost, err = t.net.CostWeighted(&t.cache, Y, W); err != nil { // step 2: cost
+	// step 1: forward, keeping A_prev, Z, A; step 2: cost, from the
+	// softmax's log-sum-exps where it can
+	if cost, err = t.net.ForwardCostInto(&t.cache, X, Y, W); err != nil {
 		return 0, 0, err
 	}
 	if t.classify {
@@ -960,10 +959,7 @@ func (t *trainer[T]) evaluate(s samples[T]) (cost, accuracy float64, err error) 
 			t.vx, t.vy, t.vw = gatherInto(t.vx, t.vy, t.vw, s, t.iota)
 			xb, yb, wb = t.vx, t.vy, t.vw
 		}
-		if err := t.net.ForwardInto(&t.val, xb); err != nil {
-			return 0, 0, err
-		}
-		c, err := t.net.CostWeighted(&t.val, yb, wb)
+		c, err := t.net.ForwardCostInto(&t.val, xb, yb, wb)
 		if err != nil {
 			return 0, 0, err
 		}
