@@ -3,7 +3,9 @@ package train
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/nerve-ml/nerve/activation"
 	"github.com/nerve-ml/nerve/internal/kernel"
@@ -82,5 +84,60 @@ func BenchmarkTrainStep(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkStepCost times whole SGD steps of the MNIST MLP in float32 on
+// two threads, two ways in every iteration, in alternating order, on two
+// copies of the network that stay equal: the step as it ran before
+// ForwardCostInto (ForwardInto, then CostWeighted with its exponentials,
+// hits, BackwardStep) and trainer.step (the cost from the softmax's
+// log-sum-exps). It reports the median over iterations of the ratio
+// new/old time ("ratio"; below 1: the step is faster now).
+func BenchmarkStepCost(b *testing.B) {
+	defer kernel.SetThreads(0)
+	kernel.SetThreads(2)
+	for _, m := range []int{32, 128, 512} {
+		b.Run(fmt.Sprintf("batch%d", m), func(b *testing.B) {
+			var ts [2]*trainer[float32]
+			for i := range ts {
+				net, _, _ := mnistMLP[float32](b, m)
+				o, err := optim.New[float32]("sgd", 0.01)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ts[i] = newTrainer(net, o)
+			}
+			_, X, Y := mnistMLP[float32](b, m)
+			old := func(t *trainer[float32]) error {
+				if err := t.net.ForwardInto(&t.cache, X); err != nil {
+					return err
+				}
+				if _, err := t.net.CostWeighted(&t.cache, Y, nil); err != nil {
+					return err
+				}
+				hits(t.cache.Output(), Y, t.softmax)
+				t.grads.NoInputGrad = true
+				return t.net.BackwardStep(&t.grads, &t.cache, Y, nil, t.opt)
+			}
+			run := [2]func() error{
+				func() error { return old(ts[0]) },
+				func() error { _, _, err := ts[1].step(X, Y, nil); return err },
+			}
+			var ratios []float64
+			for i := 0; b.Loop(); i++ {
+				var d [2]time.Duration
+				for _, j := range [2]int{i % 2, 1 - i%2} {
+					t0 := time.Now()
+					if err := run[j](); err != nil {
+						b.Fatal(err)
+					}
+					d[j] = time.Since(t0)
+				}
+				ratios = append(ratios, float64(d[1])/float64(d[0]))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "ratio")
+		})
 	}
 }
