@@ -105,12 +105,24 @@ func gemmSplit[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T,
 		return false
 	}
 	s, ok := ks.shape(transB, m, n, k)
-	if parts := split(s, m, n, k); ok && parts > 1 {
+	parts := split(s, m, n, k)
+	if parts == 1 && e.kind == epiBiasAct && e.f == Softmax && m >= softmaxSplitRows {
+		// Below the product's own threshold the softmax (n
+		// exponentials a row) costs more than the product: share its
+		// rows between the threads.
+		parts = Threads()
+	}
+	if ok && parts > 1 {
 		parallel(ks, s, parts, transA, transB, m, n, k, 1, a, lda, b, ldb, 0, c, n, &e)
 		return true
 	}
 	return false
 }
+
+// softmaxSplitRows is the number of rows from which a softmax layer's
+// forward job is split between threads however small its product
+// (BenchmarkSoftmaxSplit; a variable for it and the tests).
+var softmaxSplitRows = 32
 
 // splitRows reports whether a job with epilogue e on an m×n C splits the
 // rows of C: along the longer side, except that softmax needs whole rows

@@ -193,7 +193,8 @@ func shapeOf[T float32 | float64](m, n, k int) (tileShape, bool) {
 
 // TestGemmSoftmaxThreads checks the softmax output layer's job at the
 // MLP's batch sizes on the real pool (no forced split) with one and two
-// threads: Z, A and lse keep their bits.
+// threads: it is split by rows from softmaxSplitRows rows on, below the
+// product's own threshold, and Z, A and lse keep their bits.
 func TestGemmSoftmaxThreads(t *testing.T) {
 	defer SetThreads(0)
 	for _, m := range []int{1, 7, 32, 130, 512} {
@@ -212,6 +213,11 @@ func TestGemmSoftmaxThreads(t *testing.T) {
 			} else {
 				checkBits(t, fmt.Sprintf("m=%d, %d threads: Z, A", m, threads), got, want)
 				checkBits(t, fmt.Sprintf("m=%d, %d threads: lse", m, threads), lse, wantLSE)
+			}
+			e := epilogue[float32]{kind: epiBiasAct, f: Softmax, n: n, b: b, z: z, a: a, lse: lse}
+			_, exact := shapeOf[float32](m, n, k)
+			if split := gemmSplit(false, false, m, n, k, x, k, w, n, z, e); !exact && split != (Threads() > 1 && m >= softmaxSplitRows) {
+				t.Fatalf("m=%d, %d threads: split %v", m, Threads(), split)
 			}
 		}
 	}

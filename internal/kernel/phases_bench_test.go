@@ -61,6 +61,45 @@ func pairedRatio(b *testing.B, job, call func()) {
 	b.ReportMetric(ratios[len(ratios)/2], "ratio")
 }
 
+// BenchmarkSoftmaxSplit times the MLP's forward pass (784-256-128-10,
+// float32, 2 threads: two ReLU layers, then the softmax layer with each
+// row's log-sum-exp) with the softmax layer's job split by rows between
+// the threads against the same pass with that job on one thread, paired
+// as in BenchmarkStepPhases ("ratio" below 1: splitting is faster). The
+// whole pass is timed, so that the hand-off is measured as training
+// meets it, right after the layer below's job. It is what
+// softmaxSplitRows was chosen from.
+func BenchmarkSoftmaxSplit(b *testing.B) {
+	defer SetThreads(0)
+	defer func(r int) { softmaxSplitRows = r }(softmaxSplitRows)
+	SetThreads(2)
+	dims := []int{784, 256, 128, 10}
+	for _, m := range []int{8, 16, 32, 64, 128, 256} {
+		s := lcg(m)
+		a := [][]float32{fill[float32](&s, m*dims[0])}
+		var w, bias, z [][]float32
+		for l := range 3 {
+			w = append(w, fill[float32](&s, dims[l]*dims[l+1]))
+			bias = append(bias, fill[float32](&s, dims[l+1]))
+			z = append(z, make([]float32, m*dims[l+1]))
+			a = append(a, make([]float32, m*dims[l+1]))
+		}
+		lse := make([]float64, m)
+		forward := func(rows int) func() {
+			return func() {
+				softmaxSplitRows = rows
+				for l := range 2 {
+					GemmBiasAct(ReLU, m, dims[l+1], dims[l], a[l], dims[l], w[l], dims[l+1], bias[l], z[l], a[l+1])
+				}
+				GemmBiasSoftmax(m, 10, 128, a[2], 128, w[2], 10, bias[2], z[2], a[3], lse)
+			}
+		}
+		b.Run(fmt.Sprintf("batch%d", m), func(b *testing.B) {
+			pairedRatio(b, forward(1), forward(1<<30))
+		})
+	}
+}
+
 // mlpPhases holds the operands of one training step of the MLP.
 type mlpPhases struct {
 	m     int
