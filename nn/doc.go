@@ -20,8 +20,10 @@
 // instead, which refill one Cache and one Gradients in place, so that
 // after the first batch a step allocates nothing, and do each layer's
 // element-wise work inside its matrix products' jobs (ForwardDense,
-// BackwardDense); package train does this. The two paths give the same
-// numbers, bit for bit. Predict allocates only its result.
+// BackwardDense); package train does this, with ForwardCostInto, which
+// takes a softmax + cross-entropy cost from the log-sum-exps the output
+// layer's softmax computed. The two paths give the same numbers, bit for
+// bit. Predict allocates only its result.
 //
 // Samples are rows: X is samples×features, W is inputs×outputs and b is
 // 1×outputs. Whether gradients are summed over the batch (the tutorials)

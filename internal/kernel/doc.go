@@ -55,7 +55,10 @@
 //     below (dA = dZ_next·W_nextᵀ, then ActBackward) as one job: when the
 //     product is split between threads, each thread runs the epilogue on
 //     the block of C it has just computed (whole rows for softmax, whole
-//     columns for db), instead of the caller alone afterwards;
+//     columns for db), instead of the caller alone afterwards; a softmax
+//     layer's job is split from 32 rows on however small its product,
+//     and GemmBiasSoftmax also hands on each row's log-sum-exp, from
+//     which the cross-entropy needs no exponential;
 //   - GemmThen, several products (a training step's weight gradients) as
 //     one job split by whole rows of each C, calling back on each block
 //     as soon as it is done, on the thread that computed it (the
