@@ -14,11 +14,11 @@ import (
 
 // TestForwardCostInto pins ForwardCostInto to ForwardInto followed by
 // CostWeighted, bit for bit: the cost and every cached Z and A, for
-// float32 and float64, one and two kernel threads, batches of 1, 7, 32,
+// float32 and float64, one and two kernel threads, batches of 1, 7, 16, 32,
 // 130 and 512 samples into one reused Cache (so a stale log-sum-exp from
 // a bigger batch would show), unweighted and weighted, under Mean and
 // Sum. The softmax network's output layer (128 → 10) is the MNIST MLP's:
-// on two threads its job is split by rows from 32 samples on, and its
+// on two threads its job is split by rows from 16 samples on, and its
 // product from 512. The other losses (sigmoid + binary cross-entropy,
 // and a loss on A) take CostWeighted's path and are checked too.
 func TestForwardCostInto(t *testing.T) {
@@ -46,7 +46,7 @@ func testForwardCostInto[T tensor.Float](t *testing.T, threads int) {
 			t.Fatal(err)
 		}
 		var got, want Cache[T]
-		for _, m := range []int{512, 1, 7, 32, 130, 512, 7} {
+		for _, m := range []int{512, 1, 7, 16, 32, 130, 512, 7} {
 			X, Y := batch(net, m, uint32(m))
 			if out.k == loss.CrossEntropy {
 				Y = oneHot(Y)

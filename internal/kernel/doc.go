@@ -56,7 +56,7 @@
 //     product is split between threads, each thread runs the epilogue on
 //     the block of C it has just computed (whole rows for softmax, whole
 //     columns for db), instead of the caller alone afterwards; a softmax
-//     layer's job is split from 32 rows on however small its product,
+//     layer's job is split from 16 rows on however small its product,
 //     and GemmBiasSoftmax also hands on each row's log-sum-exp, from
 //     which the cross-entropy needs no exponential;
 //   - GemmThen, several products (a training step's weight gradients) as

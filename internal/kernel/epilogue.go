@@ -122,7 +122,7 @@ func gemmSplit[T Float](transA, transB bool, m, n, k int, a []T, lda int, b []T,
 // softmaxSplitRows is the number of rows from which a softmax layer's
 // forward job is split between threads however small its product
 // (BenchmarkSoftmaxSplit; a variable for it and the tests).
-var softmaxSplitRows = 32
+var softmaxSplitRows = 16
 
 // splitRows reports whether a job with epilogue e on an m×n C splits the
 // rows of C: along the longer side, except that softmax needs whole rows

@@ -197,7 +197,7 @@ func shapeOf[T float32 | float64](m, n, k int) (tileShape, bool) {
 // product's own threshold, and Z, A and lse keep their bits.
 func TestGemmSoftmaxThreads(t *testing.T) {
 	defer SetThreads(0)
-	for _, m := range []int{1, 7, 32, 130, 512} {
+	for _, m := range []int{1, 7, 15, 16, 32, 130, 512} {
 		const n, k = 10, 128
 		s := lcg(m)
 		x, w, b := fill[float32](&s, m*k), fill[float32](&s, k*n), fill[float32](&s, n)
