@@ -391,10 +391,7 @@ func (s *Session) cost(X, Y *tensor.Dense[float64], grads bool) (float64, error)
 		return 0, nil
 	}
 	c := &s.trainCache
-	if err := s.net.ForwardInto(c, X); err != nil {
-		return 0, err
-	}
-	v, err := s.net.Cost(c, Y)
+	v, err := s.net.ForwardCostInto(c, X, Y, nil)
 	if err != nil || !grads {
 		return v, err
 	}
