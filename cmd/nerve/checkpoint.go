@@ -18,10 +18,22 @@ type cliRecord struct {
 	Task       string `json:"task,omitempty"`
 	Test       string `json:"test,omitempty"`
 	TestLabels string `json:"test_labels,omitempty"`
+	// Table says the run read --data as a raw table (text or missing
+	// cells, column flags or --sample-weight), with these column flags.
+	Table        bool     `json:"table,omitempty"`
+	Categorical  []string `json:"categorical,omitempty"`
+	Numeric      []string `json:"numeric,omitempty"`
+	Drop         []string `json:"drop,omitempty"`
+	Features     []string `json:"features,omitempty"`
+	NA           []string `json:"na,omitempty"`
+	SampleWeight string   `json:"sample_weight,omitempty"`
 }
 
-func (c *trainConfig) record() cliRecord {
-	return cliRecord{Data: c.data, Labels: c.labels, Target: c.target, Task: c.task, Test: c.test, TestLabels: c.testLabels}
+// record returns what a checkpoint keeps of the command line; table says
+// whether --data was read as a raw table.
+func (c *trainConfig) record(table bool) cliRecord {
+	return cliRecord{Data: c.data, Labels: c.labels, Target: c.target, Task: c.task, Test: c.test, TestLabels: c.testLabels,
+		Table: table, Categorical: c.categorical, Numeric: c.numeric, Drop: c.drop, Features: c.features, NA: c.na, SampleWeight: c.sampleWeight}
 }
 
 // withRecord returns the JSON object raw with key set to v.
@@ -35,7 +47,8 @@ func withRecord(raw json.RawMessage, key string, v any) json.RawMessage {
 
 // fixedOnResume are the train flags whose values a resumed run takes from
 // its checkpoint: changing any of them would make a different run.
-var fixedOnResume = []string{"hidden", "activation", "optimizer", "lr", "batch", "val", "early-stop", "seed", "no-scaling", "task", "target", "class-weight"}
+var fixedOnResume = []string{"hidden", "activation", "optimizer", "lr", "batch", "val", "early-stop", "seed", "no-scaling", "task", "target", "class-weight",
+	"categorical", "numeric", "drop", "features", "na", "sample-weight"}
 
 // fromCheckpoint reads the checkpoint --resume names and fills in c's
 // training settings from it, and the data flags that were not given. It
@@ -63,6 +76,8 @@ func (c *trainConfig) fromCheckpoint(f *flagSet) (*model.Model[float32], error) 
 	c.hidden, c.activation, c.optimizer, c.lr = o.Hidden, o.Activation, o.Optimizer, o.LR
 	c.batch, c.val, c.earlyStop, c.seed, c.noScaling = o.BatchSize, o.Validation, o.Patience, o.Seed, o.NoScaling
 	c.task, c.target = rec.CLI.Task, rec.CLI.Target
+	c.columnFlags = columnFlags{categorical: rec.CLI.Categorical, numeric: rec.CLI.Numeric, drop: rec.CLI.Drop, features: rec.CLI.Features, na: rec.CLI.NA}
+	c.sampleWeight, c.table = rec.CLI.SampleWeight, rec.CLI.Table
 	c.classWeight = classWeightValue{byLabel: o.ClassWeight} // as computed, balanced or not
 	switch {
 	case o.Epochs == 0 && f.set("epochs"):

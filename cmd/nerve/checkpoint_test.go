@@ -234,3 +234,45 @@ func TestResumeConverged(t *testing.T) {
 		t.Errorf("--resume of a converged run with --epochs: exit %d, %q; want a usage error", code, stderr)
 	}
 }
+
+// TestResumeTable: runs on raw tables — text and missing cells with
+// column flags, and a numeric table with --sample-weight — resume from a
+// checkpoint to the model file of an uninterrupted run, byte for byte,
+// with the checkpoint's column flags; the flags cannot change on resume,
+// and other weights are other data.
+func TestResumeTable(t *testing.T) {
+	dir := t.TempDir()
+	p := func(name string) string { return filepath.Join(dir, name) }
+	weighted := p("weighted.csv")
+	weightedCSV(t, weighted, func(i int) string { return fmt.Sprint(1 + i%3) })
+	for i, args := range [][]string{
+		{"--data", filepath.Join("testdata", "passengers.csv"), "--target", "survived", "--drop", "id,name", "--val", "0.2"},
+		{"--data", weighted, "--target", "label", "--sample-weight", "w", "--hidden", "6"},
+	} {
+		t.Run(fmt.Sprint("run", i+1), func(t *testing.T) {
+			train := func(more ...string) {
+				t.Helper()
+				if _, stderr, code := runCase(t, append([]string{"train", "--quiet"}, more...)...); code != 0 {
+					t.Fatalf("nerve train %s: exit %d: %s", strings.Join(more, " "), code, stderr)
+				}
+			}
+			train(append(args, "--epochs", "7", "--out", p("full.nerve"))...)
+			train(append(args, "--epochs", "3", "--out", p("three.nerve"), "--checkpoint", p("ck.nerve"))...)
+			train("--resume", p("ck.nerve"), "--epochs", "7", "--out", p("resumed.nerve"))
+			sameFile(t, p("resumed.nerve"), p("full.nerve"))
+		})
+	}
+	// The checkpoint of the weighted run: its flags are fixed, and the
+	// same rows with other weights are other data.
+	if _, stderr, code := runCase(t, "train", "--resume", p("ck.nerve"), "--drop", "x1"); code != 2 || !strings.Contains(stderr, "--drop cannot be used with --resume") {
+		t.Errorf("--drop on resume: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code := runCase(t, "train", "--resume", p("ck.nerve"), "--sample-weight", "x1"); code != 2 || !strings.Contains(stderr, "--sample-weight cannot be used with --resume") {
+		t.Errorf("--sample-weight on resume: exit %d, %s", code, stderr)
+	}
+	reweighted := p("reweighted.csv")
+	weightedCSV(t, reweighted, func(i int) string { return fmt.Sprint(1 + i%2) })
+	if _, stderr, code := runCase(t, "train", "--resume", p("ck.nerve"), "--data", reweighted, "--epochs", "7", "--out", p("never.nerve")); code != 1 || !strings.Contains(stderr, "training data differ") {
+		t.Errorf("resume with other weights: exit %d, %s", code, stderr)
+	}
+}

@@ -59,9 +59,6 @@ func pluralWord(n int, one, many string) string {
 // preprocessing.
 func (r *trainRun) loadTables() error {
 	c := r.c
-	if r.resume != nil {
-		return fmt.Errorf("%s: --resume does not apply to a table with text or missing cells", c.data)
-	}
 	t, err := data.LoadTable(c.data, data.TableOptions{})
 	if err != nil {
 		return err

@@ -38,6 +38,7 @@ type trainConfig struct {
 	plot                     string // --plot DIR, "" for none
 	classWeight              classWeightValue
 	sampleWeight             string // --sample-weight COLUMN, "" for none
+	table                    bool   // a resumed run read --data as a raw table
 }
 
 func defaultTrainConfig() trainConfig {
@@ -229,7 +230,7 @@ func (r *trainRun) load(ctx context.Context) error {
 	if c.data == "" {
 		return r.loadIris()
 	}
-	if c.columnFlags.given() || c.sampleWeight != "" {
+	if c.columnFlags.given() || c.sampleWeight != "" || c.table {
 		return r.loadTables()
 	}
 	if c.labels != "" && !f.set("no-scaling") && r.resume == nil {
@@ -311,7 +312,7 @@ func (r *trainRun) configure() {
 		r.log.say("resuming %s after epoch %d of %s", c.resume, r.log.resumed, of)
 	}
 	if c.checkpoint != "" {
-		rec := c.record()
+		rec := c.record(r.table != nil)
 		r.opts.Checkpoint = func(m *model.Model[float32]) error {
 			m.Features, m.Target, m.Preprocessing = r.trainSet.Features, r.trainSet.Target, r.prep
 			m.Training = withRecord(m.Training, "cli", rec)
